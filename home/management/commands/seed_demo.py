@@ -1,0 +1,274 @@
+"""Load a believable, fictional PCN so a laptop shows a living site.
+
+Every name, code and address here is made up. Running the command again changes nothing.
+The demo accounts have well-known passwords, so the command refuses to run on a site with
+DEBUG off unless told that this is intended (for example a throwaway benchmark database).
+"""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from consultations.models import (
+    ActionStatus,
+    ConsultationIndexPage,
+    ConsultationPage,
+    ModerationMode,
+    UpdateIndexPage,
+    UpdatePage,
+)
+from home.models import (
+    IntegratedCareSystem,
+    Neighbourhood,
+    Place,
+    Practice,
+    PrimaryCareNetwork,
+    VisionPage,
+    VisionPriority,
+)
+from home.services import pcn_create, pcn_site_create
+
+PCN_ODS_CODE = "U99001"
+
+NEIGHBOURHOODS = ["Riverside", "Meadowbank", "Old Town", "Hillcrest"]
+
+PRACTICES = [
+    ("Riverside Medical Centre", "Y99001", "Riverside"),
+    ("Meadowbank Surgery", "Y99002", "Meadowbank"),
+    ("Old Town Health Centre", "Y99003", "Old Town"),
+    ("Hillcrest Family Practice", "Y99004", "Hillcrest"),
+]
+
+PRIORITIES = [
+    (
+        "The right appointment, first time",
+        "Residents can reach the right person at their practice quickly, by phone, online "
+        "or in person, at times that fit around work and caring.",
+    ),
+    (
+        "Mental health support close to home",
+        "Children, young people and adults get early help for their mental health in their "
+        "own neighbourhood, without long waits.",
+    ),
+    (
+        "Healthy ageing in our neighbourhoods",
+        "Older residents stay well and independent, with support that joins up the "
+        "practice, the council and community groups.",
+    ),
+    (
+        "Care that is easy to get to",
+        "Every neighbourhood can reach its services by public transport, on foot or with "
+        "help, and buildings are accessible to everyone.",
+    ),
+]
+
+# (email, display name, role, password). Fictional people; passwords for the local demo only.
+ACCOUNTS = [
+    ("resident@example.org", "Sam Whitfield", "resident", "demo-resident-2026"),
+    ("moderator@example.org", "Asha Patel (PPG)", "moderator", "demo-moderator-2026"),
+    ("staff@example.org", "Jordan Hale", "staff", "demo-staff-2026"),
+    ("placelead@example.org", "Morgan Reyes", "place lead", "demo-placelead-2026"),
+    ("admin@example.org", "Site administrator", "admin", "demo-admin-2026"),
+]
+
+
+def paragraph(text: str) -> tuple[str, str]:
+    return ("paragraph", f"<p>{text}</p>")
+
+
+class Command(BaseCommand):
+    help = "Load the fictional Riverside and Meadowbank PCN with demo accounts (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Run even though DEBUG is off (for throwaway benchmark or test databases).",
+        )
+
+    def handle(self, *args, allow_without_debug=False, **options):
+        from django.conf import settings
+
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "seed_demo creates accounts with well-known passwords, so it only runs with "
+                "DEBUG on. Pass --allow-without-debug for a throwaway database."
+            )
+        with transaction.atomic():
+            pcn = PrimaryCareNetwork.objects.filter(ods_code=PCN_ODS_CODE).first()
+            if pcn is None:
+                pcn = self.create_pcn()
+                self.stdout.write(self.style.SUCCESS(f"Loaded the demo PCN: {pcn.name}."))
+            else:
+                self.stdout.write(f"The demo PCN is already loaded: {pcn.name}. Nothing changed.")
+            self.create_accounts(pcn)
+        self.stdout.write("\nDemo accounts (for this local demo only):")
+        for email, _name, role, password in ACCOUNTS:
+            self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
+
+    def create_pcn(self) -> PrimaryCareNetwork:
+        ics, _ = IntegratedCareSystem.objects.get_or_create(
+            name="Wessex Vale Integrated Care System"
+        )
+        place, _ = Place.objects.get_or_create(name="Riverbridge", integrated_care_system=ics)
+        pcn = pcn_create(
+            name="Riverside and Meadowbank PCN",
+            ods_code=PCN_ODS_CODE,
+            place=place,
+            contact_email="engage@riverside-meadowbank.example.org",
+        )
+        neighbourhoods = {
+            name: Neighbourhood.objects.create(pcn=pcn, name=name) for name in NEIGHBOURHOODS
+        }
+        for name, code, neighbourhood in PRACTICES:
+            Practice.objects.create(
+                pcn=pcn, name=name, ods_code=code, neighbourhood=neighbourhoods[neighbourhood]
+            )
+
+        self.remove_wagtail_welcome_page()
+        home = pcn_site_create(
+            pcn=pcn,
+            title="Riverside and Meadowbank: have your say",
+            introduction="Help shape health services in Riverside, Meadowbank, Old Town and "
+            "Hillcrest. Share your ideas, support others, and see what we do about them.",
+            is_default_site=True,
+        )
+
+        vision = home.add_child(
+            instance=VisionPage(
+                title="Our shared vision",
+                show_in_menus=True,
+                introduction="<p>These priorities were agreed by residents, our Patient "
+                "Participation Groups and the four practices of the network.</p>",
+                priorities=[
+                    VisionPriority(title=title, statement=statement, sort_order=index)
+                    for index, (title, statement) in enumerate(PRIORITIES)
+                ],
+            )
+        )
+        vision.save_revision().publish()
+
+        index = home.add_child(
+            instance=ConsultationIndexPage(
+                title="Consultations",
+                show_in_menus=True,
+                introduction="Questions we are asking residents now, soon and in the past.",
+            )
+        )
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        everyone = list(neighbourhoods.values())
+        closed = self.add_consultation(
+            index,
+            title="Mental health support for young people",
+            question="What would help young people in our neighbourhoods look after their "
+            "mental health?",
+            summary="We asked young people, parents and carers what early help should look "
+            "like close to home.",
+            opens_at=now - timedelta(days=120),
+            closes_at=now - timedelta(days=30),
+            neighbourhoods=everyone,
+            moderation_mode=ModerationMode.PRE,
+        )
+        self.add_consultation(
+            index,
+            title="Evening and weekend appointments",
+            question="How should evening and weekend appointments work in Riverside and "
+            "Meadowbank?",
+            summary="Tell us when you need appointments outside working hours and how you "
+            "would like to book them.",
+            opens_at=now - timedelta(days=14),
+            closes_at=now + timedelta(days=28),
+            neighbourhoods=[neighbourhoods["Riverside"], neighbourhoods["Meadowbank"]],
+            moderation_mode=ModerationMode.POST,
+        )
+        self.add_consultation(
+            index,
+            title="Getting to your appointment",
+            question="What makes it hard to get to your practice, and what would help?",
+            summary="Buses, parking, step-free access and help from volunteers: we want to "
+            "hear what gets in the way.",
+            opens_at=now + timedelta(days=21),
+            closes_at=now + timedelta(days=63),
+            neighbourhoods=everyone,
+            moderation_mode=ModerationMode.PRE,
+        )
+
+        updates = home.add_child(
+            instance=UpdateIndexPage(
+                title="You said, we did",
+                show_in_menus=True,
+                introduction="What residents told us, and what we did about it.",
+            )
+        )
+        update = updates.add_child(
+            instance=UpdatePage(
+                title="Drop-in wellbeing sessions for young people",
+                consultation=closed,
+                you_said="<p>Young people told us they wanted somewhere to talk that is not a "
+                "surgery waiting room, after school hours.</p>",
+                we_did="<p>From next term a wellbeing practitioner will run a weekly drop-in "
+                "at Old Town library, 4pm to 7pm on Wednesdays.</p>",
+                status=ActionStatus.IN_PROGRESS,
+            )
+        )
+        update.save_revision().publish()
+        return pcn
+
+    def add_consultation(self, index, *, neighbourhoods, **fields) -> ConsultationPage:
+        consultation = ConsultationPage(
+            background=[
+                paragraph(
+                    "Your ideas will be read by our Patient Participation Group moderators "
+                    "and by the staff of all four practices."
+                )
+            ],
+            **fields,
+        )
+        index.add_child(instance=consultation)
+        consultation.neighbourhoods.set(neighbourhoods)
+        consultation.save_revision().publish()
+        return consultation
+
+    def remove_wagtail_welcome_page(self) -> None:
+        """Wagtail's first migration makes a placeholder page and site; the demo replaces them."""
+        placeholder_type = ContentType.objects.get_for_model(Page)
+        for page in Page.objects.filter(depth=2, content_type=placeholder_type):
+            Site.objects.filter(root_page=page).delete()
+            page.delete()
+
+    def create_accounts(self, pcn: PrimaryCareNetwork) -> None:
+        user_model = get_user_model()
+        for email, display_name, role, password in ACCOUNTS:
+            if user_model.objects.filter(email=email).exists():
+                continue
+            user = user_model(
+                username=email.split("@")[0],
+                email=email,
+                display_name=display_name,
+                is_staff=role == "admin",
+                is_superuser=role == "admin",
+            )
+            user.set_password(password)
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            if role == "moderator":
+                user.groups.add(pcn.moderator_group)
+            elif role == "staff":
+                user.groups.add(pcn.staff_group)
+            elif role == "place lead":
+                self.place_lead_group(pcn).user_set.add(user)
+
+    def place_lead_group(self, pcn: PrimaryCareNetwork):
+        from django.contrib.auth.models import Group
+
+        place = pcn.place
+        if place.lead_group is None:
+            place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
+            place.save(update_fields=["lead_group"])
+        return place.lead_group

@@ -1,0 +1,209 @@
+"""The organisations behind a PCN site, and its home and vision pages.
+
+ICS → Place → PCN is the NHS structure above a neighbourhood. Each PCN has one Wagtail
+site whose root is its HomePage; its neighbourhoods and practices are snippets.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+ods_practice_code = RegexValidator(
+    r"^[A-Z][0-9]{5}$",
+    "Enter the practice's ODS code: one capital letter then five digits, like A81001.",
+)
+ods_pcn_code = RegexValidator(
+    r"^U[0-9]{5}$",
+    "Enter the PCN's ODS code: the letter U then five digits, like U12345.",
+)
+
+
+class IntegratedCareSystem(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+
+    class Meta:
+        verbose_name = "integrated care system"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Place(models.Model):
+    """A borough-level partnership with the local authority; place leads read its roll-ups."""
+
+    name = models.CharField(max_length=150)
+    integrated_care_system = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="places"
+    )
+    lead_group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_place"
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("integrated_care_system")]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integrated_care_system", "name"], name="unique_place_name_per_ics"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PrimaryCareNetwork(models.Model):
+    """A PCN: the organisation that runs one Engage site.
+
+    Its moderator and staff groups scope every permission: a PPG moderator or member of
+    staff acts only on the content of the PCN whose group they are in.
+    """
+
+    name = models.CharField(max_length=150, unique=True)
+    ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[ods_pcn_code])
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="pcns")
+    moderator_group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderated_pcn"
+    )
+    staff_group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="staffed_pcn"
+    )
+    contact_email = models.EmailField(blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("ods_code"),
+        FieldPanel("place"),
+        FieldPanel("contact_email"),
+    ]
+
+    class Meta:
+        verbose_name = "primary care network"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Neighbourhood(index.Indexed, models.Model):
+    pcn = models.ForeignKey(
+        PrimaryCareNetwork, on_delete=models.CASCADE, related_name="neighbourhoods"
+    )
+    name = models.CharField(max_length=100)
+
+    panels = [FieldPanel("pcn"), FieldPanel("name")]
+    search_fields = [index.SearchField("name"), index.FilterField("pcn")]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pcn", "name"], name="unique_neighbourhood_per_pcn")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Practice(index.Indexed, models.Model):
+    pcn = models.ForeignKey(PrimaryCareNetwork, on_delete=models.CASCADE, related_name="practices")
+    name = models.CharField(max_length=150)
+    ods_code = models.CharField(
+        "ODS code", max_length=6, unique=True, validators=[ods_practice_code]
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="practices"
+    )
+
+    panels = [
+        FieldPanel("pcn"),
+        FieldPanel("name"),
+        FieldPanel("ods_code"),
+        FieldPanel("neighbourhood"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("ods_code")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})"
+
+
+class HomePage(Page):
+    """The root of one PCN's site: open consultations, latest updates, the vision in brief."""
+
+    pcn = models.OneToOneField(
+        PrimaryCareNetwork,
+        on_delete=models.PROTECT,
+        related_name="home_page",
+        help_text="The primary care network this site belongs to.",
+    )
+    introduction = models.TextField(
+        max_length=500, help_text="One or two sentences that welcome residents."
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("pcn"), FieldPanel("introduction")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "consultations.ConsultationIndexPage",
+        "consultations.UpdateIndexPage",
+        "home.VisionPage",
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        from consultations.models import ConsultationPage, UpdatePage
+
+        context = super().get_context(request, *args, **kwargs)
+        consultations = ConsultationPage.objects.live().public().descendant_of(self)
+        context["open_consultations"] = consultations.open_now().order_by("closes_at")
+        context["upcoming_consultations"] = consultations.upcoming().order_by("opens_at")[:3]
+        context["latest_updates"] = (
+            UpdatePage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-first_published_at")[:3]
+        )
+        context["vision"] = VisionPage.objects.live().public().child_of(self).first()
+        return context
+
+
+class VisionPage(Page):
+    """The PCN's shared vision: an ordered list of priorities."""
+
+    introduction = RichTextField(features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        InlinePanel("priorities", label="Priorities", min_num=1),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+
+class VisionPriority(Orderable):
+    """One priority of the shared vision; themes and updates link to it."""
+
+    page = ParentalKey(VisionPage, on_delete=models.CASCADE, related_name="priorities")
+    title = models.CharField(max_length=120)
+    statement = models.TextField(
+        max_length=1000, help_text="What the PCN and its residents want to achieve, in a few lines."
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("statement")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "priority"
+        verbose_name_plural = "priorities"
+
+    def __str__(self):
+        return self.title

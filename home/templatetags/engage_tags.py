@@ -1,0 +1,18 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def is_within(page, section) -> bool:
+    """True when `page` is `section` or one of its descendants (for the current nav item)."""
+    if page is None or section is None or not hasattr(page, "path"):
+        return False
+    return page.path.startswith(section.path)
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(page):
+    """The NHS breadcrumb for a page: its ancestors below the site root, home first."""
+    ancestors = list(page.get_ancestors().filter(depth__gt=1)) if page else []
+    return {"ancestors": ancestors, "parent": ancestors[-1] if ancestors else None}

@@ -1,0 +1,43 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory, make_consultation, make_pcn_site
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths; a rolled-back test must not leave them behind."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site_pages(db):
+    """(home, consultation index, update index) of one PCN site served at localhost."""
+    return make_pcn_site()
+
+
+@pytest.fixture
+def home(site_pages):
+    return site_pages[0]
+
+
+@pytest.fixture
+def consultation_index(site_pages):
+    return site_pages[1]
+
+
+@pytest.fixture
+def update_index(site_pages):
+    return site_pages[2]
+
+
+@pytest.fixture
+def open_consultation(consultation_index):
+    return make_consultation(consultation_index, phase="open", title="Open consultation")
+
+
+@pytest.fixture
+def resident(db):
+    return UserFactory()

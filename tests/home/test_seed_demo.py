@@ -1,0 +1,73 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from consultations.models import ConsultationPage
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+
+
+def test_seed_demo_twice_changes_nothing(seeded):
+    before = row_counts()
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+    assert row_counts() == before
+
+
+def test_seed_demo_makes_one_consultation_in_each_phase(seeded):
+    phases = sorted(page.phase for page in ConsultationPage.objects.all())
+    assert phases == ["closed", "open", "upcoming"]
+
+
+def test_seeded_home_page_lists_the_open_consultation(seeded, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Riverside and Meadowbank PCN" in body
+    open_consultation = ConsultationPage.objects.open_now().get()
+    assert open_consultation.title in body
+    assert open_consultation.url in body
+    upcoming = ConsultationPage.objects.upcoming().get()
+    assert "Open consultations" in body
+    assert (
+        body.index(open_consultation.title) < body.index("Coming soon") < body.index(upcoming.title)
+    )
+
+
+@pytest.mark.parametrize("email", ["resident", "moderator", "staff", "placelead", "admin"])
+def test_each_demo_account_can_sign_in(seeded, client, email):
+    from home.management.commands.seed_demo import ACCOUNTS
+
+    password = next(p for e, _n, _r, p in ACCOUNTS if e.startswith(email + "@"))
+    assert client.login(username=f"{email}@example.org", password=password)
+
+
+def test_demo_roles_are_in_their_groups(seeded):
+    from engage.models import User
+    from home.models import PrimaryCareNetwork
+
+    pcn = PrimaryCareNetwork.objects.get()
+    assert (
+        User.objects.get(email="moderator@example.org")
+        .groups.filter(pk=pcn.moderator_group_id)
+        .exists()
+    )
+    assert User.objects.get(email="staff@example.org").groups.filter(pk=pcn.staff_group_id).exists()
+    assert User.objects.get(email="admin@example.org").is_superuser
+    assert not User.objects.get(email="resident@example.org").groups.exists()
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_refuses_without_debug(db):
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not ConsultationPage.objects.exists()
