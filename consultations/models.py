@@ -4,15 +4,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from home.models import HomePage, Neighbourhood
 
@@ -73,8 +76,24 @@ class ConsultationPageForm(WagtailAdminPageForm):
             self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(pcn=home.pcn_id)
 
 
-class ConsultationPage(Page):
-    """A question put to the residents of one or more neighbourhoods, open between two dates."""
+def _route_to(view_name: str):
+    """A page route that hands the request to `consultations.views.<view_name>`."""
+
+    def route(page, request, *args, **kwargs):
+        from consultations import views
+
+        return getattr(views, view_name)(request, page, *args, **kwargs)
+
+    route.__name__ = view_name
+    return route
+
+
+class ConsultationPage(RoutablePageMixin, Page):
+    """A question put to the residents of one or more neighbourhoods, open between two dates.
+
+    Residents take part through the page's routes (ideas, comments, supports, follows,
+    flags), handled by `consultations.views`.
+    """
 
     question = models.CharField(
         max_length=200,
@@ -162,6 +181,35 @@ class ConsultationPage(Page):
                 }
             )
 
+    # Routes: every URL for taking part lives under its consultation (and its PCN's site).
+    consultation_detail_route = path("", name="ideas")(_route_to("consultation_detail"))
+    consultation_follow_route = path("follow/", name="follow")(_route_to("consultation_follow"))
+    idea_create_route = path("ideas/new/", name="idea-create")(_route_to("idea_create"))
+    idea_detail_route = path("ideas/<int:idea_id>/", name="idea-detail")(_route_to("idea_detail"))
+    idea_edit_route = path("ideas/<int:idea_id>/edit/", name="idea-edit")(_route_to("idea_edit"))
+    idea_withdraw_route = path("ideas/<int:idea_id>/withdraw/", name="idea-withdraw")(
+        _route_to("idea_withdraw")
+    )
+    idea_support_route = path("ideas/<int:idea_id>/support/", name="idea-support")(
+        _route_to("idea_support")
+    )
+    idea_follow_route = path("ideas/<int:idea_id>/follow/", name="idea-follow")(
+        _route_to("idea_follow")
+    )
+    idea_flag_route = path("ideas/<int:idea_id>/flag/", name="idea-flag")(_route_to("idea_flag"))
+    comment_create_route = path("ideas/<int:idea_id>/comments/", name="comment-create")(
+        _route_to("comment_create")
+    )
+    comment_edit_route = path("comments/<int:comment_id>/edit/", name="comment-edit")(
+        _route_to("comment_edit")
+    )
+    comment_withdraw_route = path("comments/<int:comment_id>/withdraw/", name="comment-withdraw")(
+        _route_to("comment_withdraw")
+    )
+    comment_flag_route = path("comments/<int:comment_id>/flag/", name="comment-flag")(
+        _route_to("comment_flag")
+    )
+
     @property
     def phase(self) -> str:
         if self.phase_override:
@@ -181,9 +229,13 @@ class ConsultationPage(Page):
     def is_open(self) -> bool:
         return self.phase == Phase.OPEN
 
-    @property
+    @cached_property
     def home_page(self):
-        return HomePage.objects.ancestor_of(self).first()
+        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
+
+    @property
+    def pcn(self):
+        return self.home_page.pcn if self.home_page else None
 
 
 class UpdateIndexPage(Page):
@@ -267,3 +319,311 @@ class UpdatePage(Page):
             raise ValidationError(
                 {"not_possible_reason": "Say why it was not possible, so residents understand."}
             )
+
+
+# Resident content: plain Django models, many and small, made by the public.
+
+
+class PostStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a moderator"
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Online"
+    PAPER = "paper", "Paper form"
+    PHONE = "phone", "Phone call"
+    MEETING = "meeting", "Meeting"
+
+
+class Attribution(models.TextChoices):
+    NAME = "name", "My display name"
+    NEIGHBOURHOOD = "neighbourhood", "A resident of my neighbourhood"
+
+
+class IdeaQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    def published(self):
+        return self.filter(status=PostStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published ideas, plus the user's own pending and hidden ones (never others')."""
+        if user is None or not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            models.Q(status=PostStatus.PUBLISHED)
+            | models.Q(author=user, status__in=[PostStatus.PENDING, PostStatus.HIDDEN])
+        )
+
+
+class Theme(models.Model):
+    """A group of ideas in one consultation: "what we heard"."""
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="themes"
+    )
+    name = models.CharField(max_length=120)
+    summary = models.TextField(blank=True, max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "name"], name="unique_theme_name_per_consultation"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Idea(index.Indexed, models.Model):
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="ideas"
+    )
+    author = models.ForeignKey(
+        "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+    )
+    title = models.CharField(
+        max_length=120, error_messages={"blank": "Enter a title for your idea"}
+    )
+    body = models.TextField(max_length=5000, error_messages={"blank": "Describe your idea"})
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.PROTECT, related_name="ideas"
+    )
+    attribution = models.CharField(
+        max_length=20, choices=Attribution.choices, default=Attribution.NAME
+    )
+    status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="ideas")
+    support_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = IdeaQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("body"),
+        index.FilterField("consultation_id"),
+        index.FilterField("status"),
+        index.FilterField("neighbourhood_id"),
+        index.FilterField("created_at"),
+        index.FilterField("support_count"),
+        index.FilterField("comment_count"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["consultation", "status", "-created_at"]),
+            models.Index(fields=["consultation", "status", "-support_count"]),
+            models.Index(fields=["consultation", "status", "-comment_count"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def shown_author(self) -> str:
+        """How the author appears to others: their display name, or their neighbourhood."""
+        if self.channel != Channel.ONLINE and self.author is None:
+            where = f" of {self.neighbourhood.name}" if self.neighbourhood else ""
+            return f"A resident{where} ({self.get_channel_display().lower()})"
+        if self.attribution == Attribution.NEIGHBOURHOOD or self.author is None:
+            return (
+                f"A resident of {self.neighbourhood.name}" if self.neighbourhood else "A resident"
+            )
+        return self.author.public_name
+
+
+class Comment(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(max_length=2000, error_messages={"blank": "Enter your comment"})
+    status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["idea", "parent", "status", "created_at"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} on {self.idea_id}"
+
+    def clean(self):
+        if self.parent_id is not None:
+            if self.parent.parent_id is not None:
+                raise ValidationError("You can reply to a comment, but not to a reply.")
+            if self.parent.idea_id != self.idea_id:
+                raise ValidationError("A reply must be on the same idea as its comment.")
+
+    @property
+    def shown_author(self) -> str:
+        return self.author.public_name if self.author else "A former resident"
+
+
+class Support(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey("engage.User", on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="one_support_per_person")
+        ]
+
+    def __str__(self):
+        return f"Support for idea {self.idea_id}"
+
+
+class Follow(models.Model):
+    """A resident follows a consultation or an idea, to hear what happens to it."""
+
+    user = models.ForeignKey("engage.User", on_delete=models.CASCADE, related_name="follows")
+    consultation = models.ForeignKey(
+        ConsultationPage, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(consultation__isnull=False, idea__isnull=True)
+                    | models.Q(consultation__isnull=True, idea__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "consultation"],
+                condition=models.Q(consultation__isnull=False),
+                name="one_follow_per_consultation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idea"],
+                condition=models.Q(idea__isnull=False),
+                name="one_follow_per_idea",
+            ),
+        ]
+
+    def __str__(self):
+        target = f"idea {self.idea_id}" if self.idea_id else f"consultation {self.consultation_id}"
+        return f"Follow of {target}"
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", "Spam or advertising"
+    ABUSIVE = "abusive", "Abusive, offensive or discriminatory"
+    PERSONAL = "personal", "Shares personal or medical details"
+    OFF_TOPIC = "off_topic", "Off topic"
+    OTHER = "other", "Something else"
+
+
+class Flag(models.Model):
+    """A report that an idea or comment breaks the house rules; a moderator resolves it."""
+
+    idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reporter = models.ForeignKey(
+        "engage.User", null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    reason = models.CharField(max_length=20, choices=FlagReason.choices)
+    details = models.TextField(blank=True, max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(idea__isnull=False, comment__isnull=True)
+                    | models.Q(idea__isnull=True, comment__isnull=False)
+                ),
+                name="flag_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "idea"],
+                condition=models.Q(idea__isnull=False, resolved_at__isnull=True),
+                name="one_open_flag_per_reporter_and_idea",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=models.Q(comment__isnull=False, resolved_at__isnull=True),
+                name="one_open_flag_per_reporter_and_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.target}"
+
+    @property
+    def target(self):
+        return self.idea if self.idea_id else self.comment
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    HIDE = "hide", "Hidden"
+    RESTORE = "restore", "Restored"
+    AUTO_HIDE = "auto_hide", "Hidden automatically after flags"
+    WITHDRAW = "withdraw", "Withdrawn by its author"
+
+
+class ModerationDecision(models.Model):
+    """The audit trail: who did what to which post, when, and why."""
+
+    idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
+    actor = models.ForeignKey(
+        "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=ModerationAction.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(idea__isnull=False, comment__isnull=True)
+                    | models.Q(idea__isnull=True, comment__isnull=False)
+                ),
+                name="decision_exactly_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.idea or self.comment}"

@@ -12,7 +12,10 @@ def is_within(page, section) -> bool:
 
 
 @register.inclusion_tag("includes/breadcrumbs.html")
-def breadcrumbs(page):
-    """The NHS breadcrumb for a page: its ancestors below the site root, home first."""
-    ancestors = list(page.get_ancestors().filter(depth__gt=1)) if page else []
+def breadcrumbs(page, include_self=False):
+    """The NHS breadcrumb for a page: its ancestors below the site root, home first.
+
+    `include_self` adds the page itself, for views that sit below a page (an idea).
+    """
+    ancestors = list(page.get_ancestors(inclusive=include_self).filter(depth__gt=1)) if page else []
     return {"ancestors": ancestors, "parent": ancestors[-1] if ancestors else None}

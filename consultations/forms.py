@@ -1,0 +1,130 @@
+"""Forms read and check input; services clean and store it."""
+
+from django import forms
+
+from consultations.models import Attribution, Comment, FlagReason, Idea, Theme
+from home.models import Neighbourhood
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(
+        label="Give your idea a short title",
+        max_length=Idea._meta.get_field("title").max_length,
+        error_messages={
+            "required": "Enter a title for your idea",
+            "max_length": "The title must be %(limit_value)d characters or fewer "
+            "(it has %(show_value)d)",
+        },
+    )
+    body = forms.CharField(
+        label="Describe your idea",
+        help_text="What would you like to happen, and why? Do not include personal or medical "
+        "details about yourself or anyone else.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=Idea._meta.get_field("body").max_length,
+        error_messages={
+            "required": "Describe your idea",
+            "max_length": "Your idea must be %(limit_value)d characters or fewer "
+            "(it has %(show_value)d)",
+        },
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label="Which neighbourhood is it about?",
+        queryset=Neighbourhood.objects.none(),
+        empty_label="Choose a neighbourhood",
+        error_messages={
+            "required": "Choose the neighbourhood your idea is about",
+            "invalid_choice": "Choose one of the neighbourhoods in the list",
+        },
+    )
+    attribution = forms.ChoiceField(
+        label="How should we show who posted it?",
+        choices=Attribution.choices,
+        initial=Attribution.NAME,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how we show who posted it"},
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Comment._meta.get_field("body").max_length,
+        error_messages={
+            "required": "Enter your comment",
+            "max_length": "Your comment must be %(limit_value)d characters or fewer "
+            "(it has %(show_value)d)",
+        },
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with it?",
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with it"},
+    )
+    details = forms.CharField(
+        label="Tell us more (optional, required for 'Something else')",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "Keep it to %(limit_value)d characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == FlagReason.OTHER and not (cleaned.get("details") or "").strip():
+            self.add_error("details", "Tell us what is wrong with it")
+        return cleaned
+
+
+class IdeaFilterForm(forms.Form):
+    q = forms.CharField(label="Search ideas", required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("newest", "Newest"),
+            ("supported", "Most supported"),
+            ("discussed", "Most discussed"),
+        ],
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label="Neighbourhood",
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label="All neighbourhoods",
+    )
+    theme = forms.ModelChoiceField(
+        label="Theme", queryset=Theme.objects.none(), required=False, empty_label="All themes"
+    )
+
+    def __init__(self, *args, consultation, neighbourhoods, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["theme"].queryset = themes
+        if not themes:
+            del self.fields["theme"]
+
+    def values(self) -> dict:
+        """The filters to apply; anything invalid is ignored rather than refused."""
+        if not self.is_valid():
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        else:
+            data = self.cleaned_data
+        neighbourhood = data.get("neighbourhood")
+        theme = data.get("theme")
+        return {
+            "query": (data.get("q") or "").strip(),
+            "sort": data.get("sort") or "newest",
+            "neighbourhood_id": neighbourhood.pk if neighbourhood else None,
+            "theme_id": theme.pk if theme else None,
+        }

@@ -1,0 +1,143 @@
+"""Who may do what: one predicate per question, used by views, templates and services.
+
+| role               | may                                                                  |
+|--------------------|----------------------------------------------------------------------|
+| visitor            | read published ideas and comments                                    |
+| unverified user    | the same as a visitor until their email address is verified          |
+| resident           | on an open consultation: post, edit and withdraw own ideas and       |
+|                    | comments, support others' published ideas, follow, flag others' posts |
+|                    | see their own pending and hidden posts                               |
+| moderator          | everything in the moderation queue of their own PCN only             |
+| staff              | pages of their own PCN only (through Wagtail's page permissions)     |
+| admin (superuser)  | everything                                                           |
+
+Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group` and `staff_group`).
+"""
+
+from allauth.account.models import EmailAddress
+
+from consultations.models import Comment, ConsultationPage, Idea, PostStatus
+
+EDITABLE_STATUSES = (PostStatus.PENDING, PostStatus.PUBLISHED)
+
+
+def _group_ids(user) -> set[int]:
+    if not hasattr(user, "_engage_group_ids"):
+        user._engage_group_ids = set(user.groups.values_list("pk", flat=True))
+    return user._engage_group_ids
+
+
+def is_verified_resident(user) -> bool:
+    """Signed in with a verified email address: the bar for taking part."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if not hasattr(user, "_engage_verified"):
+        user._engage_verified = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return user._engage_verified
+
+
+def is_moderator_of(user, pcn) -> bool:
+    if user is None or not user.is_authenticated or pcn is None:
+        return False
+    if user.is_superuser:
+        return True
+    return pcn.moderator_group_id is not None and pcn.moderator_group_id in _group_ids(user)
+
+
+def is_staff_of(user, pcn) -> bool:
+    if user is None or not user.is_authenticated or pcn is None:
+        return False
+    if user.is_superuser:
+        return True
+    return pcn.staff_group_id is not None and pcn.staff_group_id in _group_ids(user)
+
+
+def can_moderate(user, consultation: ConsultationPage) -> bool:
+    return is_moderator_of(user, consultation.pcn)
+
+
+def can_participate(user, consultation: ConsultationPage) -> bool:
+    """Post ideas and comments, support and flag: a verified resident, while it is open."""
+    return consultation.is_open and consultation.live and is_verified_resident(user)
+
+
+def can_view_idea(user, idea: Idea) -> bool:
+    if idea.status == PostStatus.PUBLISHED:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if idea.author_id == user.pk and idea.status != PostStatus.WITHDRAWN:
+        return True
+    return can_moderate(user, idea.consultation)
+
+
+def can_view_comment(user, comment: Comment) -> bool:
+    if comment.status == PostStatus.PUBLISHED:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if comment.author_id == user.pk and comment.status != PostStatus.WITHDRAWN:
+        return True
+    return can_moderate(user, comment.idea.consultation)
+
+
+def is_author(user, post) -> bool:
+    return user is not None and user.is_authenticated and post.author_id == user.pk
+
+
+def can_edit_idea(user, idea: Idea) -> bool:
+    return (
+        is_author(user, idea)
+        and idea.status in EDITABLE_STATUSES
+        and can_participate(user, idea.consultation)
+    )
+
+
+def can_withdraw_idea(user, idea: Idea) -> bool:
+    return is_author(user, idea) and idea.status in EDITABLE_STATUSES
+
+
+def can_comment(user, idea: Idea) -> bool:
+    return idea.status == PostStatus.PUBLISHED and can_participate(user, idea.consultation)
+
+
+def can_reply(user, comment: Comment) -> bool:
+    return (
+        comment.parent_id is None
+        and comment.status == PostStatus.PUBLISHED
+        and can_comment(user, comment.idea)
+    )
+
+
+def can_edit_comment(user, comment: Comment) -> bool:
+    return (
+        is_author(user, comment)
+        and comment.status in EDITABLE_STATUSES
+        and can_participate(user, comment.idea.consultation)
+    )
+
+
+def can_withdraw_comment(user, comment: Comment) -> bool:
+    return is_author(user, comment) and comment.status in EDITABLE_STATUSES
+
+
+def can_support(user, idea: Idea) -> bool:
+    """Support someone else's published idea while the consultation is open."""
+    return (
+        idea.status == PostStatus.PUBLISHED
+        and not is_author(user, idea)
+        and can_participate(user, idea.consultation)
+    )
+
+
+def can_follow(user) -> bool:
+    return is_verified_resident(user)
+
+
+def can_flag(user, post) -> bool:
+    """Report someone else's published idea or comment. Allowed after closing too."""
+    return (
+        post.status == PostStatus.PUBLISHED
+        and not is_author(user, post)
+        and is_verified_resident(user)
+    )

@@ -1,0 +1,105 @@
+"""Reads that pages show. Each selects and prefetches what its page needs, so a page's
+query count stays the same however many ideas and comments there are."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+
+from consultations.models import Comment, ConsultationPage, Idea, PostStatus, Support, Theme
+
+IDEAS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 30
+
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "supported": ("-support_count", "-created_at", "-pk"),
+    "discussed": ("-comment_count", "-created_at", "-pk"),
+}
+
+
+def idea_list(
+    *,
+    consultation: ConsultationPage,
+    user,
+    sort: str = "newest",
+    neighbourhood_id: int | None = None,
+    theme_id: int | None = None,
+    query: str = "",
+):
+    """The ideas a user may see in a consultation, filtered, searched and sorted.
+
+    Visitors see published ideas; a signed-in resident also sees their own pending and
+    hidden ideas, marked as such. Search uses Wagtail's database search backend.
+    """
+    ideas = Idea.objects.filter(consultation=consultation).visible_to(user)
+    if neighbourhood_id:
+        ideas = ideas.filter(neighbourhood_id=neighbourhood_id)
+    if theme_id:
+        ideas = ideas.filter(themes__id=theme_id)
+    ideas = ideas.select_related("author", "neighbourhood").order_by(
+        *SORTS.get(sort, SORTS["newest"])
+    )
+    if query:
+        if theme_id:
+            # The search backend cannot filter across the many-to-many; narrow by primary key.
+            ids = Idea.objects.filter(consultation=consultation, themes__id=theme_id).values("pk")
+            ideas = ideas.filter(pk__in=list(ids.values_list("pk", flat=True)))
+        return ideas.search(query, order_by_relevance=sort == "relevance")
+    return ideas
+
+
+def paginate(items, *, page_number, per_page: int = IDEAS_PER_PAGE):
+    return Paginator(items, per_page).get_page(page_number)
+
+
+def supported_idea_ids(*, user, ideas) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    ids = [idea.pk for idea in ideas]
+    return set(Support.objects.filter(user=user, idea_id__in=ids).values_list("idea_id", flat=True))
+
+
+def consultation_themes(*, consultation: ConsultationPage):
+    return Theme.objects.filter(consultation=consultation).order_by("name")
+
+
+def idea_for_page(*, consultation: ConsultationPage, idea_id: int) -> Idea | None:
+    return (
+        Idea.objects.filter(consultation=consultation, pk=idea_id)
+        .select_related("author", "neighbourhood")
+        .prefetch_related("themes")
+        .first()
+    )
+
+
+def _visible_comments(user):
+    visible = Q(status=PostStatus.PUBLISHED)
+    if user.is_authenticated:
+        visible |= Q(author=user, status__in=[PostStatus.PENDING, PostStatus.HIDDEN])
+    return visible
+
+
+def idea_comments(*, idea: Idea, user, page_number):
+    """A page of top-level comments with their replies, in two queries (plus the count)."""
+    visible = _visible_comments(user)
+    top_level = (
+        Comment.objects.filter(visible, idea=idea, parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Comment.objects.filter(visible).select_related("author"),
+                to_attr="visible_replies",
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    return paginate(top_level, page_number=page_number, per_page=COMMENTS_PER_PAGE)
+
+
+def similar_ideas(*, consultation: ConsultationPage, title: str, body: str = "", limit: int = 5):
+    """Published ideas in the consultation that share words with a draft idea."""
+    words = [word for word in f"{title} {body[:200]}".split() if len(word) > 3][:12]
+    if not words:
+        return []
+    ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
+    return list(ideas.search(" ".join(words), operator="or")[:limit])

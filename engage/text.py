@@ -1,0 +1,43 @@
+"""Resident text is plain text.
+
+Everything a resident types (ideas, comments, display names, flag reasons) goes through
+`plain_text()` once on the way in, in the service that stores it. Templates autoescape it on
+the way out and use the `resident_text` filter for paragraphs and links. Nothing a resident
+typed is ever marked safe. Bleach sits behind this one function so it can be swapped later.
+"""
+
+import html
+import re
+import unicodedata
+
+import bleach
+
+# C0 and C1 control characters except tab and newline; the Unicode bidirectional embedding,
+# override and isolate controls (the "Trojan Source" characters); and byte-order marks.
+_UNWANTED_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def plain_text(value: str | None, *, single_line: bool = False) -> str:
+    """Return `value` as clean plain text: no markup, no control characters, tidy spacing.
+
+    Markup is removed, not escaped: `<b>hi</b>` becomes `hi`. Entities are decoded once, so
+    what is stored is exactly what the resident meant to write (`&amp;` becomes `&`); the
+    template's autoescaping makes it safe on the way out.
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _UNWANTED_CHARACTERS.sub("", text)
+    text = bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
+    text = html.unescape(text)
+    # Unescaping can reveal characters that were hidden as entities (&#0; or &#x202e;).
+    text = _UNWANTED_CHARACTERS.sub("", text)
+    if single_line:
+        text = text.replace("\n", " ")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
