@@ -358,14 +358,28 @@ class IdeaQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
 
 class Theme(models.Model):
-    """A group of ideas in one consultation: "what we heard"."""
+    """A group of ideas in one consultation, with a summary of "what we heard"."""
 
     consultation = models.ForeignKey(
         ConsultationPage, on_delete=models.CASCADE, related_name="themes"
     )
     name = models.CharField(max_length=120)
-    summary = models.TextField(blank=True, max_length=3000)
+    summary = models.TextField(
+        "what we heard",
+        blank=True,
+        max_length=3000,
+        help_text="A short, plain-English summary of what residents said about this theme.",
+    )
+    priority = models.ForeignKey(
+        "home.VisionPriority",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="themes",
+        help_text="The priority of the shared vision this theme feeds into.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -410,6 +424,8 @@ class Idea(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("title", boost=2),
         index.SearchField("body"),
+        index.FilterField("id"),
+        index.FilterField("author_id"),
         index.FilterField("consultation_id"),
         index.FilterField("status"),
         index.FilterField("neighbourhood_id"),
@@ -609,7 +625,7 @@ class ModerationDecision(models.Model):
         "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=20, choices=ModerationAction.choices)
-    reason = models.CharField(max_length=40, blank=True)
+    reason = models.CharField(max_length=40, blank=True)  # a ModerationReason, or "flags"
     note = models.TextField(blank=True, max_length=1000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -627,3 +643,84 @@ class ModerationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.idea or self.comment}"
+
+
+class ThemeQuote(models.Model):
+    """Up to three ideas chosen to represent a theme, each with the words to quote."""
+
+    MAX_PER_THEME = 3
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quotes")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="quoted_in")
+    text = models.TextField(max_length=500)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "idea"], name="one_quote_per_idea_and_theme")
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ModerationReason(models.TextChoices):
+    """Reasons made for health settings; the author sees the one a moderator chose."""
+
+    PERSONAL = "personal", "It shares personal or medical details"
+    ABUSIVE = "abusive", "It is abusive, offensive or discriminatory"
+    SPAM = "spam", "It is spam or advertising"
+    OFF_TOPIC = "off_topic", "It is not about this consultation"
+    SAFEGUARDING = "safeguarding", "It raises a safeguarding concern"
+    CARE_COMPLAINT = "care_complaint", "It is a complaint about care that belongs with the practice"
+    MEETS_RULES = "meets_rules", "It meets our house rules"
+
+
+class SuggestionRun(models.Model):
+    """One request by a moderator for suggested themes, worked out by a background task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Working"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="suggestion_runs"
+    )
+    requested_by = models.ForeignKey(
+        "engage.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    idea_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Suggestions for {self.consultation} ({self.get_status_display()})"
+
+
+class ThemeSuggestion(models.Model):
+    """A proposed theme: a name from its top terms and the ideas that share them."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        DISCARDED = "discarded", "Discarded"
+
+    run = models.ForeignKey(SuggestionRun, on_delete=models.CASCADE, related_name="suggestions")
+    name = models.CharField(max_length=120)
+    terms = models.JSONField(default=list)
+    ideas = models.ManyToManyField(Idea, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

@@ -10,9 +10,9 @@ IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
 
 SORTS = {
-    "newest": ("-created_at", "-pk"),
-    "supported": ("-support_count", "-created_at", "-pk"),
-    "discussed": ("-comment_count", "-created_at", "-pk"),
+    "newest": ("-created_at", "-id"),
+    "supported": ("-support_count", "-created_at", "-id"),
+    "discussed": ("-comment_count", "-created_at", "-id"),
 }
 
 

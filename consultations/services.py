@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from consultations import permissions
 from consultations.models import (
@@ -72,7 +73,8 @@ def _check_neighbourhood(consultation: ConsultationPage, neighbourhood) -> None:
         )
 
 
-def _refresh_comment_count(idea_id: int) -> None:
+def comment_count_refresh(idea_id: int) -> None:
+    """Recount an idea's published comments (after any comment changes status)."""
     published = (
         Comment.objects.filter(idea=OuterRef("pk"), status=PostStatus.PUBLISHED)
         .order_by()
@@ -169,7 +171,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
     )
     comment.full_clean()
     comment.save()
-    _refresh_comment_count(idea.pk)
+    comment_count_refresh(idea.pk)
     return comment
 
 
@@ -182,7 +184,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
         comment.status = PostStatus.PENDING
     comment.full_clean()
     comment.save()
-    _refresh_comment_count(comment.idea_id)
+    comment_count_refresh(comment.idea_id)
     return comment
 
 
@@ -193,7 +195,7 @@ def comment_withdraw(*, comment: Comment, user) -> Comment:
     comment.status = PostStatus.WITHDRAWN
     comment.save(update_fields=["status", "updated_at"])
     ModerationDecision.objects.create(comment=comment, actor=user, action=ModerationAction.WITHDRAW)
-    _refresh_comment_count(comment.idea_id)
+    comment_count_refresh(comment.idea_id)
     return comment
 
 
@@ -288,5 +290,11 @@ def _hide_if_flagged_enough(target) -> None:
             reason="flags",
             note=f"Hidden until a moderator looks: {open_flags} people reported it.",
         )
+        log(
+            instance=target,
+            action="engage.moderation.auto_hide",
+            user=None,
+            data={"reason": "flags", "open_flags": open_flags},
+        )
         if field == "comment":
-            _refresh_comment_count(target.idea_id)
+            comment_count_refresh(target.idea_id)

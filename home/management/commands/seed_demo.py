@@ -17,9 +17,14 @@ from wagtail.models import Page, Site
 
 from consultations.models import (
     ActionStatus,
+    Comment,
     ConsultationIndexPage,
     ConsultationPage,
+    Idea,
     ModerationMode,
+    PostStatus,
+    Support,
+    Theme,
     UpdateIndexPage,
     UpdatePage,
 )
@@ -65,6 +70,80 @@ PRIORITIES = [
         "Care that is easy to get to",
         "Every neighbourhood can reach its services by public transport, on foot or with "
         "help, and buildings are accessible to everyone.",
+    ),
+]
+
+# Fictional residents' ideas: (title, body, neighbourhood).
+OPEN_IDEAS = [
+    (
+        "Saturday morning appointments",
+        "I work Monday to Friday in the city and can never get to "
+        "the surgery. Saturday mornings, even once a month, would make a big difference.",
+        "Riverside",
+    ),
+    (
+        "Evening phone appointments",
+        "A phone call with a GP after 6pm would be enough for most "
+        "of what I need, and I would not have to take time off.",
+        "Meadowbank",
+    ),
+    (
+        "Book evening slots online",
+        "Let us book the evening and weekend appointments in the NHS "
+        "App instead of ringing at 8am.",
+        "Riverside",
+    ),
+    (
+        "Weekend slots for children",
+        "School-age children miss lessons for appointments. Weekend "
+        "slots for children would help families.",
+        "Meadowbank",
+    ),
+    (
+        "Late pharmacy next to the hub",
+        "If appointments run late, the pharmacy needs to be open "
+        "late too, or we cannot collect prescriptions.",
+        "Riverside",
+    ),
+]
+CLOSED_IDEAS = [
+    (
+        "Drop-in after school",
+        "A place to talk to someone after school, without an appointment, that is not the surgery.",
+        "Old Town",
+        "Drop-in support",
+    ),
+    (
+        "Wellbeing sessions in the library",
+        "The library is somewhere young people already go. "
+        "Wellbeing sessions there would feel less scary.",
+        "Old Town",
+        "Drop-in support",
+    ),
+    (
+        "Text-based support",
+        "Many young people would rather text than talk on the phone. A "
+        "text service would reach them.",
+        "Hillcrest",
+        "Ways to ask for help",
+    ),
+    (
+        "Shorter waits for counselling",
+        "Waiting months for counselling makes things worse. Early help needs to be quick.",
+        "Meadowbank",
+        "Waiting times",
+    ),
+    (
+        "Support for parents too",
+        "Parents need advice on how to help their children, and where to go when they are worried.",
+        "Riverside",
+        "Ways to ask for help",
+    ),
+    (
+        "Peer support groups",
+        "Young people who have been through it could run groups with trained staff.",
+        "Hillcrest",
+        "Drop-in support",
     ),
 ]
 
@@ -175,7 +254,7 @@ class Command(BaseCommand):
             neighbourhoods=everyone,
             moderation_mode=ModerationMode.PRE,
         )
-        self.add_consultation(
+        open_consultation = self.add_consultation(
             index,
             title="Evening and weekend appointments",
             question="How should evening and weekend appointments work in Riverside and "
@@ -218,7 +297,65 @@ class Command(BaseCommand):
             )
         )
         update.save_revision().publish()
+        self.add_ideas(closed, open_consultation, neighbourhoods)
         return pcn
+
+    def add_ideas(self, closed, open_consultation, neighbourhoods) -> None:
+        """Ideas from fictional residents, so the demo shows lists, themes and journeys."""
+        user_model = get_user_model()
+        residents = []
+        for number, name in enumerate(["Rowan Ellis", "Priya Nair", "Tom Baxter", "Leah Cole"]):
+            email = f"demo-resident-{number}@example.org"
+            resident = user_model.objects.create_user(
+                username=f"demo-resident-{number}", email=email, display_name=name
+            )
+            resident.set_unusable_password()
+            resident.save()
+            EmailAddress.objects.create(user=resident, email=email, verified=True, primary=True)
+            residents.append(resident)
+        published_at = timezone.now()
+        for number, (title, body, where) in enumerate(OPEN_IDEAS):
+            idea = Idea.objects.create(
+                consultation=open_consultation,
+                author=residents[number % len(residents)],
+                title=title,
+                body=body,
+                neighbourhood=neighbourhoods[where],
+                status=PostStatus.PUBLISHED,
+                published_at=published_at,
+            )
+            for supporter in residents[: (number % 4) + 1]:
+                if supporter != idea.author:
+                    Support.objects.create(idea=idea, user=supporter)
+            Comment.objects.create(
+                idea=idea,
+                author=residents[(number + 1) % len(residents)],
+                body="I agree. This would help me and my neighbours.",
+                status=PostStatus.PUBLISHED,
+            )
+        themes = {}
+        for number, (title, body, where, theme_name) in enumerate(CLOSED_IDEAS):
+            idea = Idea.objects.create(
+                consultation=closed,
+                author=residents[number % len(residents)],
+                title=title,
+                body=body,
+                neighbourhood=neighbourhoods[where],
+                status=PostStatus.PUBLISHED,
+                published_at=closed.opens_at + timedelta(days=number + 1),
+                created_at=closed.opens_at + timedelta(days=number + 1),
+            )
+            if theme_name not in themes:
+                themes[theme_name] = Theme.objects.create(
+                    consultation=closed,
+                    name=theme_name,
+                    summary=f"Residents told us about {theme_name.lower()}.",
+                )
+            idea.themes.add(themes[theme_name])
+        for idea in Idea.objects.filter(consultation__in=[open_consultation, closed]):
+            idea.support_count = idea.supports.count()
+            idea.comment_count = idea.comments.filter(status=PostStatus.PUBLISHED).count()
+            idea.save(update_fields=["support_count", "comment_count"])
 
     def add_consultation(self, index, *, neighbourhoods, **fields) -> ConsultationPage:
         consultation = ConsultationPage(

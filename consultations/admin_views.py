@@ -1,0 +1,620 @@
+"""The PPG moderators' screens in the Wagtail admin: the queue, a post's history, themes.
+
+Every view asks `permissions` whether the user moderates the consultation concerned, and
+every list is limited to the consultations of the PCNs the user moderates.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import registry as log_registry
+
+from consultations import moderation, permissions
+from consultations.models import (
+    Comment,
+    ConsultationPage,
+    Flag,
+    Idea,
+    ModerationAction,
+    ModerationReason,
+    PostStatus,
+    Theme,
+    ThemeQuote,
+    ThemeSuggestion,
+)
+from home.models import HomePage, VisionPriority
+
+QUEUE_PER_PAGE = 50
+
+
+def moderated_consultations(user):
+    """The consultations of every PCN the user moderates (all of them for an admin)."""
+    consultations = ConsultationPage.objects.all()
+    if user.is_superuser:
+        return consultations
+    homes = HomePage.objects.filter(pcn__moderator_group__in=user.groups.all())
+    if not homes:
+        return consultations.none()
+    query = Q()
+    for home in homes:
+        query |= Q(path__startswith=home.path)
+    return consultations.filter(query)
+
+
+def user_moderates_anything(user) -> bool:
+    return (
+        user.is_superuser
+        or HomePage.objects.filter(pcn__moderator_group__in=user.groups.all()).exists()
+    )
+
+
+class ModeratorMixin(WagtailAdminTemplateMixin):
+    header_icon = "tasks"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_moderates_anything(request.user):
+            raise PermissionDenied("You are not a moderator.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": reverse("moderation:queue"), "label": "Moderation"},
+            *self.extra_breadcrumbs(),
+        ]
+
+    def extra_breadcrumbs(self):
+        return []
+
+
+# The queue
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("ideas", "Ideas"), ("comments", "Comments")], required=False)
+    status = forms.ChoiceField(
+        choices=[
+            ("attention", "Waiting or reported"),
+            ("pending", "Waiting for approval"),
+            ("reported", "Reported by residents"),
+            ("hidden", "Hidden"),
+            ("published", "Published"),
+        ],
+        required=False,
+    )
+    consultation = forms.ModelChoiceField(
+        queryset=ConsultationPage.objects.none(), required=False, empty_label="All consultations"
+    )
+    older_than = forms.ChoiceField(
+        label="Waiting longer than",
+        choices=[("", "Any time"), ("1", "1 day"), ("3", "3 days"), ("7", "7 days")],
+        required=False,
+    )
+
+    def __init__(self, *args, consultations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = consultations.order_by("title")
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (ModerationAction.APPROVE, "Approve"),
+            (ModerationAction.HIDE, "Hide"),
+            (ModerationAction.RESTORE, "Restore"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *ModerationReason.choices],
+        required=False,
+        help_text="The author is told this reason. Required when hiding.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+        help_text="Optional. Sent to the author in the email, in plain English.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == ModerationAction.HIDE and not cleaned.get("reason"):
+            self.add_error("reason", "Choose why you are hiding it, so its author knows.")
+        return cleaned
+
+
+def _open_flags():
+    return Prefetch(
+        "flags",
+        queryset=Flag.objects.filter(resolved_at__isnull=True).order_by("created_at"),
+        to_attr="open_flags",
+    )
+
+
+def moderation_queue(*, user, kind="ideas", status="attention", consultation=None, older_than=""):
+    consultations = moderated_consultations(user)
+    if consultation is not None:
+        consultations = consultations.filter(pk=consultation.pk)
+    if kind == "comments":
+        posts = Comment.objects.filter(idea__consultation__in=consultations).select_related(
+            "author", "idea__consultation"
+        )
+    else:
+        posts = Idea.objects.filter(consultation__in=consultations).select_related(
+            "author", "consultation", "neighbourhood"
+        )
+    posts = posts.annotate(
+        open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True))
+    ).prefetch_related(_open_flags())
+    if status == "pending":
+        posts = posts.filter(status=PostStatus.PENDING)
+    elif status == "reported":
+        posts = posts.filter(open_flag_count__gt=0)
+    elif status == "hidden":
+        posts = posts.filter(status=PostStatus.HIDDEN)
+    elif status == "published":
+        posts = posts.filter(status=PostStatus.PUBLISHED)
+    else:
+        posts = posts.filter(Q(status=PostStatus.PENDING) | Q(open_flag_count__gt=0))
+    if older_than:
+        posts = posts.filter(created_at__lte=timezone.now() - timedelta(days=int(older_than)))
+    return posts.order_by("created_at", "pk")
+
+
+def _post_key(post) -> str:
+    return f"{'idea' if isinstance(post, Idea) else 'comment'}-{post.pk}"
+
+
+def _posts_from_keys(user, keys) -> list:
+    consultations = moderated_consultations(user)
+    idea_ids = [int(key[5:]) for key in keys if key.startswith("idea-") and key[5:].isdigit()]
+    comment_ids = [int(key[8:]) for key in keys if key.startswith("comment-") and key[8:].isdigit()]
+    ideas = Idea.objects.filter(pk__in=idea_ids, consultation__in=consultations)
+    comments = Comment.objects.filter(
+        pk__in=comment_ids, idea__consultation__in=consultations
+    ).select_related("idea")
+    return [*ideas, *comments]
+
+
+class QueueView(ModeratorMixin, View):
+    template_name = "consultations/admin/queue.html"
+    page_title = "Moderation queue"
+
+    def get(self, request):
+        consultations = moderated_consultations(request.user)
+        filters = QueueFilterForm(request.GET or None, consultations=consultations)
+        values = filters.cleaned_data if filters.is_valid() else {}
+        posts = moderation_queue(
+            user=request.user,
+            kind=values.get("kind") or "ideas",
+            status=values.get("status") or "attention",
+            consultation=values.get("consultation"),
+            older_than=values.get("older_than") or "",
+        )
+        page = Paginator(posts, QUEUE_PER_PAGE).get_page(request.GET.get("p"))
+        query = request.GET.copy()
+        query.pop("p", None)
+        return self.render_to_response(
+            self.get_context_data(
+                filters=filters,
+                page_obj=page,
+                kind=values.get("kind") or "ideas",
+                decision_form=DecisionForm(),
+                query=query.urlencode(),
+            )
+        )
+
+    def post(self, request):
+        """Bulk decision on the ticked posts."""
+        form = DecisionForm(request.POST)
+        keys = request.POST.getlist("posts")
+        if not keys:
+            messages.error(request, "Tick at least one post first.")
+        elif not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            posts = _posts_from_keys(request.user, keys)
+            decisions, conflicts = [], []
+            for post in posts:
+                try:
+                    decisions.append(
+                        moderation.post_moderate(
+                            post=post,
+                            moderator=request.user,
+                            action=form.cleaned_data["action"],
+                            reason=form.cleaned_data["reason"],
+                            note=form.cleaned_data["note"],
+                            seen_status=request.POST.get(f"seen-{_post_key(post)}") or None,
+                        )
+                    )
+                except moderation.ModerationConflict as conflict:
+                    conflicts.append(f"{post}: {conflict}")
+                except ValidationError as error:
+                    conflicts.append(f"{post}: {' '.join(error.messages)}")
+            if decisions:
+                messages.success(
+                    request, f"{len(decisions)} post(s) updated; their authors will be told."
+                )
+            for conflict in conflicts:
+                messages.warning(request, conflict)
+        return redirect(f"{reverse('moderation:queue')}?{request.GET.urlencode()}")
+
+
+class PostView(ModeratorMixin, View):
+    """One post: its text, open reports, a decision form, and its history."""
+
+    template_name = "consultations/admin/post.html"
+
+    def get_post(self, kind, pk):
+        model = Idea if kind == "idea" else Comment
+        related = ("author", "consultation") if kind == "idea" else ("author", "idea__consultation")
+        post = get_object_or_404(model.objects.select_related(*related), pk=pk)
+        consultation = post.consultation if kind == "idea" else post.idea.consultation
+        if not permissions.can_moderate(self.request.user, consultation):
+            raise PermissionDenied("You do not moderate this consultation.")
+        return post, consultation
+
+    def get_page_title(self):
+        return f"Moderate {self.kwargs['kind']}"
+
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": self.get_page_title()}]
+
+    def context(self, post, consultation, form):
+        flags = post.flags.select_related("reporter").order_by("-created_at")
+        return self.get_context_data(
+            post=post,
+            kind=self.kwargs["kind"],
+            consultation=consultation,
+            flags=flags,
+            form=form,
+            decisions=post.decisions.select_related("actor"),
+            log_entries=log_registry.get_logs_for_instance(post).select_related("user"),
+        )
+
+    def get(self, request, kind, pk):
+        post, consultation = self.get_post(kind, pk)
+        return self.render_to_response(self.context(post, consultation, DecisionForm()))
+
+    def post(self, request, kind, pk):
+        post, consultation = self.get_post(kind, pk)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                moderation.post_moderate(
+                    post=post,
+                    moderator=request.user,
+                    action=form.cleaned_data["action"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    seen_status=request.POST.get("seen_status") or None,
+                )
+            except moderation.ModerationConflict as conflict:
+                messages.warning(request, str(conflict))
+                return redirect(request.path)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Decision recorded. The author will be told by email.")
+                return redirect(request.path)
+        return self.render_to_response(self.context(post, consultation, form), status=400)
+
+
+# Themes
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    summary = forms.CharField(
+        label="What we heard",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=3000,
+        help_text="A short, plain-English summary of what residents said.",
+    )
+    priority = forms.ModelChoiceField(
+        label="Feeds into the vision priority",
+        queryset=VisionPriority.objects.none(),
+        required=False,
+        empty_label="No priority yet",
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        home = consultation.home_page
+        self.fields["priority"].queryset = VisionPriority.objects.filter(
+            page__path__startswith=home.path
+        ).order_by("sort_order")
+
+
+def _consultation_for(user, pk) -> ConsultationPage:
+    consultation = get_object_or_404(ConsultationPage, pk=pk)
+    if not permissions.can_moderate(user, consultation):
+        raise PermissionDenied("You do not moderate this consultation.")
+    return consultation
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class ConsultationListView(ModeratorMixin, View):
+    template_name = "consultations/admin/consultations.html"
+    page_title = "Themes"
+
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": "Themes"}]
+
+    def get(self, request):
+        consultations = (
+            moderated_consultations(request.user)
+            .annotate(theme_count=Count("themes", distinct=True))
+            .order_by("-closes_at")
+        )
+        return self.render_to_response(self.get_context_data(consultations=consultations))
+
+
+class ThemeListView(ModeratorMixin, View):
+    """A consultation's themes: create, merge, and ask for suggestions."""
+
+    template_name = "consultations/admin/themes.html"
+
+    def get_page_title(self):
+        return f"Themes: {self.consultation.title}"
+
+    def extra_breadcrumbs(self):
+        return [
+            {"url": reverse("moderation:consultations"), "label": "Themes"},
+            {"url": "", "label": self.consultation.title},
+        ]
+
+    def context(self, form):
+        themes = (
+            Theme.objects.filter(consultation=self.consultation)
+            .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
+            .select_related("priority")
+        )
+        run = self.consultation.suggestion_runs.first()
+        return self.get_context_data(
+            consultation=self.consultation,
+            themes=themes,
+            form=form,
+            run=run,
+            suggestions=run.suggestions.filter(status=ThemeSuggestion.Status.PROPOSED)
+            .annotate(idea_count=Count("ideas"))
+            .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
+            if run
+            else [],
+            unthemed=Idea.objects.filter(
+                consultation=self.consultation, status=PostStatus.PUBLISHED, themes__isnull=True
+            ).count(),
+        )
+
+    def get(self, request, pk):
+        self.consultation = _consultation_for(request.user, pk)
+        return self.render_to_response(self.context(ThemeForm(consultation=self.consultation)))
+
+    def post(self, request, pk):
+        from consultations import suggestions
+
+        self.consultation = _consultation_for(request.user, pk)
+        action = request.POST.get("action")
+        form = ThemeForm(consultation=self.consultation)
+        try:
+            if action == "create":
+                form = ThemeForm(request.POST, consultation=self.consultation)
+                if form.is_valid():
+                    theme = moderation.theme_create(
+                        consultation=self.consultation, user=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, f"Theme '{theme.name}' created.")
+                    return redirect(request.path)
+            elif action == "merge":
+                ids = request.POST.getlist("themes")
+                themes = list(Theme.objects.filter(consultation=self.consultation, pk__in=ids))
+                into = next((t for t in themes if str(t.pk) == request.POST.get("into")), None)
+                if into is None or len(themes) < 2:
+                    messages.error(request, "Tick two or more themes, and choose the one to keep.")
+                else:
+                    moderation.theme_merge(into=into, others=themes, user=request.user)
+                    messages.success(request, f"Merged into '{into.name}'.")
+                return redirect(request.path)
+            elif action == "suggest":
+                suggestions.suggestion_run_request(
+                    consultation=self.consultation, user=request.user
+                )
+                messages.success(
+                    request,
+                    "Working out suggested themes. Refresh this page in a moment to see them.",
+                )
+                return redirect(request.path)
+            elif action in ("accept", "discard"):
+                suggestion = get_object_or_404(
+                    ThemeSuggestion,
+                    pk=request.POST.get("suggestion"),
+                    run__consultation=self.consultation,
+                )
+                if action == "accept":
+                    theme = suggestions.suggestion_accept(
+                        suggestion=suggestion, user=request.user, name=request.POST.get("name")
+                    )
+                    messages.success(request, f"Theme '{theme.name}' created from the suggestion.")
+                else:
+                    suggestions.suggestion_discard(suggestion=suggestion, user=request.user)
+                    messages.success(request, "Suggestion discarded.")
+                return redirect(request.path)
+        except ValidationError as error:
+            _apply_errors(form, error)
+            messages.error(request, " ".join(error.messages))
+        return self.render_to_response(self.context(form), status=400)
+
+
+class ThemeEditView(ModeratorMixin, View):
+    """One theme: rename, summary, priority, its ideas (remove, split), and its quotes."""
+
+    template_name = "consultations/admin/theme.html"
+
+    def get_page_title(self):
+        return f"Theme: {self.theme.name}"
+
+    def extra_breadcrumbs(self):
+        return [
+            {"url": reverse("moderation:consultations"), "label": "Themes"},
+            {
+                "url": reverse("moderation:themes", args=[self.theme.consultation_id]),
+                "label": self.theme.consultation.title,
+            },
+            {"url": "", "label": self.theme.name},
+        ]
+
+    def load(self, request, pk):
+        self.theme = get_object_or_404(Theme.objects.select_related("consultation"), pk=pk)
+        if not permissions.can_moderate(request.user, self.theme.consultation):
+            raise PermissionDenied("You do not moderate this consultation.")
+
+    def context(self, form):
+        return self.get_context_data(
+            theme=self.theme,
+            form=form,
+            ideas=self.theme.ideas.filter(status=PostStatus.PUBLISHED).select_related(
+                "neighbourhood"
+            ),
+            quotes=self.theme.quotes.select_related("idea"),
+            max_quotes=ThemeQuote.MAX_PER_THEME,
+        )
+
+    def get(self, request, pk):
+        self.load(request, pk)
+        form = ThemeForm(
+            initial={
+                "name": self.theme.name,
+                "summary": self.theme.summary,
+                "priority": self.theme.priority_id,
+            },
+            consultation=self.theme.consultation,
+        )
+        return self.render_to_response(self.context(form))
+
+    def post(self, request, pk):
+        self.load(request, pk)
+        action = "quote" if request.POST.get("quote_idea") else request.POST.get("action")
+        form = ThemeForm(consultation=self.theme.consultation, initial={"name": self.theme.name})
+        ideas = request.POST.getlist("ideas")
+        try:
+            if action == "save":
+                form = ThemeForm(request.POST, consultation=self.theme.consultation)
+                if form.is_valid():
+                    moderation.theme_update(
+                        theme=self.theme, user=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, "Theme saved.")
+                    return redirect(request.path)
+            elif action == "remove":
+                moderation.theme_remove_ideas(theme=self.theme, user=request.user, idea_ids=ideas)
+                messages.success(request, "Ideas removed from the theme.")
+                return redirect(request.path)
+            elif action == "split":
+                new_theme = moderation.theme_split(
+                    theme=self.theme,
+                    user=request.user,
+                    new_name=request.POST.get("new_name", ""),
+                    idea_ids=ideas,
+                )
+                messages.success(request, f"Moved the ideas into a new theme, '{new_theme.name}'.")
+                return redirect(request.path)
+            elif action == "quote":
+                idea = get_object_or_404(Idea, pk=request.POST.get("quote_idea"))
+                moderation.theme_quote_add(
+                    theme=self.theme,
+                    user=request.user,
+                    idea=idea,
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, "Quote added.")
+                return redirect(request.path)
+            elif action == "unquote":
+                quote = get_object_or_404(
+                    ThemeQuote, pk=request.POST.get("quote"), theme=self.theme
+                )
+                moderation.theme_quote_remove(quote=quote, user=request.user)
+                messages.success(request, "Quote removed.")
+                return redirect(request.path)
+            elif action == "delete":
+                consultation_id = self.theme.consultation_id
+                moderation.theme_delete(theme=self.theme, user=request.user)
+                messages.success(request, "Theme deleted. Its ideas are unchanged.")
+                return redirect("moderation:themes", consultation_id)
+        except ValidationError as error:
+            _apply_errors(form, error)
+            messages.error(request, " ".join(error.messages))
+        return self.render_to_response(self.context(form), status=400)
+
+
+class AssignIdeasView(ModeratorMixin, View):
+    """The consultation's published ideas, to add to a theme one by one or in bulk."""
+
+    template_name = "consultations/admin/assign.html"
+
+    def get_page_title(self):
+        return f"Group ideas: {self.consultation.title}"
+
+    def extra_breadcrumbs(self):
+        return [
+            {"url": reverse("moderation:consultations"), "label": "Themes"},
+            {
+                "url": reverse("moderation:themes", args=[self.consultation.pk]),
+                "label": self.consultation.title,
+            },
+            {"url": "", "label": "Group ideas"},
+        ]
+
+    def get(self, request, pk):
+        self.consultation = _consultation_for(request.user, pk)
+        ideas = (
+            Idea.objects.filter(consultation=self.consultation, status=PostStatus.PUBLISHED)
+            .select_related("neighbourhood")
+            .prefetch_related("themes")
+            .order_by("created_at", "pk")
+        )
+        if request.GET.get("unthemed"):
+            ideas = ideas.filter(themes__isnull=True)
+        page = Paginator(ideas, QUEUE_PER_PAGE).get_page(request.GET.get("p"))
+        return self.render_to_response(
+            self.get_context_data(
+                consultation=self.consultation,
+                page_obj=page,
+                themes=Theme.objects.filter(consultation=self.consultation),
+                unthemed=bool(request.GET.get("unthemed")),
+            )
+        )
+
+    def post(self, request, pk):
+        self.consultation = _consultation_for(request.user, pk)
+        theme = Theme.objects.filter(
+            consultation=self.consultation, pk=request.POST.get("theme") or 0
+        ).first()
+        ids = request.POST.getlist("ideas")
+        if theme is None or not ids:
+            messages.error(request, "Tick at least one idea and choose a theme.")
+        else:
+            added = moderation.theme_assign_ideas(theme=theme, user=request.user, idea_ids=ids)
+            messages.success(request, f"Added {added} idea(s) to '{theme.name}'.")
+        return redirect(request.get_full_path())

@@ -1,0 +1,315 @@
+"""State changes for PPG moderators: decisions on posts, and themes.
+
+Every decision is a status change plus an audit entry (a `ModerationDecision` the author's
+email quotes, and an entry in Wagtail's audit log for the admin's history), made in one
+transaction. Two moderators acting on the same post at once: the status the moderator saw
+is part of the update, so exactly one decision wins and the other gets `ModerationConflict`.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from consultations import notifications, permissions
+from consultations.models import (
+    Comment,
+    Flag,
+    Idea,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    PostStatus,
+    Theme,
+    ThemeQuote,
+)
+from consultations.services import comment_count_refresh
+from engage.text import plain_text
+
+# action: (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    ModerationAction.APPROVE: ((PostStatus.PENDING,), PostStatus.PUBLISHED),
+    ModerationAction.HIDE: ((PostStatus.PENDING, PostStatus.PUBLISHED), PostStatus.HIDDEN),
+    ModerationAction.RESTORE: ((PostStatus.HIDDEN,), PostStatus.PUBLISHED),
+}
+
+LOG_ACTIONS = {
+    ModerationAction.APPROVE: "engage.moderation.approve",
+    ModerationAction.HIDE: "engage.moderation.hide",
+    ModerationAction.RESTORE: "engage.moderation.restore",
+}
+
+
+class ModerationConflict(Exception):
+    """Someone else decided on this post first; the message says what happened."""
+
+
+def _consultation_of(post):
+    return post.consultation if isinstance(post, Idea) else post.idea.consultation
+
+
+@transaction.atomic
+def post_moderate(
+    *,
+    post: Idea | Comment,
+    moderator,
+    action: str,
+    reason: str = "",
+    note: str = "",
+    seen_status: str | None = None,
+) -> ModerationDecision:
+    """Approve, hide or restore an idea or comment, with a reason the author is told.
+
+    `seen_status` is the status the moderator saw when deciding; if the post has moved on
+    since (another moderator acted), nothing changes and `ModerationConflict` is raised.
+    """
+    if not permissions.can_moderate(moderator, _consultation_of(post)):
+        raise PermissionDenied("You do not moderate this consultation.")
+    if action not in TRANSITIONS:
+        raise ValidationError({"action": "Choose approve, hide or restore."})
+    if reason and reason not in ModerationReason.values:
+        raise ValidationError({"reason": "Choose a reason from the list."})
+    if action == ModerationAction.HIDE and not reason:
+        raise ValidationError({"reason": "Choose why you are hiding it, so its author knows."})
+    note = plain_text(note)
+    if len(note) > ModerationDecision._meta.get_field("note").max_length:
+        raise ValidationError({"note": "Keep the note to 1000 characters or fewer."})
+
+    from_statuses, to_status = TRANSITIONS[action]
+    expected = (seen_status,) if seen_status else from_statuses
+    if seen_status and seen_status not in from_statuses:
+        raise ModerationConflict(_conflict_message(post, seen_status))
+    model = type(post)
+    now = timezone.now()
+    changes = {"status": to_status, "updated_at": now}
+    if model is Idea and to_status == PostStatus.PUBLISHED and post.published_at is None:
+        changes["published_at"] = now
+    updated = model.objects.filter(pk=post.pk, status__in=expected).update(**changes)
+    if not updated:
+        current = model.objects.filter(pk=post.pk).values_list("status", flat=True).first()
+        raise ModerationConflict(_conflict_message(post, current))
+    for field, value in changes.items():
+        setattr(post, field, value)
+
+    target = {"idea": post} if model is Idea else {"comment": post}
+    decision = ModerationDecision.objects.create(
+        **target, actor=moderator, action=action, reason=reason, note=note
+    )
+    Flag.objects.filter(**target, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=moderator
+    )
+    if model is Comment:
+        comment_count_refresh(post.idea_id)
+    log(
+        instance=post,
+        action=LOG_ACTIONS[action],
+        user=moderator,
+        data={"reason": reason, "note": note, "decision": decision.pk},
+    )
+    if post.author_id:
+        transaction.on_commit(
+            lambda: notifications.send_moderation_decision.enqueue(decision_id=decision.pk)
+        )
+    return decision
+
+
+def _conflict_message(post, current_status) -> str:
+    kind = "idea" if isinstance(post, Idea) else "comment"
+    if current_status is None:
+        return f"This {kind} no longer exists."
+    label = PostStatus(current_status).label.lower()
+    return (
+        f"Another moderator dealt with this {kind} while you were looking at it: it is now "
+        f"'{label}'. Nothing was changed; check it again before deciding."
+    )
+
+
+def posts_moderate_bulk(
+    *, posts, moderator, action: str, reason: str = "", note: str = ""
+) -> tuple[list[ModerationDecision], list[str]]:
+    """Moderate several posts; each is its own decision. Returns decisions and conflicts."""
+    decisions, conflicts = [], []
+    for post in posts:
+        try:
+            decisions.append(
+                post_moderate(
+                    post=post, moderator=moderator, action=action, reason=reason, note=note
+                )
+            )
+        except ModerationConflict as conflict:
+            conflicts.append(str(conflict))
+    return decisions, conflicts
+
+
+# Themes
+
+
+def _require_moderator(user, consultation) -> None:
+    if not permissions.can_moderate(user, consultation):
+        raise PermissionDenied("You do not moderate this consultation.")
+
+
+def _theme_name(consultation, name: str, *, exclude_pk=None) -> str:
+    name = plain_text(name, single_line=True)
+    if not name:
+        raise ValidationError({"name": "Enter a name for the theme"})
+    clash = Theme.objects.filter(consultation=consultation, name__iexact=name)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": "A theme with this name already exists"})
+    return name
+
+
+def _log_theme(theme: Theme, action: str, user, **data) -> None:
+    log(instance=theme, action=action, user=user, data=data)
+
+
+@transaction.atomic
+def theme_create(*, consultation, user, name: str, summary: str = "", priority=None) -> Theme:
+    _require_moderator(user, consultation)
+    theme = Theme(
+        consultation=consultation,
+        name=_theme_name(consultation, name),
+        summary=plain_text(summary),
+        priority=priority,
+    )
+    _check_priority(theme)
+    theme.full_clean()
+    theme.save()
+    _log_theme(theme, "wagtail.create", user)
+    return theme
+
+
+def _check_priority(theme: Theme) -> None:
+    """A theme can only feed a priority of its own PCN's vision."""
+    if theme.priority_id is None:
+        return
+    from home.models import VisionPage
+
+    vision = VisionPage.objects.filter(pk=theme.priority.page_id).first()
+    home = theme.consultation.home_page
+    if vision is None or home is None or not vision.is_descendant_of(home):
+        raise ValidationError({"priority": "Choose a priority of this PCN's shared vision."})
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, user, name: str, summary: str, priority=None) -> Theme:
+    _require_moderator(user, theme.consultation)
+    theme.name = _theme_name(theme.consultation, name, exclude_pk=theme.pk)
+    theme.summary = plain_text(summary)
+    theme.priority = priority
+    _check_priority(theme)
+    theme.full_clean()
+    theme.save()
+    _log_theme(theme, "wagtail.edit", user)
+    return theme
+
+
+def _published_ideas_of(consultation, idea_ids) -> list[Idea]:
+    return list(
+        Idea.objects.filter(
+            consultation=consultation, pk__in=list(idea_ids), status=PostStatus.PUBLISHED
+        )
+    )
+
+
+@transaction.atomic
+def theme_assign_ideas(*, theme: Theme, user, idea_ids) -> int:
+    """Add published ideas of the theme's consultation to it. Returns how many were added."""
+    _require_moderator(user, theme.consultation)
+    ideas = _published_ideas_of(theme.consultation, idea_ids)
+    before = theme.ideas.count()
+    theme.ideas.add(*ideas)
+    added = theme.ideas.count() - before
+    if added:
+        _log_theme(theme, "engage.theme.assign", user, ideas=[idea.pk for idea in ideas])
+    return added
+
+
+@transaction.atomic
+def theme_remove_ideas(*, theme: Theme, user, idea_ids) -> None:
+    _require_moderator(user, theme.consultation)
+    theme.ideas.remove(*Idea.objects.filter(pk__in=list(idea_ids)))
+    ThemeQuote.objects.filter(theme=theme, idea_id__in=list(idea_ids)).delete()
+    _log_theme(theme, "engage.theme.unassign", user, ideas=list(idea_ids))
+
+
+@transaction.atomic
+def theme_merge(*, into: Theme, others, user) -> Theme:
+    """Move the ideas (and quotes, up to three) of `others` into `into`, then delete them."""
+    _require_moderator(user, into.consultation)
+    others = [theme for theme in others if theme.pk != into.pk]
+    for other in others:
+        if other.consultation_id != into.consultation_id:
+            raise ValidationError("Only themes of the same consultation can be merged.")
+    for other in others:
+        into.ideas.add(*other.ideas.all())
+        room = ThemeQuote.MAX_PER_THEME - into.quotes.count()
+        quoted = set(into.quotes.values_list("idea_id", flat=True))
+        for quote in other.quotes.all():
+            if room <= 0:
+                break
+            if quote.idea_id not in quoted:
+                ThemeQuote.objects.create(
+                    theme=into, idea_id=quote.idea_id, text=quote.text, sort_order=quote.sort_order
+                )
+                room -= 1
+        if other.summary and other.summary not in into.summary:
+            into.summary = f"{into.summary}\n\n{other.summary}".strip()[:3000]
+        _log_theme(other, "wagtail.delete", user, merged_into=into.pk)
+        other.delete()
+    into.save()
+    _log_theme(into, "engage.theme.merge", user, merged=[other.pk for other in others])
+    return into
+
+
+@transaction.atomic
+def theme_split(*, theme: Theme, user, new_name: str, idea_ids) -> Theme:
+    """Move some of a theme's ideas into a new theme of the same consultation."""
+    _require_moderator(user, theme.consultation)
+    moving = list(theme.ideas.filter(pk__in=list(idea_ids)))
+    if not moving:
+        raise ValidationError({"ideas": "Choose the ideas to move into the new theme"})
+    new_theme = theme_create(consultation=theme.consultation, user=user, name=new_name)
+    new_theme.ideas.add(*moving)
+    theme.ideas.remove(*moving)
+    ThemeQuote.objects.filter(theme=theme, idea__in=moving).update(theme=new_theme)
+    _log_theme(theme, "engage.theme.split", user, new_theme=new_theme.pk)
+    return new_theme
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme, user) -> None:
+    _require_moderator(user, theme.consultation)
+    _log_theme(theme, "wagtail.delete", user)
+    theme.delete()
+
+
+@transaction.atomic
+def theme_quote_add(*, theme: Theme, user, idea: Idea, text: str = "") -> ThemeQuote:
+    """Choose an idea of the theme as one of its (at most three) quotes."""
+    _require_moderator(user, theme.consultation)
+    if not theme.ideas.filter(pk=idea.pk, status=PostStatus.PUBLISHED).exists():
+        raise ValidationError({"idea": "Quote a published idea that is in this theme."})
+    if theme.quotes.count() >= ThemeQuote.MAX_PER_THEME:
+        raise ValidationError(
+            {"idea": "A theme has at most three quotes. Remove one before adding another."}
+        )
+    text = plain_text(text) or idea.body[:500]
+    if len(text) > 500:
+        raise ValidationError({"text": "Keep the quote to 500 characters or fewer."})
+    if theme.quotes.filter(idea=idea).exists():
+        raise ValidationError({"idea": "This idea is already quoted."})
+    quote = ThemeQuote.objects.create(
+        theme=theme, idea=idea, text=text, sort_order=theme.quotes.count()
+    )
+    _log_theme(theme, "engage.theme.quote", user, idea=idea.pk)
+    return quote
+
+
+@transaction.atomic
+def theme_quote_remove(*, quote: ThemeQuote, user) -> None:
+    _require_moderator(user, quote.theme.consultation)
+    _log_theme(quote.theme, "engage.theme.unquote", user, idea=quote.idea_id)
+    quote.delete()

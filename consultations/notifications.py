@@ -1,0 +1,148 @@
+"""Emails to residents and moderators, sent by background tasks (django-tasks).
+
+Tasks take primary keys, look everything up again, and are safe to run twice. Services
+enqueue them with `transaction.on_commit`, so a slow or failing mail server never slows or
+fails the request that caused the email.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from consultations.models import (
+    Comment,
+    ConsultationPage,
+    Flag,
+    Idea,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    PostStatus,
+)
+
+
+def _one_line(text: str) -> str:
+    """Email subjects must be a single line (no header injection)."""
+    return " ".join(str(text).split())[:150]
+
+
+def idea_full_url(idea: Idea) -> str:
+    consultation = idea.consultation
+    return consultation.full_url + consultation.reverse_subpage("idea-detail", args=[idea.pk])
+
+
+NEXT_STEPS = {
+    ModerationReason.PERSONAL: "You are welcome to post your idea again without the personal "
+    "or medical details. If you need help with your own care, please contact your practice.",
+    ModerationReason.ABUSIVE: "Please keep to our house rules: be kind and respectful. You can "
+    "post your point again in a way that respects others.",
+    ModerationReason.SPAM: "If you think we got this wrong, reply to this email and tell us why.",
+    ModerationReason.OFF_TOPIC: "You can share it again in a consultation it fits, or contact "
+    "your practice about it.",
+    ModerationReason.SAFEGUARDING: "A member of the practice team may contact you. If you or "
+    "someone else is in danger now, call 999. For urgent help that is not an emergency, call "
+    "NHS 111.",
+    ModerationReason.CARE_COMPLAINT: "Complaints about care are handled by your practice, who "
+    "can look into it and reply to you personally. Please contact the practice manager.",
+    ModerationReason.MEETS_RULES: "",
+}
+
+
+@task()
+def send_moderation_decision(decision_id: int) -> None:
+    """Tell an author, in plain English, what a moderator decided about their post and why."""
+    decision = (
+        ModerationDecision.objects.select_related("idea", "comment__idea")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        return
+    post = decision.idea or decision.comment
+    if post.author is None or not post.author.email:
+        return
+    idea = decision.idea or decision.comment.idea
+    kind = "idea" if decision.idea_id else "comment"
+    context = {
+        "decision": decision,
+        "kind": kind,
+        "post": post,
+        "idea": idea,
+        "author": post.author,
+        "idea_url": idea_full_url(idea),
+        "reason": ModerationReason(decision.reason).label
+        if decision.reason in ModerationReason.values
+        else "",
+        "next_steps": NEXT_STEPS.get(decision.reason, ""),
+        "hidden": decision.action == ModerationAction.HIDE,
+        "published": decision.action in (ModerationAction.APPROVE, ModerationAction.RESTORE),
+    }
+    subject = {
+        ModerationAction.APPROVE: f"Your {kind} is published",
+        ModerationAction.RESTORE: f"Your {kind} can be seen again",
+        ModerationAction.HIDE: f"We have hidden your {kind}",
+    }.get(decision.action, f"News about your {kind}")
+    send_mail(
+        subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
+        message=render_to_string("consultations/emails/moderation_decision.txt", context),
+        from_email=None,
+        recipient_list=[post.author.email],
+    )
+
+
+@task()
+def send_moderation_digest(pcn_id: int) -> int:
+    """Email a PCN's moderators when posts are waiting for them. Returns emails sent."""
+    from home.models import HomePage, PrimaryCareNetwork
+
+    pcn = PrimaryCareNetwork.objects.filter(pk=pcn_id).select_related("moderator_group").first()
+    home = HomePage.objects.filter(pcn_id=pcn_id).first()
+    if pcn is None or home is None or pcn.moderator_group is None:
+        return 0
+    consultations = ConsultationPage.objects.descendant_of(home)
+    pending_ideas = Idea.objects.filter(consultation__in=consultations, status=PostStatus.PENDING)
+    pending_comments = Comment.objects.filter(
+        idea__consultation__in=consultations, status=PostStatus.PENDING
+    )
+    open_flags = Flag.objects.filter(resolved_at__isnull=True).filter(
+        models_q_for_consultations(consultations)
+    )
+    counts = {
+        "ideas": pending_ideas.count(),
+        "comments": pending_comments.count(),
+        "flags": open_flags.count(),
+    }
+    if not any(counts.values()):
+        return 0
+    oldest = pending_ideas.order_by("created_at").values_list("created_at", flat=True).first()
+    recipients = list(
+        pcn.moderator_group.user_set.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    body = render_to_string(
+        "consultations/emails/moderation_digest.txt",
+        {
+            "pcn": pcn,
+            "counts": counts,
+            "oldest_days": (timezone.now() - oldest).days if oldest else None,
+            "queue_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/moderation/",
+        },
+    )
+    subject = _one_line(
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{sum(counts.values())} posts are waiting for "
+        f"a moderator at {pcn.name}"
+    )
+    for email in recipients:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
+    return len(recipients)
+
+
+def models_q_for_consultations(consultations):
+    from django.db.models import Q
+
+    return Q(idea__consultation__in=consultations) | Q(
+        comment__idea__consultation__in=consultations
+    )

@@ -1,0 +1,54 @@
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from consultations import admin_views
+
+moderation_urls = [
+    path("", admin_views.QueueView.as_view(), name="queue"),
+    path("<str:kind>/<int:pk>/", admin_views.PostView.as_view(), name="post"),
+    path("themes/", admin_views.ConsultationListView.as_view(), name="consultations"),
+    path("themes/<int:pk>/", admin_views.ThemeListView.as_view(), name="themes"),
+    path("themes/<int:pk>/ideas/", admin_views.AssignIdeasView.as_view(), name="assign"),
+    path("theme/<int:pk>/", admin_views.ThemeEditView.as_view(), name="theme"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_urls():
+    return [path("moderation/", include((moderation_urls, "moderation"), namespace="moderation"))]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.user_moderates_anything(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_queue_menu_item():
+    return ModeratorMenuItem(
+        "Moderation queue", reverse("moderation:queue"), icon_name="tasks", order=150
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_themes_menu_item():
+    return ModeratorMenuItem(
+        "Themes", reverse("moderation:consultations"), icon_name="tag", order=160
+    )
+
+
+@hooks.register("register_log_actions")
+def register_moderation_log_actions(actions):
+    actions.register_action("engage.moderation.approve", "Approve", "Approved by a moderator")
+    actions.register_action("engage.moderation.hide", "Hide", "Hidden by a moderator")
+    actions.register_action("engage.moderation.restore", "Restore", "Restored by a moderator")
+    actions.register_action(
+        "engage.moderation.auto_hide", "Hide after reports", "Hidden after residents' reports"
+    )
+    actions.register_action("engage.theme.assign", "Add ideas", "Ideas added to the theme")
+    actions.register_action("engage.theme.unassign", "Remove ideas", "Ideas removed from the theme")
+    actions.register_action("engage.theme.merge", "Merge", "Themes merged into this one")
+    actions.register_action("engage.theme.split", "Split", "Ideas split into a new theme")
+    actions.register_action("engage.theme.quote", "Add quote", "Quote chosen")
+    actions.register_action("engage.theme.unquote", "Remove quote", "Quote removed")
