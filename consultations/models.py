@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Page, PageManager
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
@@ -206,6 +206,10 @@ class ConsultationPage(RoutablePageMixin, Page):
     comment_withdraw_route = path("comments/<int:comment_id>/withdraw/", name="comment-withdraw")(
         _route_to("comment_withdraw")
     )
+    what_we_heard_route = path("what-we-heard/", name="what-we-heard")(_route_to("what_we_heard"))
+    what_we_heard_csv_route = path("what-we-heard.csv", name="what-we-heard-csv")(
+        _route_to("what_we_heard_csv")
+    )
     comment_flag_route = path("comments/<int:comment_id>/flag/", name="comment-flag")(
         _route_to("comment_flag")
     )
@@ -229,6 +233,11 @@ class ConsultationPage(RoutablePageMixin, Page):
     def is_open(self) -> bool:
         return self.phase == Phase.OPEN
 
+    @property
+    def has_findings(self) -> bool:
+        """ "What we heard" is public once the consultation is under review or answered."""
+        return self.phase in (Phase.UNDER_REVIEW, Phase.RESPONDED)
+
     @cached_property
     def home_page(self):
         return HomePage.objects.ancestor_of(self).select_related("pcn").first()
@@ -238,7 +247,9 @@ class ConsultationPage(RoutablePageMixin, Page):
         return self.home_page.pcn if self.home_page else None
 
 
-class UpdateIndexPage(Page):
+class UpdateIndexPage(RoutablePageMixin, Page):
+    """The PCN's "You said, we did" updates, with an Atom feed at feed/."""
+
     introduction = models.TextField(max_length=500, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
@@ -247,15 +258,25 @@ class UpdateIndexPage(Page):
     max_count_per_parent = 1
 
     def get_context(self, request, *args, **kwargs):
+        from consultations.loop import accountability
+
         context = super().get_context(request, *args, **kwargs)
         context["updates"] = (
             UpdatePage.objects.live()
             .public()
             .child_of(self)
             .select_related("consultation")
+            .prefetch_related("actions")
             .order_by("-first_published_at")
         )
+        context["record"] = accountability(home=self.get_parent())
         return context
+
+    @path("feed/", name="feed")
+    def feed_route(self, request):
+        from consultations.feeds import UpdatesFeed
+
+        return UpdatesFeed(self)(request)
 
 
 class ActionStatus(models.TextChoices):
@@ -266,7 +287,12 @@ class ActionStatus(models.TextChoices):
 
 
 class UpdatePage(Page):
-    """ "You said, we did": what residents said and what the PCN did about it."""
+    """ "You said, we did": what residents said, what the PCN did, and each action's status.
+
+    Publishing goes through the PCN's approval workflow. When it is published, everyone
+    whose idea is in an answered theme, and everyone following, hears about it once; a
+    later change of an action's status tells them again.
+    """
 
     consultation = models.ForeignKey(
         ConsultationPage,
@@ -275,6 +301,26 @@ class UpdatePage(Page):
         on_delete=models.SET_NULL,
         related_name="updates",
         help_text="The consultation this update responds to.",
+    )
+    themes = ParentalManyToManyField(
+        "consultations.Theme",
+        blank=True,
+        related_name="updates",
+        help_text="The themes of what we heard that this update answers.",
+    )
+    ideas = ParentalManyToManyField(
+        "consultations.Idea",
+        blank=True,
+        related_name="updates",
+        help_text="Optionally, single ideas this update answers directly.",
+    )
+    priority = models.ForeignKey(
+        "home.VisionPriority",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="updates",
+        help_text="The priority of the shared vision this update acts on.",
     )
     you_said = RichTextField(
         "you said",
@@ -286,23 +332,21 @@ class UpdatePage(Page):
         features=["bold", "italic", "link", "ol", "ul"],
         help_text="What the PCN did, or will do, in response.",
     )
-    status = models.CharField(
-        max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
-    )
-    not_possible_reason = models.TextField(
-        "why it was not possible",
+    easy_read = RichTextField(
+        "easy-read version",
         blank=True,
-        max_length=1000,
-        help_text="Required when the status is 'Not possible'.",
+        features=["bold", "ol", "ul"],
+        help_text="Optional: the same update in short sentences and everyday words.",
     )
 
     content_panels = Page.content_panels + [
         FieldPanel("consultation"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("priority"),
         FieldPanel("you_said"),
         FieldPanel("we_did"),
-        MultiFieldPanel(
-            [FieldPanel("status"), FieldPanel("not_possible_reason")], heading="Status"
-        ),
+        InlinePanel("actions", label="Actions", min_num=1),
+        FieldPanel("easy_read"),
     ]
 
     search_fields = Page.search_fields + [
@@ -313,12 +357,59 @@ class UpdatePage(Page):
     parent_page_types = ["consultations.UpdateIndexPage"]
     subpage_types = []
 
+    def action_signature(self) -> str:
+        """What residents are told about: each action and its status, in order."""
+        return "|".join(f"{a.pk or i}:{a.status}" for i, a in enumerate(self.actions.all()))
+
+    @property
+    def overall_status(self) -> str:
+        statuses = {action.status for action in self.actions.all()}
+        if not statuses:
+            return ActionStatus.PLANNED
+        if statuses <= {ActionStatus.DONE, ActionStatus.NOT_POSSIBLE}:
+            return ActionStatus.DONE if ActionStatus.DONE in statuses else ActionStatus.NOT_POSSIBLE
+        if statuses & {ActionStatus.IN_PROGRESS, ActionStatus.DONE}:
+            return ActionStatus.IN_PROGRESS
+        return ActionStatus.PLANNED
+
+    @property
+    def overall_status_label(self) -> str:
+        return ActionStatus(self.overall_status).label
+
+
+class UpdateAction(Orderable):
+    """One thing the PCN will do, is doing, did, or could not do (and why)."""
+
+    page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=250)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    date = models.DateField(
+        null=True, blank=True, help_text="When it happened, or when it is expected."
+    )
+    not_possible_reason = models.TextField(
+        "why it was not possible",
+        blank=True,
+        max_length=1000,
+        help_text="Required when the status is 'Not possible'.",
+    )
+
+    panels = [
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("date")]),
+        FieldPanel("not_possible_reason"),
+    ]
+
     def clean(self):
         super().clean()
         if self.status == ActionStatus.NOT_POSSIBLE and not self.not_possible_reason.strip():
             raise ValidationError(
                 {"not_possible_reason": "Say why it was not possible, so residents understand."}
             )
+
+    def __str__(self):
+        return self.description
 
 
 # Resident content: plain Django models, many and small, made by the public.
@@ -412,7 +503,7 @@ class Idea(index.Indexed, models.Model):
     )
     status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="ideas")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="ideas", through="IdeaTheme")
     support_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -457,6 +548,22 @@ class Idea(index.Indexed, models.Model):
                 f"A resident of {self.neighbourhood.name}" if self.neighbourhood else "A resident"
             )
         return self.author.public_name
+
+
+class IdeaTheme(models.Model):
+    """An idea's place in a theme, and when a moderator put it there (for its journey)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "theme"], name="idea_once_per_theme")
+        ]
+
+    def __str__(self):
+        return f"{self.idea_id} in {self.theme_id}"
 
 
 class Comment(models.Model):
@@ -724,3 +831,60 @@ class ThemeSuggestion(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Notice(models.Model):
+    """An email owed to one person: the outbox that makes notifications reliable.
+
+    One row per person per update and set of action statuses (or per consultation and
+    phase), so republishing sends nothing new, a changed status sends again, and an email
+    that failed to send stays pending until a retry delivers it.
+    """
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "You said, we did"
+        PHASE = "phase", "Consultation phase"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+
+    user = models.ForeignKey("engage.User", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    update = models.ForeignKey(
+        UpdatePage, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    consultation = models.ForeignKey(
+        ConsultationPage, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    key = models.CharField(max_length=255, help_text="Action statuses, or the phase.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="update", update__isnull=False, consultation__isnull=True)
+                    | models.Q(kind="phase", update__isnull=True, consultation__isnull=False)
+                ),
+                name="notice_target_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "update", "key"],
+                condition=models.Q(update__isnull=False),
+                name="one_notice_per_update_state",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "consultation", "key"],
+                condition=models.Q(consultation__isnull=False),
+                name="one_notice_per_phase",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} notice for user {self.user_id}"

@@ -7,6 +7,7 @@ fails the request that caused the email.
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -141,8 +142,150 @@ def send_moderation_digest(pcn_id: int) -> int:
 
 
 def models_q_for_consultations(consultations):
-    from django.db.models import Q
-
     return Q(idea__consultation__in=consultations) | Q(
         comment__idea__consultation__in=consultations
     )
+
+
+# Closing the loop: updates and phases, through the Notice outbox.
+
+MAX_ATTEMPTS = 8
+
+
+def unsubscribe_url(user) -> str:
+    from django.core import signing
+    from django.urls import reverse
+
+    token = signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "consultations:unsubscribe", args=[token]
+    )
+
+
+UNSUBSCRIBE_SALT = "engage.notifications.unsubscribe"
+
+
+def _notice_message(notice):
+    """(subject, body) for a notice, or None if there is nothing to say any more."""
+    from django.utils.html import strip_tags
+
+    from consultations.models import Notice, UpdatePage
+
+    user = notice.user
+    if notice.kind == Notice.Kind.UPDATE:
+        update = UpdatePage.objects.live().filter(pk=notice.update_id).first()
+        if update is None:
+            return None
+        theirs = list(
+            Idea.objects.filter(author=user, status=PostStatus.PUBLISHED)
+            .filter(Q(themes__in=update.themes.all()) | Q(pk__in=update.ideas.all()))
+            .distinct()
+            .select_related("consultation")
+        )
+        context = {
+            "user": user,
+            "update": update,
+            "their_ideas": theirs,
+            "we_did": " ".join(strip_tags(update.we_did).split()),
+            "actions": update.actions.all(),
+            "update_url": update.full_url,
+            "unsubscribe_url": unsubscribe_url(user),
+        }
+        return (
+            f"You said, we did: {update.title}",
+            render_to_string("consultations/emails/update_published.txt", context),
+        )
+    consultation = ConsultationPage.objects.live().filter(pk=notice.consultation_id).first()
+    if consultation is None:
+        return None
+    context = {
+        "user": user,
+        "consultation": consultation,
+        "phase": notice.key,
+        "unsubscribe_url": unsubscribe_url(user),
+    }
+    subject = {
+        "open": f"Now open: {consultation.title}",
+        "closed": f"Now closed: {consultation.title}",
+        "under_review": f"What we heard: {consultation.title}",
+        "responded": f"We have responded: {consultation.title}",
+    }[notice.key]
+    return subject, render_to_string("consultations/emails/phase_changed.txt", context)
+
+
+@task()
+def send_notice(notice_id: int) -> str:
+    """Send one owed email. Safe to run twice; a failure leaves it pending for a retry."""
+    from django.core.mail import EmailMessage
+
+    from consultations.models import Notice
+
+    notice = Notice.objects.select_related("user").filter(pk=notice_id).first()
+    if notice is None or notice.status == Notice.Status.SENT:
+        return "nothing to do"
+    if not notice.user.email_updates or not notice.user.is_active:
+        notice.status = Notice.Status.SENT
+        notice.last_error = "Not sent: the person turned these emails off."
+        notice.save(update_fields=["status", "last_error"])
+        return "turned off"
+    message = _notice_message(notice)
+    if message is None:
+        notice.status = Notice.Status.SENT
+        notice.last_error = "Not sent: the page is no longer published."
+        notice.save(update_fields=["status", "last_error"])
+        return "withdrawn"
+    subject, body = message
+    link = unsubscribe_url(notice.user)
+    email = EmailMessage(
+        subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
+        body=body,
+        to=[notice.user.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    try:
+        email.send()
+    except Exception as error:  # any mail failure: keep the notice for a retry
+        Notice.objects.filter(pk=notice.pk).update(
+            attempts=notice.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        return "failed"
+    Notice.objects.filter(pk=notice.pk).update(
+        status=Notice.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=notice.attempts + 1,
+        last_error="",
+    )
+    return "sent"
+
+
+@task()
+def notify_update_published(update_id: int) -> int:
+    """Work out who hears about a published update, and send each of them one email."""
+    from consultations.loop import update_notices_create
+    from consultations.models import UpdatePage
+
+    update = UpdatePage.objects.live().filter(pk=update_id).first()
+    if update is None:
+        return 0
+    notice_ids = update_notices_create(update=update)
+    for notice_id in notice_ids:
+        send_notice.enqueue(notice_id=notice_id)
+    return len(notice_ids)
+
+
+def retry_pending_notices() -> int:
+    """Enqueue every notice that has not been sent yet (run by cron: a mail outage is
+    caught up when the server is back). Returns how many were enqueued."""
+    from consultations.models import Notice
+
+    ids = list(
+        Notice.objects.filter(status=Notice.Status.PENDING, attempts__lt=MAX_ATTEMPTS).values_list(
+            "pk", flat=True
+        )
+    )
+    for notice_id in ids:
+        send_notice.enqueue(notice_id=notice_id)
+    return len(ids)

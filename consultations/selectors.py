@@ -2,9 +2,17 @@
 query count stays the same however many ideas and comments there are."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
-from consultations.models import Comment, ConsultationPage, Idea, PostStatus, Support, Theme
+from consultations.models import (
+    Comment,
+    ConsultationPage,
+    Idea,
+    PostStatus,
+    Support,
+    Theme,
+    ThemeQuote,
+)
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
@@ -103,3 +111,56 @@ def similar_ideas(*, consultation: ConsultationPage, title: str, body: str = "",
         return []
     ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
     return list(ideas.search(" ".join(words), operator="or")[:limit])
+
+
+IDEAS_SHOWN_PER_THEME = 5
+
+
+def findings(*, consultation: ConsultationPage):
+    """The themes of "what we heard": counts, summaries, quotes and a few ideas each.
+
+    A fixed number of queries: themes with their published idea counts, their quotes,
+    and the first few published ideas of every theme (a sliced prefetch).
+    """
+    published = Q(ideas__status=PostStatus.PUBLISHED)
+    return (
+        Theme.objects.filter(consultation=consultation)
+        .annotate(idea_count=Count("ideas", filter=published))
+        .select_related("priority")
+        .prefetch_related(
+            Prefetch(
+                "quotes",
+                queryset=ThemeQuote.objects.filter(idea__status=PostStatus.PUBLISHED),
+            ),
+            Prefetch(
+                "ideas",
+                queryset=Idea.objects.filter(status=PostStatus.PUBLISHED).order_by(
+                    "-support_count", "pk"
+                )[:IDEAS_SHOWN_PER_THEME],
+                to_attr="top_ideas",
+            ),
+        )
+        .order_by("-idea_count", "name")
+    )
+
+
+def findings_export_rows(*, consultation: ConsultationPage):
+    """Published ideas with their themes, for the CSV: nothing that identifies anyone."""
+    ideas = (
+        Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
+        .select_related("neighbourhood")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+        .order_by("created_at", "pk")
+    )
+    for idea in ideas.iterator(chunk_size=2000):
+        yield [
+            idea.pk,
+            idea.title,
+            idea.body,
+            idea.neighbourhood.name if idea.neighbourhood else "",
+            idea.get_channel_display(),
+            idea.created_at.date().isoformat(),
+            idea.support_count,
+            idea.comment_count,
+            "; ".join(theme.name for theme in idea.themes.all()),
+        ]

@@ -7,13 +7,15 @@ PCN's site). Each reads input with a form, calls one service, and renders or red
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from consultations import permissions, selectors, services
+from consultations.export import csv_lines
 from consultations.forms import CommentForm, FlagForm, IdeaFilterForm, IdeaForm
+from consultations.loop import idea_journeys
 from consultations.models import Comment, ConsultationPage, Follow, Idea, PostStatus
 
 # Helpers
@@ -188,6 +190,7 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             "is_following": user.is_authenticated
             and Follow.objects.filter(user=user, idea=idea).exists(),
             "blocked_because": _participation_block(request, page),
+            "journey": idea_journeys([idea])[idea.pk],
         },
     )
 
@@ -438,3 +441,51 @@ def comment_withdraw(request, page: ConsultationPage, comment_id: int):
         "consultations/confirm_withdraw.html",
         {"post": comment, "kind": "comment", "cancel_url": _idea_url(page, comment.idea)},
     )
+
+
+# What we heard
+
+FINDINGS_CSV_HEADER = [
+    "Idea number",
+    "Title",
+    "Idea",
+    "Neighbourhood",
+    "How it was sent",
+    "Date posted",
+    "Supports",
+    "Comments",
+    "Themes",
+]
+
+
+def _findings_visible(request, page) -> bool:
+    return page.has_findings or permissions.can_moderate(request.user, page)
+
+
+def what_we_heard(request, page: ConsultationPage):
+    if not _findings_visible(request, page):
+        raise Http404("Not published yet")
+    themes = list(selectors.findings(consultation=page))
+    published = Idea.objects.filter(consultation=page, status=PostStatus.PUBLISHED)
+    return _render(
+        request,
+        page,
+        "consultations/what_we_heard.html",
+        {
+            "themes": themes,
+            "idea_count": published.count(),
+            "unthemed_count": published.filter(themes__isnull=True).count(),
+            "preview": not page.has_findings,
+        },
+    )
+
+
+def what_we_heard_csv(request, page: ConsultationPage):
+    if not _findings_visible(request, page):
+        raise Http404("Not published yet")
+    rows = selectors.findings_export_rows(consultation=page)
+    response = StreamingHttpResponse(
+        csv_lines(FINDINGS_CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="what-we-heard-{page.slug}.csv"'
+    return response

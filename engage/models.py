@@ -15,6 +15,11 @@ class User(AbstractUser):
         blank=True,
         help_text="The name other people see beside your ideas and comments.",
     )
+    email_updates = models.BooleanField(
+        "email me about what happens to ideas",
+        default=True,
+        help_text="Updates on ideas and consultations you took part in or follow.",
+    )
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username

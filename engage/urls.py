@@ -4,10 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from engage.views import DisplayNameUpdateView
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/profile/", DisplayNameUpdateView.as_view(), name="account_profile"),
     path("accounts/", include("allauth.urls")),
+    path("", include("consultations.urls")),
 ]
 
 if settings.DEBUG:

@@ -75,6 +75,14 @@ class PrimaryCareNetwork(models.Model):
     staff_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="staffed_pcn"
     )
+    lead_group = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_pcn",
+        help_text="PCN leads approve 'You said, we did' updates before they are published.",
+    )
     contact_email = models.EmailField(blank=True)
 
     panels = [
@@ -159,6 +167,7 @@ class HomePage(Page):
     ]
 
     def get_context(self, request, *args, **kwargs):
+        from consultations.loop import accountability
         from consultations.models import ConsultationPage, UpdatePage
 
         context = super().get_context(request, *args, **kwargs)
@@ -172,6 +181,7 @@ class HomePage(Page):
             .order_by("-first_published_at")[:3]
         )
         context["vision"] = VisionPage.objects.live().public().child_of(self).first()
+        context["record"] = accountability(home=self)
         return context
 
 
@@ -188,6 +198,38 @@ class VisionPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from django.db.models import Count, Prefetch, Q
+
+        from consultations.models import PostStatus, Theme, UpdatePage
+
+        context = super().get_context(request, *args, **kwargs)
+        themes = (
+            Theme.objects.filter(consultation__live=True)
+            .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
+            .select_related("consultation")
+            .order_by("-idea_count", "name")
+        )
+        updates = (
+            UpdatePage.objects.live()
+            .public()
+            .prefetch_related("actions")
+            .order_by("-first_published_at")
+        )
+        priorities = list(
+            self.priorities.prefetch_related(
+                Prefetch("themes", queryset=themes), Prefetch("updates", queryset=updates)
+            )
+        )
+        for priority in priorities:
+            actions = [a for update in priority.updates.all() for a in update.actions.all()]
+            done = sum(1 for action in actions if action.status == "done")
+            priority.action_count = len(actions)
+            priority.actions_done = done
+            priority.progress = round(100 * done / len(actions)) if actions else None
+        context["priorities"] = priorities
+        return context
 
 
 class VisionPriority(Orderable):

@@ -6,8 +6,11 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from home.models import HomePage, Place, PrimaryCareNetwork
 
-# What a PCN's staff may do to the pages of their own site, and nowhere else.
-STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# What a PCN's staff may do to the pages of their own site, and nowhere else. They publish
+# consultations and the vision directly; updates go through the PCN leads' approval.
+STAFF_PAGE_PERMISSIONS = ["add_page", "change_page"]
+STAFF_SECTION_PERMISSIONS = ["publish_page"]
+LEAD_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
 def _admin_access() -> Permission:
@@ -24,7 +27,8 @@ def pcn_create(
     access_admin = _admin_access()
     pcn.moderator_group = Group.objects.create(name=f"{name}: PPG moderators")
     pcn.staff_group = Group.objects.create(name=f"{name}: staff")
-    for group in (pcn.moderator_group, pcn.staff_group):
+    pcn.lead_group = Group.objects.create(name=f"{name}: PCN leads")
+    for group in (pcn.moderator_group, pcn.staff_group, pcn.lead_group):
         group.permissions.add(access_admin)
     pcn.save()
     return pcn
@@ -55,12 +59,39 @@ def pcn_site_create(
         site_name=pcn.name,
         is_default_site=is_default_site,
     )
-    for codename in STAFF_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.create(
-            group=pcn.staff_group,
-            page=home,
+    _grant(pcn.staff_group, home, STAFF_PAGE_PERMISSIONS)
+    _grant(pcn.lead_group, home, LEAD_PAGE_PERMISSIONS)
+    return home
+
+
+def _grant(group, page, codenames) -> None:
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=page,
             permission=Permission.objects.get(
                 content_type__app_label="wagtailcore", codename=codename
             ),
         )
-    return home
+
+
+@transaction.atomic
+def pcn_sections_setup(*, pcn: PrimaryCareNetwork, home: HomePage) -> None:
+    """Once the home page has its sections: staff publish consultations and the vision;
+    updates need a PCN lead's approval (a Wagtail workflow on the updates section)."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage
+
+    from consultations.models import ConsultationIndexPage, UpdateIndexPage
+    from home.models import VisionPage
+
+    for section in home.get_children().type(ConsultationIndexPage, VisionPage):
+        _grant(pcn.staff_group, section, STAFF_SECTION_PERMISSIONS)
+    updates = home.get_children().type(UpdateIndexPage).first()
+    if updates is None:
+        return
+    workflow, created = Workflow.objects.get_or_create(name=f"{pcn.name}: PCN lead approval")
+    if created:
+        task = GroupApprovalTask.objects.create(name=f"{pcn.name}: approval by a PCN lead")
+        task.groups.set([pcn.lead_group])
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=updates, defaults={"workflow": workflow})

@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from consultations.models import ActionStatus, ConsultationPage, ConsultationPageForm, UpdatePage
+from consultations.models import (
+    ActionStatus,
+    ConsultationPage,
+    ConsultationPageForm,
+    UpdateAction,
+    UpdatePage,
+)
 from home.models import Neighbourhood
 from tests.factories import make_consultation, make_pcn_site
 
@@ -51,14 +57,16 @@ def test_closing_date_must_follow_opening_date(open_consultation):
     assert "closes_at" in error.value.message_dict
 
 
-def test_update_not_possible_needs_a_reason(update_index):
-    update = UpdatePage(
-        title="No", you_said="<p>a</p>", we_did="<p>b</p>", status=ActionStatus.NOT_POSSIBLE
+def test_an_action_not_possible_needs_a_reason(update_index):
+    update = update_index.add_child(instance=UpdatePage(title="Fine", you_said="x", we_did="y"))
+    action = UpdateAction(
+        page=update, description="Sunday opening", status=ActionStatus.NOT_POSSIBLE
     )
-    update_index.add_child(instance=UpdatePage(title="Fine", you_said="x", we_did="y"))
     with pytest.raises(ValidationError) as error:
-        update.full_clean()
+        action.full_clean()
     assert "not_possible_reason" in error.value.message_dict
+    action.not_possible_reason = "No staff on Sundays"
+    action.full_clean()
 
 
 def test_admin_form_offers_only_this_pcns_neighbourhoods(consultation_index, home):

@@ -112,12 +112,16 @@ class PageCreationTests(WagtailPageTestCase):
                     "consultation": consultation.pk,
                     "you_said": rich_text("Weekends"),
                     "we_did": rich_text("Saturday clinics"),
-                    "status": "done",
-                    "not_possible_reason": "",
+                    "actions": inline_formset(
+                        [{"description": "Open on Saturdays", "status": "done", "date": ""}]
+                    ),
+                    "easy_read": rich_text(""),
                 }
             ),
         )
-        self.assertPageIsRenderable(UpdatePage.objects.get(slug="saturday"))
+        update = UpdatePage.objects.get(slug="saturday")
+        self.assertEqual([a.description for a in update.actions.all()], ["Open on Saturdays"])
+        self.assertPageIsRenderable(update)
 
     def test_index_and_home_pages_render(self):
         for page in (self.home, self.consultations, self.updates):

@@ -23,9 +23,11 @@ def test_seed_demo_twice_changes_nothing(seeded):
     assert row_counts() == before
 
 
-def test_seed_demo_makes_one_consultation_in_each_phase(seeded):
+def test_seed_demo_makes_upcoming_open_and_closed_consultations(seeded):
     phases = sorted(page.phase for page in ConsultationPage.objects.all())
-    assert phases == ["closed", "open", "upcoming"]
+    # The closed one has been answered, so the demo shows the whole loop.
+    assert phases == ["open", "responded", "upcoming"]
+    assert ConsultationPage.objects.finished().get().phase == "responded"
 
 
 def test_seeded_home_page_lists_the_open_consultation(seeded, client):

@@ -22,9 +22,11 @@ from consultations.models import (
     ConsultationPage,
     Idea,
     ModerationMode,
+    Phase,
     PostStatus,
     Support,
     Theme,
+    UpdateAction,
     UpdateIndexPage,
     UpdatePage,
 )
@@ -37,7 +39,7 @@ from home.models import (
     VisionPage,
     VisionPriority,
 )
-from home.services import pcn_create, pcn_site_create
+from home.services import pcn_create, pcn_sections_setup, pcn_site_create
 
 PCN_ODS_CODE = "U99001"
 
@@ -152,6 +154,7 @@ ACCOUNTS = [
     ("resident@example.org", "Sam Whitfield", "resident", "demo-resident-2026"),
     ("moderator@example.org", "Asha Patel (PPG)", "moderator", "demo-moderator-2026"),
     ("staff@example.org", "Jordan Hale", "staff", "demo-staff-2026"),
+    ("lead@example.org", "Dr Alex Morgan", "PCN lead", "demo-lead-2026"),
     ("placelead@example.org", "Morgan Reyes", "place lead", "demo-placelead-2026"),
     ("admin@example.org", "Site administrator", "admin", "demo-admin-2026"),
 ]
@@ -253,6 +256,8 @@ class Command(BaseCommand):
             closes_at=now - timedelta(days=30),
             neighbourhoods=everyone,
             moderation_mode=ModerationMode.PRE,
+            # Closed, grouped into themes and answered: the whole loop, for the demo.
+            phase_override=Phase.RESPONDED,
         )
         open_consultation = self.add_consultation(
             index,
@@ -293,11 +298,31 @@ class Command(BaseCommand):
                 "surgery waiting room, after school hours.</p>",
                 we_did="<p>From next term a wellbeing practitioner will run a weekly drop-in "
                 "at Old Town library, 4pm to 7pm on Wednesdays.</p>",
-                status=ActionStatus.IN_PROGRESS,
+                actions=[
+                    UpdateAction(
+                        description="Weekly drop-in at Old Town library, Wednesdays 4pm to 7pm",
+                        status=ActionStatus.IN_PROGRESS,
+                        date=(now + timedelta(days=30)).date(),
+                        sort_order=0,
+                    ),
+                    UpdateAction(
+                        description="A text service run by the practices",
+                        status=ActionStatus.NOT_POSSIBLE,
+                        not_possible_reason="We could not fund it safely this year. We are "
+                        "asking the Integrated Care Board to fund a shared service instead.",
+                        sort_order=1,
+                    ),
+                ],
             )
         )
-        update.save_revision().publish()
+        pcn_sections_setup(pcn=pcn, home=home)
         self.add_ideas(closed, open_consultation, neighbourhoods)
+        update.themes.set(Theme.objects.filter(consultation=closed, name="Drop-in support"))
+        update.priority = vision.priorities.get(title=PRIORITIES[1][0])
+        update.save_revision().publish()
+        for theme in Theme.objects.filter(consultation=closed):
+            theme.priority = update.priority
+            theme.save(update_fields=["priority"])
         return pcn
 
     def add_ideas(self, closed, open_consultation, neighbourhoods) -> None:
@@ -398,6 +423,8 @@ class Command(BaseCommand):
                 user.groups.add(pcn.moderator_group)
             elif role == "staff":
                 user.groups.add(pcn.staff_group)
+            elif role == "PCN lead":
+                user.groups.add(pcn.staff_group, pcn.lead_group)
             elif role == "place lead":
                 self.place_lead_group(pcn).user_set.add(user)
 

@@ -1,0 +1,237 @@
+"""Closing the loop: who hears about an update, each idea's journey, and the PCN's record.
+
+Reads are selectors (each a fixed number of queries); `update_notices_create` and
+`phase_notices_create` write the outbox rows (`Notice`) that `notifications.send_notice`
+delivers and retries.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, Min, Prefetch, Q
+
+from consultations.models import (
+    ActionStatus,
+    ConsultationPage,
+    Follow,
+    Idea,
+    IdeaTheme,
+    Notice,
+    Phase,
+    PostStatus,
+    Theme,
+    UpdateAction,
+    UpdatePage,
+)
+from engage.models import User
+
+# Who hears about an update
+
+
+def update_recipients(update: UpdatePage):
+    """Authors of published ideas the update answers, and everyone following them or the
+    consultation, who still want emails. Authors of hidden or withdrawn ideas do not count."""
+    ideas = Idea.objects.filter(status=PostStatus.PUBLISHED).filter(
+        Q(themes__in=update.themes.all()) | Q(pk__in=update.ideas.all())
+    )
+    people = Q(pk__in=ideas.values("author_id")) | Q(
+        pk__in=Follow.objects.filter(idea__in=ideas).values("user_id")
+    )
+    if update.consultation_id:
+        people |= Q(
+            pk__in=Follow.objects.filter(consultation_id=update.consultation_id).values("user_id")
+        )
+    return (
+        User.objects.filter(people, is_active=True, email_updates=True).exclude(email="").distinct()
+    )
+
+
+@transaction.atomic
+def update_notices_create(*, update: UpdatePage) -> list[int]:
+    """Owe each recipient one email for this update in its current state.
+
+    Returns the ids of new notices. Republishing unchanged creates none; a change in any
+    action's status is a new state, so everyone hears again.
+    """
+    key = update.action_signature()
+    already = set(Notice.objects.filter(update=update, key=key).values_list("user_id", flat=True))
+    new = [
+        Notice(user_id=user_id, kind=Notice.Kind.UPDATE, update=update, key=key)
+        for user_id in update_recipients(update).values_list("pk", flat=True)
+        if user_id not in already
+    ]
+    Notice.objects.bulk_create(new, ignore_conflicts=True)
+    return list(
+        Notice.objects.filter(
+            update=update, key=key, status=Notice.Status.PENDING, attempts=0
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def phase_notices_create(*, consultation: ConsultationPage) -> list[int]:
+    """Tell followers when a consultation they follow opens, closes or is answered."""
+    phase = consultation.phase
+    if phase not in (Phase.OPEN, Phase.CLOSED, Phase.UNDER_REVIEW, Phase.RESPONDED):
+        return []
+    followers = User.objects.filter(
+        follows__consultation=consultation, is_active=True, email_updates=True
+    ).exclude(email="")
+    already = set(
+        Notice.objects.filter(consultation=consultation, key=phase).values_list(
+            "user_id", flat=True
+        )
+    )
+    Notice.objects.bulk_create(
+        [
+            Notice(user_id=user_id, kind=Notice.Kind.PHASE, consultation=consultation, key=phase)
+            for user_id in followers.values_list("pk", flat=True).distinct()
+            if user_id not in already
+        ],
+        ignore_conflicts=True,
+    )
+    return list(
+        Notice.objects.filter(
+            consultation=consultation, key=phase, status=Notice.Status.PENDING, attempts=0
+        ).values_list("pk", flat=True)
+    )
+
+
+# Each idea's journey
+
+
+@dataclass
+class Stage:
+    name: str
+    done: bool
+    when: datetime | None = None
+    details: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
+
+
+def _live_updates_for(theme_ids, idea_ids):
+    return (
+        UpdatePage.objects.live()
+        .public()
+        .filter(Q(themes__in=theme_ids) | Q(ideas__in=idea_ids))
+        .distinct()
+        .prefetch_related(
+            Prefetch("actions", queryset=UpdateAction.objects.order_by("sort_order")),
+            Prefetch("themes", queryset=Theme.objects.only("pk")),
+            Prefetch("ideas", queryset=Idea.objects.only("pk")),
+        )
+        .order_by("first_published_at")
+    )
+
+
+def idea_journeys(ideas) -> dict[int, list[Stage]]:
+    """The journey of each idea: submitted → published → themed → priority → acted on.
+
+    Works on a list of ideas in five queries, whatever its length.
+    """
+    ideas = list(ideas)
+    ids = [idea.pk for idea in ideas]
+    placements: dict[int, list[IdeaTheme]] = {}
+    for placement in IdeaTheme.objects.filter(idea_id__in=ids).select_related("theme__priority"):
+        placements.setdefault(placement.idea_id, []).append(placement)
+    theme_ids = {p.theme_id for items in placements.values() for p in items}
+    updates = list(_live_updates_for(theme_ids, ids))
+    journeys = {}
+    for idea in ideas:
+        mine = placements.get(idea.pk, [])
+        my_themes = {p.theme_id for p in mine}
+        acting = [
+            update
+            for update in updates
+            if my_themes & {t.pk for t in update.themes.all()}
+            or idea.pk in {i.pk for i in update.ideas.all()}
+        ]
+        priorities = {p.theme.priority for p in mine if p.theme.priority_id}
+        journeys[idea.pk] = [
+            Stage("Submitted", True, idea.created_at),
+            Stage(
+                "Published",
+                idea.status == PostStatus.PUBLISHED or idea.published_at is not None,
+                idea.published_at,
+                ["Waiting for a moderator"] if idea.status == PostStatus.PENDING else [],
+            ),
+            Stage(
+                "Grouped into a theme",
+                bool(mine),
+                min((p.added_at for p in mine), default=None),
+                [p.theme.name for p in mine],
+            ),
+            Stage(
+                "Fed into a priority of our shared vision",
+                bool(priorities),
+                None,
+                sorted(priority.title for priority in priorities),
+            ),
+            Stage(
+                "Acted on",
+                bool(acting),
+                acting[0].first_published_at if acting else None,
+                [
+                    f"{update.title}: "
+                    + ", ".join(
+                        f"{a.description} ({a.get_status_display().lower()})"
+                        for a in update.actions.all()
+                    )
+                    for update in acting
+                ],
+                [(update.title, update.url) for update in acting],
+            ),
+        ]
+    return journeys
+
+
+# The PCN's record
+
+
+@dataclass
+class Accountability:
+    themes: int
+    themes_answered: int
+    median_days_to_response: float | None
+    actions: int
+    actions_done: int
+
+    @property
+    def themes_answered_percent(self) -> int | None:
+        return round(100 * self.themes_answered / self.themes) if self.themes else None
+
+    @property
+    def actions_done_percent(self) -> int | None:
+        return round(100 * self.actions_done / self.actions) if self.actions else None
+
+
+def accountability(*, home) -> Accountability:
+    """Share of themes with a published response, median days from close to response,
+    and share of actions done, for one PCN's site."""
+    consultations = ConsultationPage.objects.live().descendant_of(home)
+    live_updates = UpdatePage.objects.live().descendant_of(home)
+    themes = Theme.objects.filter(consultation__in=consultations)
+    answered = themes.filter(updates__in=live_updates).distinct().count()
+    first_responses = (
+        live_updates.filter(consultation__in=consultations)
+        .values("consultation__closes_at")
+        .annotate(first=Min("first_published_at"))
+    )
+    # A response published before the consultation closed counts as a same-day response.
+    days = [
+        max(0, (row["first"] - row["consultation__closes_at"]).days)
+        for row in first_responses
+        if row["first"]
+    ]
+    actions = UpdateAction.objects.filter(page__in=live_updates).aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE))
+    )
+    return Accountability(
+        themes=themes.count(),
+        themes_answered=answered,
+        median_days_to_response=statistics.median(days) if days else None,
+        actions=actions["total"],
+        actions_done=actions["done"],
+    )
