@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -213,6 +214,29 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Engage: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {"signup": "engage.forms.SignupForm"}
+# A password reset for an address with no account sends nothing (allauth would otherwise
+# email that address to say it has no account); the page shown is the same either way.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Rate limits, written out rather than left to allauth's defaults. "ip" counts per client
+# address, "key" per email address, "user" per signed-in account; only POSTs count. Behind a
+# load balancer every request shares its address unless ALLAUTH_TRUSTED_PROXY_COUNT is set.
+ACCOUNT_RATE_LIMITS = {
+    # Sign-in attempts (the form posts), whatever their outcome.
+    "login": "30/m/ip",
+    # Failed sign-ins: stops password guessing against one address and from one client.
+    "login_failed": "10/m/ip,5/5m/key",
+    # New accounts from one client.
+    "signup": "10/m/ip,50/h/ip",
+    # Resending the verification email for one address.
+    "confirm_email": "1/3m/key",
+    # Password reset requests, from one client and for one address.
+    "reset_password": "10/m/ip,3/15m/key",
+    # Following a password reset link.
+    "reset_password_from_key": "20/m/ip",
+    # A signed-in user changing their password.
+    "change_password": "5/m/user",
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -225,4 +249,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Participation
+# A published post with this many open reports is hidden until a moderator looks.
+ENGAGE_FLAGS_TO_HIDE = env_int("ENGAGE_FLAGS_TO_HIDE", 3)
+# How many ideas, comments and reports one person may send: (count, in seconds).
+ENGAGE_RATE_LIMITS = {
+    "idea": (env_int("ENGAGE_IDEAS_PER_HOUR", 5), 60 * 60),
+    "comment": (env_int("ENGAGE_COMMENTS_PER_HOUR", 30), 60 * 60),
+    "flag": (env_int("ENGAGE_FLAGS_PER_HOUR", 20), 60 * 60),
 }
