@@ -18,7 +18,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import registry as log_registry
 
-from consultations import moderation, permissions
+from consultations import moderation, permissions, suggestions
 from consultations.models import (
     Comment,
     ConsultationPage,
@@ -413,8 +413,6 @@ class ThemeListView(ModeratorMixin, View):
         return self.render_to_response(self.context(ThemeForm(consultation=self.consultation)))
 
     def post(self, request, pk):
-        from consultations import suggestions
-
         self.consultation = _consultation_for(request.user, pk)
         action = request.POST.get("action")
         form = ThemeForm(consultation=self.consultation)

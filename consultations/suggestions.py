@@ -57,6 +57,8 @@ def suggestion_accept(*, suggestion: ThemeSuggestion, user, name: str | None = N
     suggestion = ThemeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     _check_proposed(suggestion)
     name = plain_text(suggestion.name if name is None else name, single_line=True)
+    if not name:
+        raise ValidationError({"name": "Enter a name for the theme"})
     if Theme.objects.filter(consultation=consultation, name__iexact=name).exists():
         raise ValidationError({"name": "A theme with this name already exists"})
     theme = Theme(consultation=consultation, name=name)
