@@ -216,7 +216,8 @@ def accountability(*, home) -> Accountability:
     answered = themes.filter(updates__in=live_updates).distinct().count()
     first_responses = (
         live_updates.filter(consultation__in=consultations)
-        .values("consultation__closes_at")
+        .order_by()  # page querysets sort by tree path, which would split the groups
+        .values("consultation_id", "consultation__closes_at")
         .annotate(first=Min("first_published_at"))
     )
     # A response published before the consultation closed counts as a same-day response.

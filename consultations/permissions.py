@@ -72,6 +72,9 @@ def can_view_idea(user, idea: Idea) -> bool:
 
 
 def can_view_comment(user, comment: Comment) -> bool:
+    """A comment is seen only by those who may see its idea (a comment belongs to its idea)."""
+    if not can_view_idea(user, comment.idea):
+        return False
     if comment.status == PostStatus.PUBLISHED:
         return True
     if user is None or not user.is_authenticated:
@@ -112,6 +115,7 @@ def can_reply(user, comment: Comment) -> bool:
 def can_edit_comment(user, comment: Comment) -> bool:
     return (
         is_author(user, comment)
+        and comment.idea.status == PostStatus.PUBLISHED
         and comment.status in EDITABLE_STATUSES
         and can_participate(user, comment.idea.consultation)
     )
@@ -136,6 +140,8 @@ def can_follow(user) -> bool:
 
 def can_flag(user, post) -> bool:
     """Report someone else's published idea or comment. Allowed after closing too."""
+    if isinstance(post, Comment) and post.idea.status != PostStatus.PUBLISHED:
+        return False
     return (
         post.status == PostStatus.PUBLISHED
         and not is_author(user, post)

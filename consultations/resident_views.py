@@ -41,7 +41,9 @@ class PreferencesForm(forms.ModelForm):
 
 @login_required
 def notification_preferences(request):
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your email choices are saved.")

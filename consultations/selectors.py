@@ -42,16 +42,16 @@ def idea_list(
     if neighbourhood_id:
         ideas = ideas.filter(neighbourhood_id=neighbourhood_id)
     if theme_id:
-        ideas = ideas.filter(themes__id=theme_id)
+        in_theme = ideas.filter(themes__id=theme_id)
+        # The search backend cannot filter across the many-to-many: narrow by id instead.
+        ideas = (
+            ideas.filter(pk__in=list(in_theme.values_list("pk", flat=True))) if query else in_theme
+        )
     ideas = ideas.select_related("author", "neighbourhood").order_by(
         *SORTS.get(sort, SORTS["newest"])
     )
     if query:
-        if theme_id:
-            # The search backend cannot filter across the many-to-many; narrow by primary key.
-            ids = Idea.objects.filter(consultation=consultation, themes__id=theme_id).values("pk")
-            ideas = ideas.filter(pk__in=list(ids.values_list("pk", flat=True)))
-        return ideas.search(query, order_by_relevance=sort == "relevance")
+        return ideas.search(query, order_by_relevance=False)
     return ideas
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -27,6 +27,8 @@ from consultations.models import (
     ModerationAction,
     ModerationDecision,
     ModerationMode,
+    Notice,
+    Phase,
     PostStatus,
     Support,
 )
@@ -75,8 +77,10 @@ def _check_neighbourhood(consultation: ConsultationPage, neighbourhood) -> None:
 
 def comment_count_refresh(idea_id: int) -> None:
     """Recount an idea's published comments (after any comment changes status)."""
+    # What the idea page shows: published comments, and published replies to them.
     published = (
         Comment.objects.filter(idea=OuterRef("pk"), status=PostStatus.PUBLISHED)
+        .filter(Q(parent__isnull=True) | Q(parent__status=PostStatus.PUBLISHED))
         .order_by()
         .values("idea")
         .annotate(total=Count("pk"))
@@ -234,7 +238,16 @@ def follow_add(*, user, consultation: ConsultationPage | None = None, idea: Idea
         raise PermissionDenied("Verify your email address to follow.")
     if idea is not None and not permissions.can_view_idea(user, idea):
         raise PermissionDenied("You cannot follow this idea.")
-    follow, _ = Follow.objects.get_or_create(user=user, consultation=consultation, idea=idea)
+    follow, created = Follow.objects.get_or_create(user=user, consultation=consultation, idea=idea)
+    if created and consultation is not None and consultation.phase != Phase.UPCOMING:
+        # They know the phase it is in now; they hear about the next one.
+        Notice.objects.get_or_create(
+            user=user,
+            kind=Notice.Kind.PHASE,
+            consultation=consultation,
+            key=consultation.phase,
+            defaults={"status": Notice.Status.SENT, "last_error": "Followed in this phase."},
+        )
     return follow
 
 

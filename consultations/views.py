@@ -35,9 +35,10 @@ def _comment_or_404(request, page: ConsultationPage, comment_id: int) -> Comment
         .select_related("idea", "author")
         .first()
     )
+    if comment is not None:
+        comment.idea.consultation = page
     if comment is None or not permissions.can_view_comment(request.user, comment):
         raise Http404("No such comment")
-    comment.idea.consultation = page
     return comment
 
 

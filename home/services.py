@@ -79,7 +79,7 @@ def _grant(group, page, codenames) -> None:
 def pcn_sections_setup(*, pcn: PrimaryCareNetwork, home: HomePage) -> None:
     """Once the home page has its sections: staff publish consultations and the vision;
     updates need a PCN lead's approval (a Wagtail workflow on the updates section)."""
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
     from consultations.models import ConsultationIndexPage, UpdateIndexPage
     from home.models import VisionPage
@@ -89,9 +89,9 @@ def pcn_sections_setup(*, pcn: PrimaryCareNetwork, home: HomePage) -> None:
     updates = home.get_children().type(UpdateIndexPage).first()
     if updates is None:
         return
-    workflow, created = Workflow.objects.get_or_create(name=f"{pcn.name}: PCN lead approval")
-    if created:
+    workflow, _ = Workflow.objects.get_or_create(name=f"{pcn.name}: PCN lead approval")
+    if not WorkflowTask.objects.filter(workflow=workflow).exists():
         task = GroupApprovalTask.objects.create(name=f"{pcn.name}: approval by a PCN lead")
         task.groups.set([pcn.lead_group])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=updates, defaults={"workflow": workflow})
