@@ -29,7 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    display_name = factory.Sequence(lambda n: f"{HOSTILE} Resident {n}")
+    # Hostile, and within the 50 characters a display name may have.
+    display_name = factory.Sequence(lambda n: f"<script>alert({n})</script>Resident {n}"[:50])
     password = factory.django.Password("correct-horse-battery")
 
     @factory.post_generation
