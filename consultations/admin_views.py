@@ -347,6 +347,9 @@ def _consultation_for(user, pk) -> ConsultationPage:
 
 
 def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal beside the form's fields; the caller also shows a message."""
+    if not form.is_bound:
+        return
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             for message in errors:

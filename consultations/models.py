@@ -207,7 +207,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         _route_to("comment_withdraw")
     )
     what_we_heard_route = path("what-we-heard/", name="what-we-heard")(_route_to("what_we_heard"))
-    what_we_heard_csv_route = path("what-we-heard.csv", name="what-we-heard-csv")(
+    what_we_heard_csv_route = path("what-we-heard/csv/", name="what-we-heard-csv")(
         _route_to("what_we_heard_csv")
     )
     comment_flag_route = path("comments/<int:comment_id>/flag/", name="comment-flag")(
@@ -750,6 +750,12 @@ class ModerationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.idea or self.comment}"
+
+    @property
+    def reason_label(self) -> str:
+        if self.reason in ModerationReason.values:
+            return ModerationReason(self.reason).label
+        return "Reported by residents" if self.reason == "flags" else self.reason
 
 
 class ThemeQuote(models.Model):

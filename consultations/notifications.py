@@ -132,9 +132,10 @@ def send_moderation_digest(pcn_id: int) -> int:
             "queue_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/moderation/",
         },
     )
+    total = sum(counts.values())
+    waiting = "1 post is" if total == 1 else f"{total} posts are"
     subject = _one_line(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{sum(counts.values())} posts are waiting for "
-        f"a moderator at {pcn.name}"
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{waiting} waiting for a moderator at {pcn.name}"
     )
     for email in recipients:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])

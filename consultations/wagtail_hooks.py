@@ -1,4 +1,4 @@
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -6,11 +6,13 @@ from consultations import admin_views
 
 moderation_urls = [
     path("", admin_views.QueueView.as_view(), name="queue"),
-    path("<str:kind>/<int:pk>/", admin_views.PostView.as_view(), name="post"),
     path("themes/", admin_views.ConsultationListView.as_view(), name="consultations"),
     path("themes/<int:pk>/", admin_views.ThemeListView.as_view(), name="themes"),
     path("themes/<int:pk>/ideas/", admin_views.AssignIdeasView.as_view(), name="assign"),
     path("theme/<int:pk>/", admin_views.ThemeEditView.as_view(), name="theme"),
+    re_path(
+        r"^(?P<kind>idea|comment)/(?P<pk>[0-9]+)/$", admin_views.PostView.as_view(), name="post"
+    ),
 ]
 
 
