@@ -1,9 +1,7 @@
-"""The site's URLs, plus the theme screens mounted where nothing shadows them.
+"""The site's URLs plus the theme screens at fixed test paths.
 
-In the real admin, "/admin/moderation/themes/<pk>/" and "/admin/moderation/theme/<pk>/" are
-the same view classes behind the same admin check, independent of the site's URL order.
-These routes run the same view classes behind the same admin access check, so the screens'
-behaviour can be tested while that is fixed.
+The theme screen tests use these paths so they exercise the same view classes behind the
+same admin access check, whatever the site's own URL layout.
 """
 
 from django.urls import path
