@@ -1,6 +1,8 @@
 """Reads that pages show. Each selects and prefetches what its page needs, so a page's
 query count stays the same however many ideas and comments there are."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 
@@ -50,9 +52,16 @@ def idea_list(
     ideas = ideas.select_related("author", "neighbourhood").order_by(
         *SORTS.get(sort, SORTS["newest"])
     )
-    if query:
-        return ideas.search(query, order_by_relevance=False)
+    words = search_words(query)
+    if words:
+        return ideas.search(" ".join(words), order_by_relevance=False)
     return ideas
+
+
+def search_words(text: str, *, limit: int = 12) -> list[str]:
+    """The words of a search, without anything a search backend reads as query syntax
+    (quotes, colons, operators): residents search for words, not expressions."""
+    return re.findall(r"\w+", text or "")[:limit]
 
 
 def paginate(items, *, page_number, per_page: int = IDEAS_PER_PAGE):
@@ -106,7 +115,7 @@ def idea_comments(*, idea: Idea, user, page_number):
 
 def similar_ideas(*, consultation: ConsultationPage, title: str, body: str = "", limit: int = 5):
     """Published ideas in the consultation that share words with a draft idea."""
-    words = [word for word in f"{title} {body[:200]}".split() if len(word) > 3][:12]
+    words = [word for word in search_words(f"{title} {body[:200]}", limit=40) if len(word) > 3][:12]
     if not words:
         return []
     ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
