@@ -33,9 +33,16 @@ def plain_text(value: str | None, *, single_line: bool = False) -> str:
     text = unicodedata.normalize("NFC", str(value))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _UNWANTED_CHARACTERS.sub("", text)
-    text = bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
-    text = html.unescape(text)
-    # Unescaping can reveal characters that were hidden as entities (&#0; or &#x202e;).
+    # Stripping can leave markup behind ("<<b>b>" leaves "<b>" once decoded), so strip and
+    # decode until nothing changes; a handful of rounds settles any real input.
+    for _ in range(5):
+        cleaned = html.unescape(
+            bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
+        )
+        if cleaned == text:
+            break
+        text = cleaned
+    # Decoding can reveal characters that were hidden as entities (&#0; or &#x202e;).
     text = _UNWANTED_CHARACTERS.sub("", text)
     if single_line:
         text = text.replace("\n", " ")
