@@ -19,6 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import registry as log_registry
 
 from consultations import moderation, permissions, suggestions
+from consultations.forms import apply_validation_error
 from consultations.models import (
     Comment,
     ConsultationPage,
@@ -346,19 +347,6 @@ def _consultation_for(user, pk) -> ConsultationPage:
     return consultation
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal beside the form's fields; the caller also shows a message."""
-    if not form.is_bound:
-        return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class ConsultationListView(ModeratorMixin, View):
     template_name = "consultations/admin/consultations.html"
     page_title = "Themes"
@@ -463,7 +451,7 @@ class ThemeListView(ModeratorMixin, View):
                     messages.success(request, "Suggestion discarded.")
                 return redirect(request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
             messages.error(request, " ".join(error.messages))
         return self.render_to_response(self.context(form), status=400)
 
@@ -564,7 +552,7 @@ class ThemeEditView(ModeratorMixin, View):
                 messages.success(request, "Theme deleted. Its ideas are unchanged.")
                 return redirect("moderation:themes", consultation_id)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
             messages.error(request, " ".join(error.messages))
         return self.render_to_response(self.context(form), status=400)
 

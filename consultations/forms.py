@@ -1,6 +1,7 @@
 """Forms read and check input; services clean and store it."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from consultations.models import Attribution, Comment, FlagReason, Idea, Theme
 from home.models import Neighbourhood
@@ -128,3 +129,20 @@ class IdeaFilterForm(forms.Form):
             "neighbourhood_id": neighbourhood.pk if neighbourhood else None,
             "theme_id": theme.pk if theme else None,
         }
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Put a service's refusal beside the form's fields, or at the top when no field fits.
+
+    An unbound form (an action with no fields of its own) is left alone; the caller shows
+    the refusal as a message instead.
+    """
+    if not form.is_bound:
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from consultations import permissions, selectors, services
 from consultations.export import csv_lines
-from consultations.forms import CommentForm, FlagForm, IdeaFilterForm, IdeaForm
+from consultations.forms import (
+    CommentForm,
+    FlagForm,
+    IdeaFilterForm,
+    IdeaForm,
+    apply_validation_error,
+)
 from consultations.loop import idea_journeys
 from consultations.models import Comment, ConsultationPage, Follow, Idea, PostStatus
 
@@ -46,18 +52,6 @@ def _require_login(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return None
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors beside the form's fields (or at the top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _render(request, page, template, context, status=200):
@@ -143,7 +137,7 @@ def idea_create(request, page: ConsultationPage):
                     attribution=data["attribution"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             except services.RateLimited as error:
                 form.add_error(None, str(error))
                 status = 429
@@ -213,7 +207,7 @@ def idea_edit(request, page: ConsultationPage, idea_id: int):
         try:
             idea = services.idea_update(idea=idea, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             if idea.status == PostStatus.PENDING:
                 messages.success(request, "Your changes are saved and waiting for a moderator.")
@@ -313,7 +307,7 @@ def _flag_view(request, page, *, idea=None, comment=None):
                 details=form.cleaned_data["details"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         except services.RateLimited as error:
             form.add_error(None, str(error))
             status = 429
@@ -368,7 +362,7 @@ def comment_create(request, page: ConsultationPage, idea_id: int):
                 idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         except services.RateLimited as error:
             form.add_error(None, str(error))
             status = 429
@@ -409,7 +403,7 @@ def comment_edit(request, page: ConsultationPage, comment_id: int):
                 comment=comment, user=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Your comment is saved.")
             return redirect(f"{_idea_url(page, comment.idea)}#comment-{comment.pk}")
