@@ -19,6 +19,8 @@ _UNWANTED_CHARACTERS = re.compile(
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# What an HTML parser takes as the start of a tag, a closing tag, a comment or a declaration.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def plain_text(value: str | None, *, single_line: bool = False) -> str:
@@ -34,7 +36,8 @@ def plain_text(value: str | None, *, single_line: bool = False) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _UNWANTED_CHARACTERS.sub("", text)
     # Stripping can leave markup behind ("<<b>b>" leaves "<b>" once decoded), so strip and
-    # decode until nothing changes; a handful of rounds settles any real input.
+    # decode again until nothing changes. Real text settles in a round or two; the bound
+    # keeps a crafted, deeply nested input from costing a round per level.
     for _ in range(5):
         cleaned = html.unescape(
             bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
@@ -42,6 +45,10 @@ def plain_text(value: str | None, *, single_line: bool = False) -> str:
         if cleaned == text:
             break
         text = cleaned
+    # Whatever still reads as the start of a tag (markup nested deeper than the bound, or a
+    # tag left unfinished at the end, which bleach keeps as text: "Hello <script") gets a
+    # space after its "<": what was typed stays, and no parser starts a tag there.
+    text = _TAG_START.sub("< ", text)
     # Decoding can reveal characters that were hidden as entities (&#0; or &#x202e;).
     text = _UNWANTED_CHARACTERS.sub("", text)
     if single_line:

@@ -73,25 +73,11 @@ class ServerError(AssertionError):
     """A page answered with a server error."""
 
 
-# Known bugs, by test and payload. Each expects one exception type only: any other failure
-# (an unsafe page, a lost form value) still fails the test.
-UNFINISHED_TAG_BUG = (
-    "BUG: engage.text.plain_text stores an unfinished tag at the end of the text as markup: "
-    "bleach escapes 'Hello <script' as 'Hello &lt;script', and plain_text decodes that back, "
-    "so 'Hello <script' is stored. Pages escape it, but the stored text is not plain text."
-)
-FIVE_ROUNDS_BUG = (
-    "BUG: engage.text.plain_text strips and decodes at most 5 times, so markup nested 6 deep "
-    "survives: '<<<<<<script>script>script>script>script>script>alert(1)</script>' is stored "
-    "as '<script>alert(1)'. Pages escape it, but the stored text is not plain text."
-)
-KNOWN_BUGS = {
-    "fields": {
-        "script-unclosed-tag": (StoredTextError, UNFINISHED_TAG_BUG),
-        "script-nested-six-deep": (StoredTextError, FIVE_ROUNDS_BUG),
-    },
-    # The display name's limit (50) refuses the six-deep payload before it is stored.
-    "signup": {"script-unclosed-tag": (StoredTextError, UNFINISHED_TAG_BUG)},
+# Known bugs, by test and payload: each expects one exception type only, so any other failure
+# (an unsafe page, a lost form value) still fails the test. None are known today.
+KNOWN_BUGS: dict[str, dict[str, tuple[type[Exception], str]]] = {
+    "fields": {},
+    "signup": {},
     "similar": {},
 }
 
