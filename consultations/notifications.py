@@ -22,6 +22,7 @@ from consultations.models import (
     ModerationReason,
     PostStatus,
 )
+from engage.mail import retry_later
 
 
 def _one_line(text: str) -> str:
@@ -52,8 +53,10 @@ NEXT_STEPS = {
 
 
 @task()
-def send_moderation_decision(decision_id: int) -> None:
-    """Tell an author, in plain English, what a moderator decided about their post and why."""
+def send_moderation_decision(decision_id: int, attempt: int = 1) -> None:
+    """Tell an author, in plain English, what a moderator decided about their post and why.
+
+    If the mail server fails, the task is tried again later (engage.mail.retry_later)."""
     decision = (
         ModerationDecision.objects.select_related("idea", "comment__idea")
         .filter(pk=decision_id)
@@ -85,12 +88,16 @@ def send_moderation_decision(decision_id: int) -> None:
         ModerationAction.RESTORE: f"Your {kind} can be seen again",
         ModerationAction.HIDE: f"We have hidden your {kind}",
     }.get(decision.action, f"News about your {kind}")
-    send_mail(
-        subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
-        message=render_to_string("consultations/emails/moderation_decision.txt", context),
-        from_email=None,
-        recipient_list=[post.author.email],
-    )
+    try:
+        send_mail(
+            subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
+            message=render_to_string("consultations/emails/moderation_decision.txt", context),
+            from_email=None,
+            recipient_list=[post.author.email],
+        )
+    except Exception:
+        retry_later(send_moderation_decision, attempt=attempt, decision_id=decision_id)
+        raise
 
 
 @task()

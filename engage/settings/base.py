@@ -215,6 +215,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Engage: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {"signup": "engage.forms.SignupForm"}
+# Sends allauth's emails from a background task (engage/mail.py), not inside the request.
+ACCOUNT_ADAPTER = "engage.adapters.AccountAdapter"
 # A password reset for an address with no account sends nothing (allauth would otherwise
 # email that address to say it has no account); the page shown is the same either way.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
