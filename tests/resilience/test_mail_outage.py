@@ -6,9 +6,8 @@ worked by `manage.py db_worker`. The SMTP server is real (tests/resilience/conft
 down (connections refused), then slow (answers after the timeout), then up.
 """
 
-import time
-
 import pytest
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -34,14 +33,28 @@ pytestmark = [
 
 # The mail server answers after this many seconds, well past EMAIL_TIMEOUT (1 second).
 SLOW = 3
-# A request that waited for the mail server would take at least EMAIL_TIMEOUT.
-FAST_ENOUGH = 0.9
 
 
-def _timed(request, *args, **kwargs):
-    started = time.monotonic()
+def _without_the_mail_server(monkeypatch, request, *args, **kwargs):
+    """Make the request, and show it never opened a connection to the mail server.
+
+    A request that talked to a slow server would wait for it (up to EMAIL_TIMEOUT), and one
+    that talked to a refusing server could fail; a request that only queues its email can do
+    neither. Checking the connection rather than a stopwatch keeps the test honest on a
+    loaded machine.
+    """
+    opened = []
+    real_open = SMTPBackend.open
+
+    def recording_open(backend):
+        opened.append(backend)
+        return real_open(backend)
+
+    monkeypatch.setattr(SMTPBackend, "open", recording_open)
     response = request(*args, **kwargs)
-    return response, time.monotonic() - started
+    monkeypatch.setattr(SMTPBackend, "open", real_open)
+    assert opened == [], "the request talked to the mail server itself"
+    return response
 
 
 def _to(mail_server, address):
@@ -72,8 +85,8 @@ def pending_idea():
 
 
 @pytest.mark.parametrize("outage", ["refused", "slow"])
-def test_a_moderator_decision_is_quick_and_its_email_goes_out_once_the_server_is_back(
-    smtp_and_task_queue, pending_idea, outage
+def test_a_moderator_decision_waits_for_no_mail_server_and_its_email_goes_out_once_it_is_back(
+    smtp_and_task_queue, pending_idea, outage, monkeypatch
 ):
     mail_server = smtp_and_task_queue
     idea, moderator = pending_idea
@@ -82,14 +95,14 @@ def test_a_moderator_decision_is_quick_and_its_email_goes_out_once_the_server_is
     client = Client()
     client.force_login(moderator)
 
-    response, seconds = _timed(
+    response = _without_the_mail_server(
+        monkeypatch,
         client.post,
         reverse("moderation:post", args=["idea", idea.pk]),
         {"action": "approve", "reason": "", "note": ""},
     )
 
     assert response.status_code == 302
-    assert seconds < FAST_ENOUGH, f"the decision took {seconds:.2f}s"
     idea.refresh_from_db()
     assert idea.status == PostStatus.PUBLISHED
 
@@ -116,14 +129,15 @@ def test_a_moderator_decision_is_quick_and_its_email_goes_out_once_the_server_is
 
 
 @pytest.mark.parametrize("outage", ["refused", "slow"])
-def test_sign_up_is_quick_and_the_verification_email_goes_out_once_the_server_is_back(
-    smtp_and_task_queue, outage
+def test_sign_up_waits_for_no_mail_server_and_the_verification_goes_out_once_it_is_back(
+    smtp_and_task_queue, outage, monkeypatch
 ):
     mail_server = smtp_and_task_queue
     if outage == "slow":
         mail_server.start(delay=SLOW)
 
-    response, seconds = _timed(
+    response = _without_the_mail_server(
+        monkeypatch,
         Client().post,
         reverse("account_signup"),
         {
@@ -134,7 +148,6 @@ def test_sign_up_is_quick_and_the_verification_email_goes_out_once_the_server_is
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert seconds < FAST_ENOUGH, f"sign-up took {seconds:.2f}s"
     assert User.objects.filter(email="new.resident@example.org").exists()
 
     run_worker(now=False)
@@ -155,17 +168,21 @@ def test_sign_up_is_quick_and_the_verification_email_goes_out_once_the_server_is
     assert len(mail_server.messages) == 1
 
 
-def test_a_password_reset_is_quick_while_the_server_is_slow(smtp_and_task_queue):
+def test_a_password_reset_waits_for_no_mail_server_while_it_is_slow(
+    smtp_and_task_queue, monkeypatch
+):
     mail_server = smtp_and_task_queue
     mail_server.start(delay=SLOW)
     UserFactory(email="forgetful@example.org")
 
-    response, seconds = _timed(
-        Client().post, reverse("account_reset_password"), {"email": "forgetful@example.org"}
+    response = _without_the_mail_server(
+        monkeypatch,
+        Client().post,
+        reverse("account_reset_password"),
+        {"email": "forgetful@example.org"},
     )
 
     assert response.status_code == 302
-    assert seconds < FAST_ENOUGH, f"the reset request took {seconds:.2f}s"
     mail_server.start()
     run_worker()
     assert len(_to(mail_server, "forgetful@example.org")) == 1
