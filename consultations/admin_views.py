@@ -777,6 +777,25 @@ class OfflineIdeaForm(forms.Form):
         self.fields["consultation"].queryset = consultations.order_by("-closes_at", "title")
         self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
 
+    def clean(self):
+        """The common mistakes, so they show with the others at once; the service checks
+        everything again (and what is left once markup is removed)."""
+        cleaned = super().clean()
+        received_on = cleaned.get("received_on")
+        if received_on and received_on > timezone.localdate():
+            self.add_error("received_on", "The date it was received must be today or in the past")
+        reply_by = cleaned.get("reply_by")
+        if reply_by == ReplyBy.EMAIL and not cleaned.get("contributor_email"):
+            self.add_error("contributor_email", "Enter the email address they gave")
+        if reply_by == ReplyBy.LETTER:
+            if not cleaned.get("contributor_name"):
+                self.add_error("contributor_name", "Enter the name to put on the letter")
+            if not cleaned.get("contributor_address"):
+                self.add_error(
+                    "contributor_address", "Enter the postal address to send the letter to"
+                )
+        return cleaned
+
 
 def _recently_entered(consultations):
     return (

@@ -71,18 +71,14 @@ def test_who_entered_it_is_recorded_as_a_decision_and_in_the_audit_log(consultat
 def test_contact_details_are_kept_apart_from_the_idea_and_only_for_the_chosen_way(
     consultation, moderator
 ):
-    by_post = enter(
-        consultation, moderator, **by_letter(), contributor_email="ignored@example.org"
-    )
+    by_post = enter(consultation, moderator, **by_letter(), contributor_email="ignored@example.org")
     assert by_post.contributor.name == "Margaret Holloway"
     assert by_post.contributor.postal_address == "14 Willow Lane\nOld Town\nRV2 4QT"
     assert by_post.contributor.email == ""  # a letter was chosen: the email is not kept
     assert by_post.contributor.pcn == consultation.pcn
     assert by_post.contributor.reply_by == ReplyBy.LETTER
 
-    emailed = enter(
-        consultation, moderator, **by_email(), contributor_address="1 Nowhere Street"
-    )
+    emailed = enter(consultation, moderator, **by_email(), contributor_address="1 Nowhere Street")
     assert emailed.contributor.email == "phone.caller@example.org"
     assert emailed.contributor.postal_address == ""
     assert emailed.contributor.reply_by == ReplyBy.EMAIL
@@ -104,9 +100,7 @@ def test_resident_text_and_contact_details_are_stored_as_plain_text(consultation
         moderator,
         title="<b>Late</b> clinic\non Fridays",
         body="Please <em>open</em> late.\r\n\r\n\r\nThank you<script></script>",
-        **by_letter(
-            name="<i>Ann</i>\u202e Example", address="<p>1 High St</p>\r\nTown<img src=x>"
-        ),
+        **by_letter(name="<i>Ann</i>\u202e Example", address="<p>1 High St</p>\r\nTown<img src=x>"),
     )
     idea.refresh_from_db()
     assert idea.title == "Late clinic on Fridays"
