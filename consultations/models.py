@@ -357,6 +357,14 @@ class UpdatePage(Page):
     parent_page_types = ["consultations.UpdateIndexPage"]
     subpage_types = []
 
+    @cached_property
+    def home_page(self):
+        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
+
+    @property
+    def pcn(self):
+        return self.home_page.pcn if self.home_page else None
+
     def action_signature(self) -> str:
         """What residents are told about: each action and its status, in order."""
         return "|".join(f"{a.pk or i}:{a.status}" for i, a in enumerate(self.actions.all()))
@@ -427,6 +435,64 @@ class Channel(models.TextChoices):
     PAPER = "paper", "Paper form"
     PHONE = "phone", "Phone call"
     MEETING = "meeting", "Meeting"
+
+
+OFFLINE_CHANNELS = (Channel.PAPER, Channel.PHONE, Channel.MEETING)
+
+
+class ReplyBy(models.TextChoices):
+    """How a resident who took part offline hears what happened to their idea."""
+
+    NOTHING = "nothing", "They do not want to hear back"
+    EMAIL = "email", "By email"
+    LETTER = "letter", "By letter"
+
+
+class OfflineContributor(models.Model):
+    """How to reply to a resident whose paper, phone or meeting contribution a moderator
+    entered. Kept apart from the idea, so the idea can be shown and exported without it.
+
+    Either an email address or a postal address (with a name), never both: one way to reply.
+    """
+
+    pcn = models.ForeignKey(
+        "home.PrimaryCareNetwork", on_delete=models.CASCADE, related_name="offline_contributors"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    postal_address = models.TextField(max_length=500, blank=True)
+    email = models.EmailField(blank=True)
+    email_updates = models.BooleanField(
+        default=True, help_text="Off once they ask us to stop emailing them."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email="") | models.Q(postal_address=""),
+                name="offline_contributor_one_way_to_reply",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(postal_address="") | ~models.Q(name=""),
+                name="offline_contributor_letter_has_a_name",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or "A resident who took part offline"
+
+    @property
+    def reply_by(self) -> str:
+        if self.email:
+            return ReplyBy.EMAIL
+        if self.postal_address:
+            return ReplyBy.LETTER
+        return ReplyBy.NOTHING
+
+    @property
+    def public_name(self) -> str:
+        """How an email greets them."""
+        return self.name or "there"
 
 
 class Attribution(models.TextChoices):
@@ -503,6 +569,14 @@ class Idea(index.Indexed, models.Model):
     )
     status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    contributor = models.ForeignKey(
+        OfflineContributor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+        help_text="How to reply to a resident who took part on paper, by phone or at a meeting.",
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="ideas", through="IdeaTheme")
     support_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -538,11 +612,25 @@ class Idea(index.Indexed, models.Model):
         return self.title
 
     @property
+    def channel_phrase(self) -> str:
+        """How it reached us, to finish a sentence: "on paper", "by phone", "at a meeting"."""
+        return {
+            Channel.PAPER: "on paper",
+            Channel.PHONE: "by phone",
+            Channel.MEETING: "at a meeting",
+        }.get(self.channel, "online")
+
+    @property
+    def is_offline(self) -> bool:
+        """Sent on paper, by phone or at a meeting, and entered by a moderator."""
+        return self.channel != Channel.ONLINE
+
+    @property
     def shown_author(self) -> str:
         """How the author appears to others: their display name, or their neighbourhood."""
         if self.channel != Channel.ONLINE and self.author is None:
             where = f" of {self.neighbourhood.name}" if self.neighbourhood else ""
-            return f"A resident{where} ({self.get_channel_display().lower()})"
+            return f"A resident{where} ({self.channel})"
         if self.attribution == Attribution.NEIGHBOURHOOD or self.author is None:
             return (
                 f"A resident of {self.neighbourhood.name}" if self.neighbourhood else "A resident"
@@ -717,6 +805,7 @@ class ModerationAction(models.TextChoices):
     RESTORE = "restore", "Restored"
     AUTO_HIDE = "auto_hide", "Hidden automatically after flags"
     WITHDRAW = "withdraw", "Withdrawn by its author"
+    ENTER = "enter", "Entered for a resident who took part offline"
 
 
 class ModerationDecision(models.Model):
@@ -855,7 +944,17 @@ class Notice(models.Model):
         PENDING = "pending", "Waiting to send"
         SENT = "sent", "Sent"
 
-    user = models.ForeignKey("engage.User", on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        "engage.User", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    contributor = models.ForeignKey(
+        OfflineContributor,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        help_text="A resident who took part offline and gave an email address.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     update = models.ForeignKey(
         UpdatePage, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
@@ -879,10 +978,22 @@ class Notice(models.Model):
                 ),
                 name="notice_target_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, contributor__isnull=True)
+                    | models.Q(user__isnull=True, contributor__isnull=False, kind="update")
+                ),
+                name="notice_to_a_user_or_an_offline_contributor",
+            ),
             models.UniqueConstraint(
                 fields=["user", "update", "key"],
-                condition=models.Q(update__isnull=False),
+                condition=models.Q(update__isnull=False, user__isnull=False),
                 name="one_notice_per_update_state",
+            ),
+            models.UniqueConstraint(
+                fields=["contributor", "update", "key"],
+                condition=models.Q(contributor__isnull=False),
+                name="one_notice_per_contributor_and_update_state",
             ),
             models.UniqueConstraint(
                 fields=["user", "consultation", "key"],
@@ -893,4 +1004,53 @@ class Notice(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
+        if self.contributor_id:
+            return f"{self.get_kind_display()} notice for offline contributor {self.contributor_id}"
         return f"{self.get_kind_display()} notice for user {self.user_id}"
+
+    @property
+    def recipient(self):
+        """The user, or the offline contributor, this email is for."""
+        return self.user if self.user_id else self.contributor
+
+    @property
+    def email(self) -> str:
+        return self.recipient.email
+
+
+class Letter(models.Model):
+    """A printed letter owed to a resident who took part offline and gave a postal address.
+
+    One row per contributor per update and set of action statuses, like `Notice`: publishing
+    again changes nothing, a changed status makes a new letter due (and the one not yet
+    printed for the old statuses is no longer needed).
+    """
+
+    class Status(models.TextChoices):
+        DUE = "due", "To print"
+        SENT = "sent", "Sent"
+        SUPERSEDED = "superseded", "Not needed: the actions changed before it was sent"
+
+    contributor = models.ForeignKey(
+        OfflineContributor, on_delete=models.CASCADE, related_name="letters"
+    )
+    update = models.ForeignKey(UpdatePage, on_delete=models.CASCADE, related_name="letters")
+    key = models.CharField(max_length=255, help_text="Action statuses when it became due.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contributor", "update", "key"], name="one_letter_per_update_state"
+            )
+        ]
+        indexes = [models.Index(fields=["update", "status"])]
+
+    def __str__(self):
+        return f"Letter to {self.contributor} about {self.update_id}"

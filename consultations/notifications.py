@@ -160,11 +160,19 @@ def models_q_for_consultations(consultations):
 MAX_ATTEMPTS = 8
 
 
-def unsubscribe_url(user) -> str:
+def unsubscribe_url(recipient) -> str:
+    """A link that stops these emails: for a user, or for a resident who took part offline
+    (an `OfflineContributor`) and gave an email address."""
     from django.core import signing
     from django.urls import reverse
 
-    token = signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+    from consultations.models import OfflineContributor
+
+    if isinstance(recipient, OfflineContributor):
+        payload = {"contributor": recipient.pk}
+    else:
+        payload = {"user": recipient.pk}
+    token = signing.dumps(payload, salt=UNSUBSCRIBE_SALT)
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "consultations:unsubscribe", args=[token]
     )
@@ -179,19 +187,21 @@ def _notice_message(notice):
 
     from consultations.models import Notice, UpdatePage
 
-    user = notice.user
+    user = notice.recipient
     if notice.kind == Notice.Kind.UPDATE:
         update = UpdatePage.objects.live().filter(pk=notice.update_id).first()
         if update is None:
             return None
+        mine = Q(contributor=notice.contributor_id) if notice.contributor_id else Q(author=user)
         theirs = list(
-            Idea.objects.filter(author=user, status=PostStatus.PUBLISHED)
+            Idea.objects.filter(mine, status=PostStatus.PUBLISHED)
             .filter(Q(themes__in=update.themes.all()) | Q(pk__in=update.ideas.all()))
             .distinct()
             .select_related("consultation")
         )
         context = {
             "user": user,
+            "offline": bool(notice.contributor_id),
             "update": update,
             "their_ideas": theirs,
             "we_did": " ".join(strip_tags(update.we_did).split()),
@@ -228,10 +238,11 @@ def send_notice(notice_id: int) -> str:
 
     from consultations.models import Notice
 
-    notice = Notice.objects.select_related("user").filter(pk=notice_id).first()
+    notice = Notice.objects.select_related("user", "contributor").filter(pk=notice_id).first()
     if notice is None or notice.status == Notice.Status.SENT:
         return "nothing to do"
-    if not notice.user.email_updates or not notice.user.is_active:
+    recipient = notice.recipient
+    if not recipient.email_updates or not getattr(recipient, "is_active", True):
         notice.status = Notice.Status.SENT
         notice.last_error = "Not sent: the person turned these emails off."
         notice.save(update_fields=["status", "last_error"])
@@ -243,11 +254,11 @@ def send_notice(notice_id: int) -> str:
         notice.save(update_fields=["status", "last_error"])
         return "withdrawn"
     subject, body = message
-    link = unsubscribe_url(notice.user)
+    link = unsubscribe_url(recipient)
     email = EmailMessage(
         subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
         body=body,
-        to=[notice.user.email],
+        to=[recipient.email],
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -271,13 +282,17 @@ def send_notice(notice_id: int) -> str:
 
 @task()
 def notify_update_published(update_id: int) -> int:
-    """Work out who hears about a published update, and send each of them one email."""
-    from consultations.loop import update_notices_create
+    """Work out who hears about a published update, and send each of them one email.
+
+    Residents who took part offline and gave a postal address are owed a letter instead,
+    which the PCN prints from the admin's "Letters to print"."""
+    from consultations.loop import update_letters_create, update_notices_create
     from consultations.models import UpdatePage
 
     update = UpdatePage.objects.live().filter(pk=update_id).first()
     if update is None:
         return 0
+    update_letters_create(update=update)
     notice_ids = update_notices_create(update=update)
     for notice_id in notice_ids:
         send_notice.enqueue(notice_id=notice_id)

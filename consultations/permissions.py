@@ -8,15 +8,24 @@
 |                    | comments, support others' published ideas, follow, flag others' posts |
 |                    | see their own pending and hidden posts                               |
 | moderator          | everything in the moderation queue of their own PCN only             |
+|                    | enter paper, phone and meeting contributions for residents, on an    |
+|                    | open or recently closed consultation of their PCN; print letters     |
 | staff              | pages of their own PCN only (through Wagtail's page permissions)     |
+|                    | enter offline contributions and print letters, as moderators do      |
 | admin (superuser)  | everything                                                           |
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group` and `staff_group`).
 """
 
-from allauth.account.models import EmailAddress
+from datetime import timedelta
 
-from consultations.models import Comment, ConsultationPage, Idea, PostStatus
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from consultations.models import Comment, ConsultationPage, Idea, Phase, PostStatus
+
+# Paper forms and phone calls arrive late: they can be entered this long after closing.
+OFFLINE_ENTRY_GRACE = timedelta(days=28)
 
 EDITABLE_STATUSES = (PostStatus.PENDING, PostStatus.PUBLISHED)
 
@@ -54,6 +63,35 @@ def is_staff_of(user, pcn) -> bool:
 
 def can_moderate(user, consultation: ConsultationPage) -> bool:
     return is_moderator_of(user, consultation.pcn)
+
+
+def is_moderator_or_staff_of(user, pcn) -> bool:
+    return is_moderator_of(user, pcn) or is_staff_of(user, pcn)
+
+
+def accepts_offline_contributions(consultation: ConsultationPage) -> bool:
+    """Open, or closed within the last four weeks and not yet answered."""
+    now = timezone.now()
+    return (
+        consultation.live
+        and consultation.opens_at <= now
+        and consultation.closes_at >= now - OFFLINE_ENTRY_GRACE
+        and consultation.phase != Phase.RESPONDED
+    )
+
+
+def can_enter_offline(user, pcn) -> bool:
+    """Enter paper, phone and meeting contributions on behalf of the PCN's residents."""
+    return is_moderator_or_staff_of(user, pcn)
+
+
+def can_enter_on_behalf(user, consultation: ConsultationPage) -> bool:
+    return can_enter_offline(user, consultation.pcn) and accepts_offline_contributions(consultation)
+
+
+def can_send_letters(user, update) -> bool:
+    """See, print and mark as sent the letters owed to offline contributors."""
+    return is_moderator_or_staff_of(user, update.pcn)
 
 
 def can_participate(user, consultation: ConsultationPage) -> bool:

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from consultations.loop import idea_journeys
-from consultations.models import Idea, PostStatus
+from consultations.models import Idea, OfflineContributor, PostStatus
 from consultations.notifications import UNSUBSCRIBE_SALT
 from engage.models import User
 
@@ -53,18 +53,23 @@ def notification_preferences(request):
 
 @csrf_exempt  # the signed token is the authority; mail clients post here (RFC 8058)
 def unsubscribe(request, token):
+    """Stop update emails, for a user or for a resident who took part offline."""
     try:
-        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)["user"]
-    except (signing.BadSignature, KeyError, TypeError):
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
+        if "contributor" in payload:
+            recipients = OfflineContributor.objects.filter(pk=int(payload["contributor"]))
+        else:
+            recipients = User.objects.filter(pk=int(payload["user"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        recipients = None
+    if recipients is None or not recipients.exists():
         return TemplateResponse(
             request, "consultations/unsubscribe.html", {"invalid": True}, status=400
         )
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return TemplateResponse(
-            request, "consultations/unsubscribe.html", {"invalid": True}, status=400
-        )
+    offline = recipients.model is OfflineContributor
     if request.method == "POST":
-        User.objects.filter(pk=user.pk).update(email_updates=False)
-        return TemplateResponse(request, "consultations/unsubscribe.html", {"done": True})
+        recipients.update(email_updates=False)
+        return TemplateResponse(
+            request, "consultations/unsubscribe.html", {"done": True, "offline": offline}
+        )
     return TemplateResponse(request, "consultations/unsubscribe.html", {"token": token})

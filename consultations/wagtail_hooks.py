@@ -15,10 +15,22 @@ moderation_urls = [
     ),
 ]
 
+# Moderators' and staff's screens for residents who take part offline.
+offline_urls = [
+    path("offline/", admin_views.OfflineConsultationsView.as_view(), name="consultations"),
+    path("offline/<int:pk>/", admin_views.OfflineIdeaView.as_view(), name="idea"),
+    path("letters/", admin_views.LetterUpdatesView.as_view(), name="letter-updates"),
+    path("letters/<int:pk>/", admin_views.LettersView.as_view(), name="letters"),
+    path("letters/<int:pk>/print/", admin_views.LettersPrintView.as_view(), name="letters-print"),
+]
+
 
 @hooks.register("register_admin_urls")
 def register_moderation_urls():
-    return [path("moderation/", include((moderation_urls, "moderation"), namespace="moderation"))]
+    return [
+        path("moderation/", include((moderation_urls, "moderation"), namespace="moderation")),
+        path("", include((offline_urls, "offline"), namespace="offline")),
+    ]
 
 
 class ModeratorMenuItem(MenuItem):
@@ -40,6 +52,25 @@ def register_themes_menu_item():
     )
 
 
+class OfflineMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.user_enters_offline_anything(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_offline_menu_item():
+    return OfflineMenuItem(
+        "Enter a contribution", reverse("offline:consultations"), icon_name="form", order=170
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_letters_menu_item():
+    return OfflineMenuItem(
+        "Letters to print", reverse("offline:letter-updates"), icon_name="mail", order=180
+    )
+
+
 @hooks.register("register_log_actions")
 def register_moderation_log_actions(actions):
     actions.register_action("engage.moderation.approve", "Approve", "Approved by a moderator")
@@ -54,3 +85,7 @@ def register_moderation_log_actions(actions):
     actions.register_action("engage.theme.split", "Split", "Ideas split into a new theme")
     actions.register_action("engage.theme.quote", "Add quote", "Quote chosen")
     actions.register_action("engage.theme.unquote", "Remove quote", "Quote removed")
+    actions.register_action(
+        "engage.idea.enter", "Enter for a resident", "Entered for a resident who took part offline"
+    )
+    actions.register_action("engage.letters.sent", "Letters sent", "Letters marked as sent")

@@ -73,3 +73,16 @@ def test_seed_demo_refuses_without_debug(db):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not ConsultationPage.objects.exists()
+
+
+def test_seed_demo_has_paper_contributions_and_a_letter_to_print(seeded):
+    from consultations.loop import letters_due
+    from consultations.models import Idea, UpdatePage
+
+    paper = Idea.objects.filter(channel="paper").select_related("contributor")
+    assert paper.count() == 2
+    assert all(idea.author is None and idea.contributor.postal_address for idea in paper)
+    assert all(idea.shown_author.endswith("(paper)") for idea in paper)
+    update = UpdatePage.objects.live().get()
+    due = [letter.contributor.name for letter in letters_due(update=update)]
+    assert due == ["Margaret Holloway"]

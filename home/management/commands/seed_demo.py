@@ -15,13 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from consultations.loop import update_letters_create
 from consultations.models import (
     ActionStatus,
+    Channel,
     Comment,
     ConsultationIndexPage,
     ConsultationPage,
     Idea,
     ModerationMode,
+    OfflineContributor,
     Phase,
     PostStatus,
     Support,
@@ -150,6 +153,31 @@ CLOSED_IDEAS = [
 ]
 
 # (email, display name, role, password). Fictional people; passwords for the local demo only.
+# Residents who wrote in on paper; a moderator typed their ideas up. Names and addresses are
+# made up (RV is not a real postcode area).
+PAPER_IDEAS = [
+    (
+        "closed",
+        "A quiet room at the library",
+        "My grandson will not go to the surgery to talk. A quiet room at the library after "
+        "school, with someone friendly, would help him and his friends.",
+        "Old Town",
+        "Drop-in support",
+        "Margaret Holloway",
+        "14 Willow Lane\nOld Town\nRiverbridge\nRV2 4QT",
+    ),
+    (
+        "open",
+        "Saturday mornings for people who work shifts",
+        "I work shifts at the hospital and cannot ring at 8am. Please keep some Saturday "
+        "morning appointments that can be booked at the desk.",
+        "Meadowbank",
+        None,
+        "Desmond Okafor",
+        "3 Mill Row\nMeadowbank\nRiverbridge\nRV1 8LB",
+    ),
+]
+
 ACCOUNTS = [
     ("resident@example.org", "Sam Whitfield", "resident", "demo-resident-2026"),
     ("moderator@example.org", "Asha Patel (PPG)", "moderator", "demo-moderator-2026"),
@@ -323,6 +351,9 @@ class Command(BaseCommand):
         for theme in Theme.objects.filter(consultation=closed):
             theme.priority = update.priority
             theme.save(update_fields=["priority"])
+        # The paper contributor to the answered theme has a letter to print straight away
+        # (publishing owes it too, once the transaction commits; it is not owed twice).
+        update_letters_create(update=update)
         return pcn
 
     def add_ideas(self, closed, open_consultation, neighbourhoods) -> None:
@@ -377,6 +408,25 @@ class Command(BaseCommand):
                     summary=f"Residents told us about {theme_name.lower()}.",
                 )
             idea.themes.add(themes[theme_name])
+        consultations = {"closed": closed, "open": open_consultation}
+        for which, title, body, where, theme_name, name, address in PAPER_IDEAS:
+            consultation = consultations[which]
+            received = consultation.opens_at + timedelta(days=3)
+            idea = Idea.objects.create(
+                consultation=consultation,
+                title=title,
+                body=body,
+                neighbourhood=neighbourhoods[where],
+                channel=Channel.PAPER,
+                contributor=OfflineContributor.objects.create(
+                    pcn=consultation.pcn, name=name, postal_address=address
+                ),
+                status=PostStatus.PUBLISHED,
+                published_at=received + timedelta(days=1),
+                created_at=received,
+            )
+            if theme_name:
+                idea.themes.add(themes[theme_name])
         for idea in Idea.objects.filter(consultation__in=[open_consultation, closed]):
             idea.support_count = idea.supports.count()
             idea.comment_count = idea.comments.filter(status=PostStatus.PUBLISHED).count()
