@@ -131,8 +131,7 @@ class PageCreationTests(WagtailPageTestCase):
         other_home, other_consultations, _ = make_pcn_site(
             hostname="other.localhost", default=False
         )
-        staff = UserFactory()
-        staff.groups.add(self.home.pcn.staff_group)
+        staff = UserFactory(groups=[self.home.pcn.staff_group])
         self.assertTrue(self.consultations.permissions_for_user(staff).can_add_subpage())
         self.assertFalse(other_consultations.permissions_for_user(staff).can_add_subpage())
         self.assertFalse(other_home.permissions_for_user(staff).can_edit())
