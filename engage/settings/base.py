@@ -294,8 +294,21 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [_SELF],
     }
 }
+# The Wagtail admin (8.0) still writes inline <script> blocks (date pickers, inline panels,
+# filters, the users list) and inline styles, measured in Chromium by
+# tests/browser/test_content_security_policy.py, so it needs 'unsafe-inline' for both. It is
+# only for signed-in people with a role and two-factor authentication, who see no resident's
+# markup unescaped. Inline event handlers (onclick="...": the usual injected script) stay
+# blocked by script-src-attr; uploads preview from blob: URLs; the page preview is an iframe of
+# the admin itself. Everything else is as strict as the public site.
 ENGAGE_ADMIN_CSP = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [_SELF, "'unsafe-inline'"],
+    "script-src-attr": ["'none'"],
+    "style-src": [_SELF, "'unsafe-inline'"],
+    "img-src": [_SELF, "data:", "blob:"],
+    "frame-src": [_SELF],
+    "frame-ancestors": [_SELF],
 }
 
 # Permissions-Policy (django-permissions-policy): no page needs any of these browser features.

@@ -93,6 +93,7 @@ def test_admin_screens_raise_no_csp_violations(page):
         "/admin/documents/",
         "/admin/reports/site-history/",
         "/admin/account/",
+        f"/admin/pages/{consultation.pk}/view_draft/",
     ):
         visit(page, path)
     watcher.check()
@@ -100,10 +101,10 @@ def test_admin_screens_raise_no_csp_violations(page):
     # The page editor's widgets at work: a date picker, rich text, a chooser in a modal.
     visit(page, f"/admin/pages/{consultation.pk}/edit/")
     page.locator("input[name='opens_at']").click()
-    expect(page.locator(".xdsoft_datetimepicker").first).to_be_visible()
+    expect(page.locator(".xdsoft_datetimepicker >> visible=true")).to_have_count(1)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Save draft").click()
-    expect(page.locator(".messages")).to_contain_text("saved")
+    expect(page.locator(".messages")).to_contain_text("has been updated")
     visit(page, f"/admin/pages/add/consultations/updatepage/{site['updates'].pk}/")
     editor = page.locator(".Draftail-Editor [contenteditable='true']").first
     editor.click()

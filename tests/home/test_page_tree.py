@@ -15,7 +15,7 @@ from consultations.models import (
     UpdatePage,
 )
 from home.models import HomePage, VisionPage
-from tests.factories import UserFactory, make_consultation, make_pcn_site
+from tests.factories import UserFactory, make_admin, make_consultation, make_pcn_site
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -54,7 +54,8 @@ class PageCreationTests(WagtailPageTestCase):
 
     def setUp(self):
         self.home, self.consultations, self.updates = make_pcn_site()
-        self.login()
+        # An admin, with the authenticator app every admin must have.
+        self.client.force_login(make_admin())
         # The class-wide dummy request caches site root paths from an earlier test's site.
         self.dummy_request = get_dummy_request()
 
