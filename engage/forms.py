@@ -1,7 +1,14 @@
 """Account forms: allauth's sign-up with a display name, and changing the display name."""
 
+import time
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.conf import settings
+from django.core import signing
 
 from engage.models import User
 from engage.text import plain_text
@@ -21,8 +28,68 @@ def clean_display_name(value: str) -> str:
     return name
 
 
+# The sign-up form's defence against bots, needing no third party and no puzzle: a field only
+# a bot fills in, and the time the form was shown, signed so it cannot be forged.
+SIGNUP_TIMESTAMP_SALT = "engage.forms.SignupForm.started"
+# A form shown longer ago than this is refused too, so one harvested timestamp cannot be
+# replayed for ever. A person who left the page open that long just sends it again.
+SIGNUP_MAX_AGE_SECONDS = 24 * 60 * 60
+SIGNUP_REFUSED = (
+    "Sorry, we could not create your account just now. Please check your details and select "
+    "'Create account' again."
+)
+
+
+def signup_timestamp(*, seconds_ago: float = 0) -> str:
+    """A signed note of when the sign-up form was shown (for tests: `seconds_ago`)."""
+    return signing.dumps(time.time() - seconds_ago, salt=SIGNUP_TIMESTAMP_SALT)
+
+
+def signup_age(token: str) -> float | None:
+    """Seconds since the form carrying `token` was shown, or None if it is missing or forged."""
+    try:
+        shown_at = signing.loads(token, salt=SIGNUP_TIMESTAMP_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(shown_at, int | float):
+        return None
+    return time.time() - shown_at
+
+
+class SignupTimestampInput(forms.HiddenInput):
+    """Always renders a fresh timestamp, so a form shown again with errors starts the clock
+    again rather than sending back the one it was sent with."""
+
+    def format_value(self, value):
+        return signup_timestamp()
+
+
+class HoneypotInput(forms.TextInput):
+    """A text box people never see or reach: the template hides it from screens, from
+    assistive technology (aria-hidden) and from the keyboard (tabindex -1)."""
+
+    is_honeypot = True
+
+    def __init__(self):
+        super().__init__(attrs={"tabindex": "-1", "autocomplete": "off", "spellcheck": "false"})
+
+    def format_value(self, value):
+        return None
+
+
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up form (email and password) with an optional display name."""
+    """allauth's sign-up form (email and password) with an optional display name.
+
+    Refuses, with a polite error, a form whose hidden "leave blank" field was filled in, or
+    that came back sooner than ENGAGE_SIGNUP_MIN_SECONDS after it was shown (0 turns the
+    timing check off). What the person typed stays in the form, so they can send it again.
+    """
+
+    # Named like something a bot would fill in; people never see it (see HoneypotInput).
+    website = forms.CharField(
+        label="Leave this blank", required=False, widget=HoneypotInput(), max_length=200
+    )
+    started = forms.CharField(required=False, widget=SignupTimestampInput())
 
     display_name = forms.CharField(
         label="Display name (optional)",
@@ -33,7 +100,7 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "nickname", "spellcheck": "false"}),
     )
 
-    field_order = ["email", "display_name", "password1", "password2"]
+    field_order = ["email", "display_name", "password1", "password2", "website", "started"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +117,21 @@ class SignupForm(AllauthSignupForm):
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data.get("display_name", ""))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.looks_like_a_bot():
+            raise forms.ValidationError(SIGNUP_REFUSED, code="too_fast")
+        return cleaned_data
+
+    def looks_like_a_bot(self) -> bool:
+        if self.data.get("website", ""):
+            return True
+        minimum = settings.ENGAGE_SIGNUP_MIN_SECONDS
+        if minimum <= 0:
+            return False
+        age = signup_age(self.data.get("started", ""))
+        return age is None or not minimum <= age <= SIGNUP_MAX_AGE_SECONDS
 
     def signup(self, request, user) -> None:
         """Called by allauth once the user is saved."""
@@ -74,3 +156,43 @@ class DisplayNameForm(forms.ModelForm):
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data.get("display_name", ""))
+
+
+# Two-factor authentication (allauth.mfa): the same forms in our words.
+
+AUTHENTICATOR_CODE_HINT = "The 6-digit code from your app, or one of your recovery codes"
+
+
+def _word_code_field(form, *, label: str, help_text: str) -> None:
+    field = form.fields["code"]
+    field.label = label
+    field.help_text = help_text
+    field.error_messages["required"] = "Enter the code from your authenticator app"
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class AuthenticateForm(AllauthAuthenticateForm):
+    """Signing in, second step: the code from the authenticator app."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _word_code_field(self, label="Authenticator code", help_text=AUTHENTICATOR_CODE_HINT)
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    """Confirming it is you, with a code, before changing two-factor settings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _word_code_field(self, label="Authenticator code", help_text=AUTHENTICATOR_CODE_HINT)
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """Setting up the authenticator app: the first code it shows proves it works."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _word_code_field(
+            self, label="Code from the app", help_text="The 6-digit code the app shows for Engage"
+        )

@@ -2,8 +2,9 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse_lazy
-from django.views.generic import UpdateView
+from django.views.generic import RedirectView, UpdateView
 
 from engage.forms import DisplayNameForm
 
@@ -23,3 +24,20 @@ class DisplayNameUpdateView(LoginRequiredMixin, SuccessMessageMixin, UpdateView)
         if cleaned_data["display_name"]:
             return "Your display name has been updated."
         return "Your display name has been removed. You will appear as 'A resident'."
+
+
+class AdminLoginRedirectView(RedirectView):
+    """The Wagtail admin's sign-in address, sending people to allauth's sign-in instead.
+
+    allauth asks for the authenticator code; Wagtail's own form would not. Someone already
+    signed in who may not use the admin is refused here (allauth's sign-in page would send them
+    straight back to the admin page they came from).
+    """
+
+    pattern_name = "account_login"
+    query_string = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)

@@ -12,6 +12,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _signup_without_waiting(settings):
+    """Tests (and browser journeys) send the sign-up form at once, faster than a person could.
+
+    The bot defence's timing check has its own tests (tests/engage/test_bot_defence.py), which
+    set ENGAGE_SIGNUP_MIN_SECONDS back.
+    """
+    settings.ENGAGE_SIGNUP_MIN_SECONDS = 0
+
+
 @pytest.fixture
 def site_pages(db):
     """(home, consultation index, update index) of one PCN site served at localhost."""

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "engage.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "engage.middleware.TwoFactorRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -201,6 +205,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin's users list would otherwise ask gravatar.com for every user's picture, sending a
+# hash of their email address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Everyone signs in through allauth, which asks for the authenticator code: /admin/login/
+# sends people there (engage.views.AdminLoginRedirectView), and passwords are reset there.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Accounts (django-allauth): residents sign in with their email address.
 LOGIN_URL = "account_login"
@@ -240,11 +250,92 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
+# Anyone with an authenticator is asked for a code when they sign in; anyone with an elevated
+# role (moderator, staff, PCN lead, place lead, admin) must set one up before they do anything
+# else (engage.middleware.TwoFactorRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Engage"
+MFA_FORMS = {
+    "authenticate": "engage.forms.AuthenticateForm",
+    "reauthenticate": "engage.forms.ReauthenticateForm",
+    "activate_totp": "engage.forms.ActivateTOTPForm",
+}
+
+# Bots filling in the sign-up form (engage.forms.SignupForm): a form sent back sooner than
+# this many seconds after it was shown is refused, politely.
+ENGAGE_SIGNUP_MIN_SECONDS = env_int("ENGAGE_SIGNUP_MIN_SECONDS", 3)
+
+# Cookies and headers. Production adds Secure cookies and HSTS (production.py).
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp). The public site runs no inline script and loads
+# nothing from elsewhere but the NHS.UK font (Frutiger, licensed for NHS services and served
+# by the NHS.UK design system's own CDN, as nhsuk-frontend's CSS asks). The Wagtail admin gets
+# ENGAGE_ADMIN_CSP (engage/middleware.py).
+_SELF = "'self'"
+NHS_FONTS = "https://assets.nhs.uk"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF, NHS_FONTS],
+        "connect-src": [_SELF],
+        "object-src": ["'none'"],
+        "base-uri": [_SELF],
+        "frame-ancestors": ["'none'"],
+        "form-action": [_SELF],
+    }
+}
+# The Wagtail admin (8.0) still writes inline <script> blocks (date pickers, inline panels,
+# filters, the users list) and inline styles, measured in Chromium by
+# tests/browser/test_content_security_policy.py, so it needs 'unsafe-inline' for both. It is
+# only for signed-in people with a role and two-factor authentication, who see no resident's
+# markup unescaped. Inline event handlers (onclick="...": the usual injected script) stay
+# blocked by script-src-attr; uploads preview from blob: URLs; the page preview is an iframe of
+# the admin itself. Everything else is as strict as the public site.
+ENGAGE_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [_SELF, "'unsafe-inline'"],
+    "script-src-attr": ["'none'"],
+    "style-src": [_SELF, "'unsafe-inline'"],
+    "img-src": [_SELF, "data:", "blob:"],
+    "frame-src": [_SELF],
+    "frame-ancestors": [_SELF],
+}
+
+# Permissions-Policy (django-permissions-policy): no page needs any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

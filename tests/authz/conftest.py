@@ -120,17 +120,13 @@ def build_world() -> World:
     )
     other_consultation = make_consultation(other_index, phase="open", title="Other PCN")
 
-    moderator = _user()
-    moderator.groups.add(home.pcn.moderator_group)
-    other_moderator = _user()
-    other_moderator.groups.add(other_home.pcn.moderator_group)
-    staff = _user()
-    staff.groups.add(home.pcn.staff_group)
-    place_lead = _user()
+    moderator = _user(groups=[home.pcn.moderator_group])
+    other_moderator = _user(groups=[other_home.pcn.moderator_group])
+    staff = _user(groups=[home.pcn.staff_group])
     place = home.pcn.place
     place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
     place.save(update_fields=["lead_group"])
-    place_lead.groups.add(place.lead_group)
+    place_lead = _user(groups=[place.lead_group])
     people = {
         "visitor": AnonymousUser(),
         "unverified": _user(verified=False),

@@ -1,4 +1,5 @@
-"""Helpers for the browser journeys: axe, signing in, links in emails."""
+"""Helpers for the browser journeys: axe, signing in (with an authenticator code for roles),
+links in emails, and Content-Security-Policy violations in the console."""
 
 import re
 from urllib.parse import urlsplit
@@ -98,6 +99,43 @@ def sign_in(page, *, email: str, password: str = PASSWORD, next_path: str = "") 
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def enter_authenticator_code(page, user) -> None:
+    """The second step of signing in, for anyone with an authenticator app (every role)."""
+    from tests.factories import totp_code
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your authenticator code")
+    page.get_by_label("Authenticator code").fill(totp_code(user))
+    page.get_by_role("button", name="Continue").click()
+
+
+def sign_in_to_admin(page, user, *, password: str = PASSWORD, next_path: str = "/admin/"):
+    """Sign in through the sign-in form and the authenticator code, landing in the admin."""
+    page.goto(next_path)  # the admin sends them to sign in, and back here afterwards
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Email", exact=False).first.fill(user.email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    enter_authenticator_code(page, user)
+    expect(page).to_have_url(re.compile(re.escape(next_path) + r"$"))
+
+
+class CSPWatcher:
+    """Content-Security-Policy violations the browser reported on a page's console."""
+
+    def __init__(self, page):
+        self.violations: list[str] = []
+        page.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.violations.append(f"{urlsplit(message.page.url).path}: {message.text}")
+
+    def check(self) -> None:
+        assert not self.violations, "Content-Security-Policy violations:\n" + "\n".join(
+            self.violations
+        )
 
 
 def route(consultation, name: str, *args) -> str:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from consultations import services
 from consultations.models import ConsultationPage, Idea, PostStatus, Theme
-from tests.browser.helpers import PASSWORD, axe_check, axe_report, journey, route
+from tests.browser.helpers import axe_check, axe_report, journey, route, sign_in_to_admin
 from tests.factories import UserFactory, make_consultation, make_pcn_site
 
 pytestmark = journey
@@ -48,17 +48,8 @@ def story():
         neighbourhood=consultation.neighbourhoods.get(name="Riverside"),
     )
     assert idea.status == PostStatus.PENDING
-    moderator = UserFactory(display_name="Maggie (PPG)")
-    moderator.groups.add(home.pcn.moderator_group)
+    moderator = UserFactory(display_name="Maggie (PPG)", groups=[home.pcn.moderator_group])
     return {"consultation": consultation, "author": author, "idea": idea, "moderator": moderator}
-
-
-def admin_sign_in(page, user) -> None:
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
 
 
 def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard(
@@ -75,8 +66,7 @@ def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard
     expect(visitor.get_by_text(IDEA_TITLE)).to_have_count(0)
 
     # The moderator signs in to the admin and opens the queue.
-    admin_sign_in(page, story["moderator"])
-    page.goto("/admin/moderation/")
+    sign_in_to_admin(page, story["moderator"], next_path="/admin/moderation/")
     expect(h1(page)).to_have_text("Moderation queue")
     axe_report(page, admin_axe)
     queue_row = page.get_by_role("row").filter(has_text=IDEA_TITLE)

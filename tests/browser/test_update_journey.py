@@ -62,8 +62,7 @@ def test_staff_publish_an_update_and_the_resident_sees_the_loop_closed(page, mai
         status=PostStatus.PUBLISHED,
         published_at=timezone.now(),
     )
-    moderator = UserFactory(display_name="Mo (PPG)")
-    moderator.groups.add(home.pcn.moderator_group)
+    moderator = UserFactory(display_name="Mo (PPG)", groups=[home.pcn.moderator_group])
     theme = moderation.theme_create(
         consultation=consultation,
         user=moderator,

@@ -29,10 +29,8 @@ def other_pcn_home(home):
 @pytest.fixture
 def people(home, other_pcn_home):
     """One user per role. "author" writes the posts under test; moderators are residents too."""
-    moderator = UserFactory()
-    moderator.groups.add(home.pcn.moderator_group)
-    other_moderator = UserFactory()
-    other_moderator.groups.add(other_pcn_home.pcn.moderator_group)
+    moderator = UserFactory(groups=[home.pcn.moderator_group])
+    other_moderator = UserFactory(groups=[other_pcn_home.pcn.moderator_group])
     return {
         "visitor": AnonymousUser(),
         "unverified": UserFactory(verified=False),

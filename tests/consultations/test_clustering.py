@@ -425,9 +425,7 @@ def consultation(open_consultation):
 
 @pytest.fixture
 def moderator(home):
-    user = UserFactory()
-    user.groups.add(home.pcn.moderator_group)
-    return user
+    return UserFactory(groups=[home.pcn.moderator_group])
 
 
 @pytest.fixture
@@ -682,8 +680,7 @@ def test_discarding_sets_a_suggestion_aside(moderator, suggestion):
 def outsiders(home):
     """A visitor, a resident, and a moderator of another PCN."""
     other_home, _, _ = make_pcn_site(hostname="other.localhost", default=False)
-    other_moderator = UserFactory()
-    other_moderator.groups.add(other_home.pcn.moderator_group)
+    other_moderator = UserFactory(groups=[other_home.pcn.moderator_group])
     return {"visitor": AnonymousUser(), "resident": UserFactory(), "other": other_moderator}
 
 

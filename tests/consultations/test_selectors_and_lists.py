@@ -256,8 +256,7 @@ def test_count_never_includes_unpublished_ideas_of_others(
     if who == "other resident":
         client.force_login(UserFactory())
     elif who == "moderator":
-        moderator = UserFactory()
-        moderator.groups.add(home.pcn.moderator_group)
+        moderator = UserFactory(groups=[home.pcn.moderator_group])
         client.force_login(moderator)
     response = client.get(open_consultation.url)
     assert "Ideas (2)" in heading(response)

@@ -143,6 +143,7 @@ def test_account_settings_pages_link_to_each_other(client, resident, url_name, c
         "Display name": reverse("account_profile"),
         "Email address": reverse("account_email"),
         "Password": reverse("account_change_password"),
+        "Two-factor authentication": reverse("mfa_index"),
     }
     del expected[current]
     assert links == expected

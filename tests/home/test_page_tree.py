@@ -15,7 +15,7 @@ from consultations.models import (
     UpdatePage,
 )
 from home.models import HomePage, VisionPage
-from tests.factories import UserFactory, make_consultation, make_pcn_site
+from tests.factories import UserFactory, make_admin, make_consultation, make_pcn_site
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -54,7 +54,8 @@ class PageCreationTests(WagtailPageTestCase):
 
     def setUp(self):
         self.home, self.consultations, self.updates = make_pcn_site()
-        self.login()
+        # An admin, with the authenticator app every admin must have.
+        self.client.force_login(make_admin())
         # The class-wide dummy request caches site root paths from an earlier test's site.
         self.dummy_request = get_dummy_request()
 
@@ -131,8 +132,7 @@ class PageCreationTests(WagtailPageTestCase):
         other_home, other_consultations, _ = make_pcn_site(
             hostname="other.localhost", default=False
         )
-        staff = UserFactory()
-        staff.groups.add(self.home.pcn.staff_group)
+        staff = UserFactory(groups=[self.home.pcn.staff_group])
         self.assertTrue(self.consultations.permissions_for_user(staff).can_add_subpage())
         self.assertFalse(other_consultations.permissions_for_user(staff).can_add_subpage())
         self.assertFalse(other_home.permissions_for_user(staff).can_edit())

@@ -86,3 +86,46 @@ def test_seed_demo_has_paper_contributions_and_a_letter_to_print(seeded):
     update = UpdatePage.objects.live().get()
     due = [letter.contributor.name for letter in letters_due(update=update)]
     assert due == ["Margaret Holloway"]
+
+
+def test_demo_accounts_with_a_role_have_the_documented_authenticator(seeded):
+    from allauth.mfa.models import Authenticator
+
+    from engage.models import User
+    from home.management.commands.seed_demo import ACCOUNTS, DEMO_TOTP_SECRET
+    from tests.factories import totp_secret
+
+    for email, _name, role, _password in ACCOUNTS:
+        user = User.objects.get(email=email)
+        types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+        if role == "resident":
+            assert types == set(), email
+        else:
+            assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}, email
+            assert totp_secret(user) == DEMO_TOTP_SECRET, email
+
+
+def test_a_demo_loaded_before_two_factor_gets_its_authenticators(seeded):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.all().delete()
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 5
+
+
+def test_demo_totp_code_prints_the_code_an_app_would_show(db):
+    from home.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from tests.factories import totp_code
+
+    out = io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("demo_totp_code", stdout=out)
+    printed = out.getvalue().splitlines()[0]
+    # The code may have just rolled over to the next 30 seconds.
+    assert printed in {totp_code(DEMO_TOTP_SECRET), totp_code(DEMO_TOTP_SECRET, offset=-1)}
+    assert DEMO_TOTP_SECRET in out.getvalue()
+
+
+def test_demo_totp_code_refuses_to_run_with_debug_off(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG on"):
+        call_command("demo_totp_code", stdout=io.StringIO())

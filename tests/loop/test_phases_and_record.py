@@ -314,9 +314,7 @@ def sections(home, consultation_index, update_index):
 
 
 def member_of(group):
-    user = UserFactory()
-    user.groups.add(group)
-    return user
+    return UserFactory(groups=[group])
 
 
 def test_staff_publish_consultations_but_updates_need_a_pcn_lead(home, sections, update_index):

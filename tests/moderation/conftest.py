@@ -38,9 +38,7 @@ def make_comment(idea, author=None, *, status=PostStatus.PENDING, **fields) -> C
 
 
 def make_moderator(home, **fields):
-    moderator = make_user(**fields)
-    moderator.groups.add(home.pcn.moderator_group)
-    return moderator
+    return make_user(groups=[home.pcn.moderator_group], **fields)
 
 
 def make_vision(home, *priority_titles: str) -> VisionPage:

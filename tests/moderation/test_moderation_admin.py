@@ -263,11 +263,12 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(client, two_pcns):
 
 @pytest.mark.parametrize("who", ["resident", "staff", "other PCN's staff"])
 def test_people_who_are_not_moderators_are_refused(client, two_pcns, home, other_home, who):
-    user = make_user()
-    if who == "staff":
-        user.groups.add(home.pcn.staff_group)
-    elif who == "other PCN's staff":
-        user.groups.add(other_home.pcn.staff_group)
+    groups = {
+        "resident": [],
+        "staff": [home.pcn.staff_group],
+        "other PCN's staff": [other_home.pcn.staff_group],
+    }[who]
+    user = make_user(groups=groups)
     client.force_login(user)
     before = statuses()
     for url in every_moderation_url(two_pcns):
@@ -302,8 +303,7 @@ def test_a_resident_is_sent_to_the_admin_login(client, two_pcns):
 
 
 def test_the_menu_shows_moderation_only_to_moderators(client, moderator, home):
-    staff = make_user()
-    staff.groups.add(home.pcn.staff_group)
+    staff = make_user(groups=[home.pcn.staff_group])
     client.force_login(moderator)
     assert b"/admin/moderation/" in client.get("/admin/").content
     client.force_login(staff)
@@ -637,9 +637,7 @@ def test_another_pcns_theme_screens_are_refused_by_the_views(
 @pytest.mark.parametrize("who", ["anonymous", "resident", "staff"])
 def test_theme_screens_refuse_people_who_are_not_moderators(client, two_pcns, home, who):
     if who != "anonymous":
-        user = make_user()
-        if who == "staff":
-            user.groups.add(home.pcn.staff_group)
+        user = make_user(groups=[home.pcn.staff_group] if who == "staff" else [])
         client.force_login(user)
     theme = two_pcns["a_theme"]
     for response in (

@@ -25,10 +25,8 @@ def make_user(**fields):
 
 def make_member(home, role: str, **fields):
     """A user in the PCN's moderator or staff group."""
-    user = make_user(**fields)
     group = home.pcn.moderator_group if role == "moderator" else home.pcn.staff_group
-    user.groups.add(group)
-    return user
+    return make_user(groups=[group], **fields)
 
 
 def enter(consultation, entered_by, **fields):

@@ -60,8 +60,7 @@ def world(django_db_setup, django_db_blocker):
         try:
             home, index, updates = make_pcn_site()
             consultation = make_consultation(index, phase="open", title="Have your say")
-            moderator = UserFactory(display_name="A Moderator")
-            moderator.groups.add(home.pcn.moderator_group)
+            moderator = UserFactory(display_name="A Moderator", groups=[home.pcn.moderator_group])
             client = Client(raise_request_exception=False)
             client.force_login(moderator)
             yield World(consultation, updates, moderator, client)

@@ -72,8 +72,7 @@ def pending_idea():
         consultation_index, phase="open", moderation_mode=ModerationMode.PRE
     )
     author = UserFactory(display_name="Author", email="author@example.org")
-    moderator = UserFactory(display_name="Moderator")
-    moderator.groups.add(home.pcn.moderator_group)
+    moderator = UserFactory(display_name="Moderator", groups=[home.pcn.moderator_group])
     idea = Idea.objects.create(
         consultation=consultation,
         author=author,

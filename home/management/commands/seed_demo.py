@@ -1,13 +1,18 @@
 """Load a believable, fictional PCN so a laptop shows a living site.
 
 Every name, code and address here is made up. Running the command again changes nothing.
-The demo accounts have well-known passwords, so the command refuses to run on a site with
-DEBUG off unless told that this is intended (for example a throwaway benchmark database).
+The demo accounts have well-known passwords, and every account with a role shares one
+well-known authenticator secret (DEMO_TOTP_SECRET; `manage.py demo_totp_code` prints its
+current code), so the command refuses to run on a site with DEBUG off unless told that this
+is intended (for example a throwaway benchmark database).
 """
 
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -187,6 +192,11 @@ ACCOUNTS = [
     ("admin@example.org", "Site administrator", "admin", "demo-admin-2026"),
 ]
 
+# The authenticator secret of every demo account with a role (all but the resident): they must
+# sign in with two-factor authentication like everyone with a role. Add it to an authenticator
+# app as a time-based key, or run `manage.py demo_totp_code`. For the local demo only.
+DEMO_TOTP_SECRET = "ENGAGEDEMOTOTPSECRETFORLAPTOPS22"
+
 
 def paragraph(text: str) -> tuple[str, str]:
     return ("paragraph", f"<p>{text}</p>")
@@ -221,6 +231,10 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo accounts (for this local demo only):")
         for email, _name, role, password in ACCOUNTS:
             self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
+        self.stdout.write(
+            f"Every account but the resident asks for an authenticator code: add the key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp_code`."
+        )
 
     def create_pcn(self) -> PrimaryCareNetwork:
         ics, _ = IntegratedCareSystem.objects.get_or_create(
@@ -457,7 +471,11 @@ class Command(BaseCommand):
     def create_accounts(self, pcn: PrimaryCareNetwork) -> None:
         user_model = get_user_model()
         for email, display_name, role, password in ACCOUNTS:
-            if user_model.objects.filter(email=email).exists():
+            existing = user_model.objects.filter(email=email).first()
+            if existing is not None:
+                # A demo loaded before two-factor authentication gets its authenticator now.
+                if role != "resident":
+                    self.give_demo_authenticator(existing)
                 continue
             user = user_model(
                 username=email.split("@")[0],
@@ -477,6 +495,14 @@ class Command(BaseCommand):
                 user.groups.add(pcn.staff_group, pcn.lead_group)
             elif role == "place lead":
                 self.place_lead_group(pcn).user_set.add(user)
+            if role != "resident":
+                self.give_demo_authenticator(user)
+
+    def give_demo_authenticator(self, user) -> None:
+        """The demo's authenticator app (DEMO_TOTP_SECRET) and recovery codes, once."""
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
 
     def place_lead_group(self, pcn: PrimaryCareNetwork):
         from django.contrib.auth.models import Group
