@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install bench clean bench-clustering audit
+.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench-clustering: $(STAMP)
 	$(BIN)/python bench/cluster_benchmark.py
 
 # Latency, throughput and queries of the public pages beside a bare Django view (gunicorn on
-# 127.0.0.1). BENCH_DATABASE_URL=postgres://... to run it on PostgreSQL.
+# 127.0.0.1), 1,000 ideas and 10,000 comments. BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/engage_bench
+# to run it on PostgreSQL (that database is dropped and made afresh). Writes bench/results/site-*.json.
 bench: $(STAMP)
 	$(BIN)/python bench/site_benchmark.py
+
+# Searches of a consultation's idea list among 100,000 ideas; writes bench/results/search-*.json.
+bench-search: $(STAMP)
+	$(BIN)/python bench/site_benchmark.py --search

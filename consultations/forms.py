@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from consultations.models import Attribution, Comment, FlagReason, Idea, Theme
+from consultations.models import Attribution, Comment, FlagReason, Idea
 from home.models import Neighbourhood
 
 
@@ -87,6 +87,27 @@ class FlagForm(forms.Form):
         return cleaned
 
 
+class ListedChoiceField(forms.ChoiceField):
+    """A choice of one of a list of objects already read: listing and checking the choice
+    take no query (a ModelChoiceField queries for each)."""
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.empty_label = empty_label
+        self.set_objects([])
+
+    def set_objects(self, objects) -> None:
+        self.objects = {str(item.pk): item for item in objects}
+        self.choices = [("", self.empty_label)] + [
+            (key, str(item)) for key, item in self.objects.items()
+        ]
+
+    def clean(self, value):
+        key = super().clean(value)
+        return self.objects.get(key) if key else None
+
+
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label="Search ideas", required=False, max_length=100)
     sort = forms.ChoiceField(
@@ -98,20 +119,14 @@ class IdeaFilterForm(forms.Form):
             ("discussed", "Most discussed"),
         ],
     )
-    neighbourhood = forms.ModelChoiceField(
-        label="Neighbourhood",
-        queryset=Neighbourhood.objects.none(),
-        required=False,
-        empty_label="All neighbourhoods",
-    )
-    theme = forms.ModelChoiceField(
-        label="Theme", queryset=Theme.objects.none(), required=False, empty_label="All themes"
-    )
+    neighbourhood = ListedChoiceField(label="Neighbourhood", empty_label="All neighbourhoods")
+    theme = ListedChoiceField(label="Theme", empty_label="All themes")
 
     def __init__(self, *args, consultation, neighbourhoods, themes, **kwargs):
+        """`neighbourhoods` and `themes`: lists the page has read already."""
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
-        self.fields["theme"].queryset = themes
+        self.fields["neighbourhood"].set_objects(neighbourhoods)
+        self.fields["theme"].set_objects(themes)
         if not themes:
             del self.fields["theme"]
 

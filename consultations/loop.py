@@ -211,33 +211,45 @@ class Stage:
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
 
 
-def _live_updates_for(theme_ids, idea_ids):
-    return (
+def _live_updates_for(theme_ids, idea_ids, *, with_targets: bool = True):
+    """Live updates that answer any of these themes or ideas; `with_targets` also reads
+    which themes and ideas each answers (not needed for one idea: all of them answer it)."""
+    updates = (
         UpdatePage.objects.live()
         .public()
         .filter(Q(themes__in=theme_ids) | Q(ideas__in=idea_ids))
         .distinct()
         .prefetch_related(
             Prefetch("actions", queryset=UpdateAction.objects.order_by("sort_order")),
-            Prefetch("themes", queryset=Theme.objects.only("pk")),
-            Prefetch("ideas", queryset=Idea.objects.only("pk")),
         )
         .order_by("first_published_at")
     )
+    if with_targets:
+        updates = updates.prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.only("pk")),
+            Prefetch("ideas", queryset=Idea.objects.only("pk")),
+        )
+    return updates
 
 
 def idea_journeys(ideas) -> dict[int, list[Stage]]:
     """The journey of each idea: submitted → published → themed → priority → acted on.
 
-    Works on a list of ideas in five queries, whatever its length.
+    Works on a list of ideas in five queries, whatever its length; in two for one idea
+    whose `placements` are read already (`selectors.idea_for_page`).
     """
     ideas = list(ideas)
     ids = [idea.pk for idea in ideas]
     placements: dict[int, list[IdeaTheme]] = {}
-    for placement in IdeaTheme.objects.filter(idea_id__in=ids).select_related("theme__priority"):
-        placements.setdefault(placement.idea_id, []).append(placement)
+    if all(hasattr(idea, "placements") for idea in ideas):
+        placements = {idea.pk: idea.placements for idea in ideas}
+    else:
+        queryset = IdeaTheme.objects.filter(idea_id__in=ids).select_related("theme__priority")
+        for placement in queryset:
+            placements.setdefault(placement.idea_id, []).append(placement)
     theme_ids = {p.theme_id for items in placements.values() for p in items}
-    updates = list(_live_updates_for(theme_ids, ids))
+    one_idea = len(ideas) == 1
+    updates = list(_live_updates_for(theme_ids, ids, with_targets=not one_idea))
     journeys = {}
     for idea in ideas:
         mine = placements.get(idea.pk, [])
@@ -245,7 +257,8 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
         acting = [
             update
             for update in updates
-            if my_themes & {t.pk for t in update.themes.all()}
+            if one_idea
+            or my_themes & {t.pk for t in update.themes.all()}
             or idea.pk in {i.pk for i in update.ideas.all()}
         ]
         priorities = {p.theme.priority for p in mine if p.theme.priority_id}

@@ -13,11 +13,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from home.models import HomePage, Neighbourhood
+from home.pages import EngagePage, EngagePageQuerySet
 
 
 class Phase(models.TextChoices):
@@ -33,7 +33,7 @@ class ModerationMode(models.TextChoices):
     POST = "post", "Post-moderation: posts show at once and are moderated after"
 
 
-class ConsultationIndexPage(Page):
+class ConsultationIndexPage(EngagePage):
     introduction = models.TextField(max_length=500, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
@@ -50,7 +50,7 @@ class ConsultationIndexPage(Page):
         return context
 
 
-class ConsultationPageQuerySet(PageQuerySet):
+class ConsultationPageQuerySet(EngagePageQuerySet):
     """Phase filters that agree with `ConsultationPage.phase`."""
 
     def open_now(self):
@@ -88,7 +88,7 @@ def _route_to(view_name: str):
     return route
 
 
-class ConsultationPage(RoutablePageMixin, Page):
+class ConsultationPage(RoutablePageMixin, EngagePage):
     """A question put to the residents of one or more neighbourhoods, open between two dates.
 
     Residents take part through the page's routes (ideas, comments, supports, follows,
@@ -247,7 +247,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         return self.home_page.pcn if self.home_page else None
 
 
-class UpdateIndexPage(RoutablePageMixin, Page):
+class UpdateIndexPage(RoutablePageMixin, EngagePage):
     """The PCN's "You said, we did" updates, with an Atom feed at feed/."""
 
     introduction = models.TextField(max_length=500, blank=True)
@@ -286,7 +286,7 @@ class ActionStatus(models.TextChoices):
     NOT_POSSIBLE = "not_possible", "Not possible"
 
 
-class UpdatePage(Page):
+class UpdatePage(EngagePage):
     """ "You said, we did": what residents said, what the PCN did, and each action's status.
 
     Publishing goes through the PCN's approval workflow. When it is published, everyone

@@ -4,12 +4,14 @@ query count stays the same however many ideas and comments there are."""
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 
 from consultations.models import (
     Comment,
     ConsultationPage,
+    Follow,
     Idea,
+    IdeaTheme,
     PostStatus,
     Support,
     Theme,
@@ -79,13 +81,23 @@ def consultation_themes(*, consultation: ConsultationPage):
     return Theme.objects.filter(consultation=consultation).order_by("name")
 
 
-def idea_for_page(*, consultation: ConsultationPage, idea_id: int) -> Idea | None:
-    return (
-        Idea.objects.filter(consultation=consultation, pk=idea_id)
-        .select_related("author", "neighbourhood")
-        .prefetch_related("themes")
-        .first()
+def idea_for_page(*, consultation: ConsultationPage, idea_id: int, user=None) -> Idea | None:
+    """The idea, with `has_supported` and `is_following` for the user (False for visitors),
+    and its `placements` in themes (with each theme's priority, for its journey)."""
+    ideas = Idea.objects.filter(consultation=consultation, pk=idea_id)
+    if user is not None and user.is_authenticated:
+        ideas = ideas.annotate(
+            has_supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
+            is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
+        )
+    else:
+        ideas = ideas.annotate(has_supported=Value(False), is_following=Value(False))
+    placements = Prefetch(
+        "ideatheme_set",
+        queryset=IdeaTheme.objects.select_related("theme__priority").order_by("theme__name"),
+        to_attr="placements",
     )
+    return ideas.select_related("author", "neighbourhood").prefetch_related(placements).first()
 
 
 def _visible_comments(user):

@@ -28,7 +28,7 @@ from consultations.models import Comment, ConsultationPage, Follow, Idea, PostSt
 
 
 def _idea_or_404(request, page: ConsultationPage, idea_id: int) -> Idea:
-    idea = selectors.idea_for_page(consultation=page, idea_id=idea_id)
+    idea = selectors.idea_for_page(consultation=page, idea_id=idea_id, user=request.user)
     if idea is None or not permissions.can_view_idea(request.user, idea):
         raise Http404("No such idea")
     idea.consultation = page
@@ -75,8 +75,8 @@ def _participation_block(request, page) -> str:
 
 
 def consultation_detail(request, page: ConsultationPage):
-    neighbourhoods = page.neighbourhoods.order_by("name")
-    themes = selectors.consultation_themes(consultation=page)
+    neighbourhoods = list(page.neighbourhoods.order_by("name"))
+    themes = list(selectors.consultation_themes(consultation=page))
     filters = IdeaFilterForm(
         request.GET or None, consultation=page, neighbourhoods=neighbourhoods, themes=themes
     )
@@ -95,6 +95,7 @@ def consultation_detail(request, page: ConsultationPage):
         "consultations/consultation_page.html",
         {
             "filters": filters,
+            "neighbourhoods": neighbourhoods,
             "ideas_page": ideas_page,
             "filter_query": query.urlencode(),
             "supported_ids": selectors.supported_idea_ids(user=request.user, ideas=ideas_page),
@@ -181,9 +182,8 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             "can_flag": permissions.can_flag(user, idea),
             "can_follow": permissions.can_follow(user),
             "is_author": permissions.is_author(user, idea),
-            "has_supported": user.is_authenticated and idea.supports.filter(user=user).exists(),
-            "is_following": user.is_authenticated
-            and Follow.objects.filter(user=user, idea=idea).exists(),
+            "has_supported": idea.has_supported,
+            "is_following": idea.is_following,
             "blocked_because": _participation_block(request, page),
             "journey": idea_journeys([idea])[idea.pk],
         },

@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.pages import EngagePage
+
 ods_practice_code = RegexValidator(
     r"^[A-Z][0-9]{5}$",
     "Enter the practice's ODS code: one capital letter then five digits, like A81001.",
@@ -144,7 +146,7 @@ class Practice(index.Indexed, models.Model):
         return f"{self.name} ({self.ods_code})"
 
 
-class HomePage(Page):
+class HomePage(EngagePage):
     """The root of one PCN's site: open consultations, latest updates, the vision in brief."""
 
     pcn = models.OneToOneField(
@@ -185,7 +187,7 @@ class HomePage(Page):
         return context
 
 
-class VisionPage(Page):
+class VisionPage(EngagePage):
     """The PCN's shared vision: an ordered list of priorities."""
 
     introduction = RichTextField(features=["bold", "italic", "link", "ol", "ul"])

@@ -1,5 +1,7 @@
 from django import template
 
+from home.pages import parent_chain
+
 register = template.Library()
 
 
@@ -17,5 +19,12 @@ def breadcrumbs(page, include_self=False):
 
     `include_self` adds the page itself, for views that sit below a page (an idea).
     """
-    ancestors = list(page.get_ancestors(inclusive=include_self).filter(depth__gt=1)) if page else []
+    if not page:
+        return {"ancestors": [], "parent": None}
+    # Routing has read the page's parents (home.pages): walk them rather than query again.
+    chain = parent_chain(page)
+    if chain is not None:
+        ancestors = list(reversed(chain if include_self else chain[1:]))
+    else:
+        ancestors = list(page.get_ancestors(inclusive=include_self).filter(depth__gt=1))
     return {"ancestors": ancestors, "parent": ancestors[-1] if ancestors else None}

@@ -1,0 +1,85 @@
+"""What every Engage page shares: routing in one query a level, and view restrictions
+read once a request.
+
+Wagtail routes a URL one level at a time with two queries a level (the child by slug,
+then its specific page), checks view restrictions with two more, and every `.public()`
+filter reads all restrictions again. `EngagePage` pages instead:
+
+- find a child in one query: by its page type when the parent allows only one, or by the
+  site's cached slug map (`home.site_cache`) when the parent is the site's home page. The
+  page itself is always read fresh, so a stale hint can only cost the usual lookup;
+- check view restrictions against `home.site_cache.view_restrictions()` (read once per
+  request, never cached across requests), walking the parents that routing already read.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+
+from home.site_cache import view_restrictions
+
+
+class EngagePageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's, from the request's restrictions rather than a query per call."""
+        q = Q()
+        for restriction in view_restrictions():
+            q |= self.descendant_of_q(restriction.page, inclusive=True)
+        return q if q else Q(pk__in=[])
+
+
+EngagePageManager = PageManager.from_queryset(EngagePageQuerySet)
+
+
+def parent_chain(page) -> list | None:
+    """The page and its ancestors down to the site's home page, as routing read them, or
+    None if any of them was not read (then Wagtail's own lookup is used)."""
+    chain = [page]
+    current = page
+    while current.depth > 2:
+        current = current.__dict__.get("_cached_parent_obj")
+        if current is None:
+            return None
+        chain.append(current)
+    return chain
+
+
+class EngagePage(Page):
+    """Base class of every Engage page type."""
+
+    objects = EngagePageManager()
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        chain = parent_chain(self)
+        if chain is None or any(page.alias_of_id for page in chain):
+            return super().get_view_restrictions()
+        # Restrictions on this page or its ancestors (the root and the pages in `chain`).
+        return [r for r in view_restrictions() if self.path.startswith(r.page.path)]
+
+    def route(self, request, path_components):
+        if path_components:
+            child = self._child_by_slug(request, path_components[0])
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def _child_by_slug(self, request, slug: str):
+        """The child page with this slug, specific, in one query; None to let Wagtail look."""
+        child_models = self.specific_class.allowed_subpage_models()
+        if len(child_models) == 1:
+            return child_models[0].objects.child_of(self).filter(slug=slug).first()
+        chrome = getattr(request, "_engage_site_chrome", None)
+        if chrome is None or chrome.home is None or chrome.home.pk != self.pk:
+            return None
+        content_type_id, page_id = chrome.children.get(slug, (None, None))
+        if page_id is None:
+            return None
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            return None
+        return model.objects.child_of(self).filter(pk=page_id, slug=slug).first()

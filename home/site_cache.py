@@ -1,0 +1,133 @@
+"""What every page of a PCN's site needs, read once and cached per site.
+
+Each request used to look up its Wagtail site, its home page and PCN, the navigation, and
+the page view restrictions several times over. Here:
+
+- `site_chrome(request)`: the site, its home page (with PCN and Place) and navigation,
+  kept in Django's cache per host name. Publishing, unpublishing, moving or deleting a
+  page, and saving a site, PCN or view restriction, start a new cache generation
+  (`site_cache_clear`), so every site reads afresh on its next request. The cache is a
+  hint for routing (see `home.pages`); nothing is served from it without the database
+  agreeing where that matters.
+- `view_restrictions()`: every page view restriction, read once per request (never
+  cached between requests, so a page made private is private at once), shared by
+  Wagtail's view-restriction check and every `.public()` filter of the request.
+
+Several server processes must share one cache (`CACHE_URL`) for a change to reach all of
+them at once; with the default local-memory cache, other processes see it within
+`ENGAGE_SITE_CACHE_SECONDS`.
+"""
+
+import contextvars
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http.request import split_domain_port
+from wagtail.models import Page, PageViewRestriction, Site
+
+GENERATION_KEY = "engage:site-cache:generation"
+_request_restrictions: contextvars.ContextVar = contextvars.ContextVar(
+    "engage_view_restrictions", default=None
+)
+
+
+@dataclass
+class SiteChrome:
+    site: Site | None
+    home: Page | None = None  # the site's HomePage, with pcn and pcn.place loaded
+    navigation: list = field(default_factory=list)
+    # slug -> (content type id, page id) of the home page's children: a routing hint.
+    children: dict = field(default_factory=dict)
+
+    @property
+    def pcn(self):
+        return getattr(self.home, "pcn", None)
+
+
+def _timeout() -> int:
+    return getattr(settings, "ENGAGE_SITE_CACHE_SECONDS", 300)
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY) or generation
+    return generation
+
+
+def site_cache_clear(**kwargs) -> None:
+    """Start a new generation: every site's chrome is read afresh on its next request.
+
+    Takes any keyword arguments, so it can be connected to signals directly.
+    """
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def page_saved(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        site_cache_clear()
+
+
+def _read_chrome(site: Site | None) -> SiteChrome:
+    from home.models import HomePage
+
+    if site is None:
+        return SiteChrome(site=None)
+    home = HomePage.objects.select_related("pcn__place").filter(pk=site.root_page_id).first()
+    if home is None:
+        return SiteChrome(site=site)
+    site.root_page = home
+    children = list(home.get_children().order_by("path"))
+    public_ids = set(home.get_children().live().public().in_menu().values_list("pk", flat=True))
+    return SiteChrome(
+        site=site,
+        home=home,
+        navigation=[child for child in children if child.pk in public_ids],
+        children={child.slug: (child.content_type_id, child.pk) for child in children},
+    )
+
+
+def site_chrome(request) -> SiteChrome:
+    """This request's site, home page, PCN and navigation (cached per host name)."""
+    if not hasattr(request, "_engage_site_chrome"):
+        hostname = split_domain_port(request._get_raw_host())[0]
+        port = request.get_port()
+        key = f"engage:site-cache:{_generation()}:{hostname}:{port}"
+        chrome = cache.get(key)
+        if chrome is None:
+            chrome = _read_chrome(Site._find_for_request(request))
+            cache.set(key, chrome, _timeout())
+        request._engage_site_chrome = chrome
+        # Wagtail reads the site from here (Site.find_for_request), and routes from its
+        # root page: the cached HomePage, already specific.
+        request._wagtail_site = chrome.site
+    return request._engage_site_chrome
+
+
+def view_restrictions() -> list[PageViewRestriction]:
+    """Every page view restriction, once per request (each call outside a request reads)."""
+    memo = _request_restrictions.get()
+    if memo is not None:
+        if memo.get("restrictions") is None:
+            memo["restrictions"] = list(PageViewRestriction.objects.select_related("page"))
+        return memo["restrictions"]
+    return list(PageViewRestriction.objects.select_related("page"))
+
+
+class SiteCacheMiddleware:
+    """Finds the request's site from the cache and scopes the view-restriction memo to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_restrictions.set({})
+        try:
+            site_chrome(request)
+            return self.get_response(request)
+        finally:
+            _request_restrictions.reset(token)

@@ -1,0 +1,154 @@
+"""Each site's chrome is cached, and every change reaches the next request; view
+restrictions and publishing are never served from the cache."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from consultations.models import ConsultationPage
+from engage.backends import ModelBackend
+from home.models import VisionPage
+from tests.factories import UserFactory, make_consultation
+
+
+def navigation_titles(response) -> list[str]:
+    return [item.title for item in response.context["site_navigation"]]
+
+
+@pytest.fixture
+def vision(home):
+    page = home.add_child(
+        instance=VisionPage(title="Our vision", introduction="<p>x</p>", show_in_menus=True)
+    )
+    page.save_revision().publish()
+    return page
+
+
+def test_navigation_follows_publishing_and_unpublishing(client, home, vision):
+    assert "Our vision" in navigation_titles(client.get("/"))
+    vision.unpublish()
+    assert "Our vision" not in navigation_titles(client.get("/"))
+    revision = vision.save_revision()
+    revision.publish()
+    assert "Our vision" in navigation_titles(client.get("/"))
+
+
+def test_a_renamed_pcn_shows_at_once(client, home):
+    client.get("/")
+    home.pcn.name = "Renamed PCN"
+    home.pcn.save()
+    assert "Renamed PCN" in client.get("/").content.decode()
+
+
+def test_the_site_chrome_is_read_once_then_cached(client, home, vision):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(vision.url)
+    assert not [q for q in queries if "wagtailcore_site" in q["sql"]]
+    assert not [q for q in queries if "home_homepage" in q["sql"]]
+
+
+def test_a_page_made_private_is_private_at_once(client, open_consultation):
+    assert client.get(open_consultation.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=open_consultation, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = client.get(open_consultation.url)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_page_below_a_private_section_is_private_at_once(client, consultation_index):
+    consultation = make_consultation(consultation_index)
+    assert client.get(consultation.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=consultation_index, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(consultation.url).status_code == 302
+    assert client.get(consultation_index.url).status_code == 302
+
+
+def test_lists_leave_out_a_page_made_private(client, home, consultation_index):
+    consultation = make_consultation(consultation_index, title="Pharmacy opening hours")
+    assert "Pharmacy opening hours" in client.get("/").content.decode()
+    PageViewRestriction.objects.create(
+        page=consultation, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert "Pharmacy opening hours" not in client.get("/").content.decode()
+
+
+def test_a_page_unpublished_behind_the_cache_is_not_served(client, home, vision):
+    """Routing uses the cached slugs as a hint only: the page itself is read afresh."""
+    assert client.get(vision.url).status_code == 200
+    Page.objects.filter(pk=vision.pk).update(live=False)  # no signal, cache untouched
+    assert client.get(vision.url).status_code == 404
+
+
+def test_a_slug_changed_behind_the_cache_routes_to_the_new_address(client, home, vision):
+    assert client.get("/our-vision/").status_code == 200
+    Page.objects.filter(pk=vision.pk).update(slug="vision", url_path=f"{home.url_path}vision/")
+    assert client.get("/our-vision/").status_code == 404
+    assert client.get("/vision/").status_code == 200
+
+
+def test_an_unknown_address_is_not_found(client, home, open_consultation):
+    assert client.get("/no-such-page/").status_code == 404
+    assert client.get(open_consultation.get_parent().url + "no-such-page/").status_code == 404
+
+
+def test_breadcrumbs_come_from_the_routed_parents(client, home, open_consultation):
+    response = client.get(open_consultation.url)
+    crumbs = [page.pk for page in response.context["ancestors"]]
+    assert crumbs == [home.pk, open_consultation.get_parent().pk]
+
+
+# One query for a user's permissions
+
+
+@pytest.fixture
+def permissions():
+    return list(Permission.objects.filter(content_type__app_label="wagtailadmin"))[:1] + list(
+        Permission.objects.filter(codename="add_page")
+    )
+
+
+def test_permissions_of_the_user_and_their_groups_in_one_query(db, permissions):
+    user = UserFactory()
+    own, from_group = permissions
+    user.user_permissions.add(own)
+    group = Group.objects.create(name="Readers")
+    group.permissions.add(from_group)
+    user.groups.add(group)
+    with CaptureQueriesContext(connection) as queries:
+        found = ModelBackend().get_all_permissions(user)
+    assert len(queries) == 1
+    assert found == {
+        f"{own.content_type.app_label}.{own.codename}",
+        f"{from_group.content_type.app_label}.{from_group.codename}",
+    }
+    assert user.has_perm(f"{own.content_type.app_label}.{own.codename}")
+
+
+def test_a_user_without_permissions_has_none(db):
+    assert ModelBackend().get_all_permissions(UserFactory()) == set()
+
+
+def test_an_inactive_user_has_no_permissions(db, permissions):
+    user = UserFactory(is_active=False)
+    user.user_permissions.add(permissions[0])
+    assert ModelBackend().get_all_permissions(user) == set()
+
+
+def test_a_superuser_has_every_permission(db):
+    user = UserFactory(is_superuser=True)
+    assert len(ModelBackend().get_all_permissions(user)) == Permission.objects.count()
+
+
+def test_consultation_page_lists_use_the_request_restrictions(rf, consultation_index):
+    """Outside a request, `.public()` still reads restrictions (no stale memo)."""
+    consultation = make_consultation(consultation_index)
+    assert ConsultationPage.objects.public().filter(pk=consultation.pk).exists()
+    PageViewRestriction.objects.create(page=consultation, restriction_type="login")
+    assert not ConsultationPage.objects.public().filter(pk=consultation.pk).exists()
