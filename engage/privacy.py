@@ -86,7 +86,7 @@ def account_data(*, user) -> dict:
 
     Their account and email addresses, their ideas (with status, channel, themes and the
     moderation decisions about them), comments, supports, follows, the reports they made and
-    the emails sent to them. Ten queries, however many posts they have.
+    the emails sent to them. Eleven queries, however many posts they have.
     """
     decisions = ModerationDecision.objects.order_by("created_at", "pk")
     ideas = (
