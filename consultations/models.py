@@ -631,7 +631,10 @@ class Idea(index.Indexed, models.Model):
         if self.channel != Channel.ONLINE and self.author is None:
             where = f" of {self.neighbourhood.name}" if self.neighbourhood else ""
             return f"A resident{where} ({self.channel})"
-        if self.attribution == Attribution.NEIGHBOURHOOD or self.author is None:
+        if self.author is None:
+            # Its author erased their account and chose to leave it: linked to nobody.
+            return "A resident"
+        if self.attribution == Attribution.NEIGHBOURHOOD:
             return (
                 f"A resident of {self.neighbourhood.name}" if self.neighbourhood else "A resident"
             )
@@ -686,7 +689,8 @@ class Comment(models.Model):
 
     @property
     def shown_author(self) -> str:
-        return self.author.public_name if self.author else "A former resident"
+        # No author: they erased their account and chose to leave their comments.
+        return self.author.public_name if self.author else "A resident"
 
 
 class Support(models.Model):

@@ -196,3 +196,46 @@ class ActivateTOTPForm(AllauthActivateTOTPForm):
         _word_code_field(
             self, label="Code from the app", help_text="The 6-digit code the app shows for Engage"
         )
+
+
+class AccountEraseForm(forms.Form):
+    """Delete my account: what happens to my posts, and my password to prove it is me."""
+
+    REMOVE, KEEP = "remove", "keep"
+
+    posts = forms.ChoiceField(
+        label="What should happen to your ideas and comments?",
+        choices=[
+            (REMOVE, "Delete them"),
+            (KEEP, "Keep them without my name: they will show as 'A resident'"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what should happen to your ideas and comments"},
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="To be sure it is you.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, user, allowed_attempt=lambda: True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.allowed_attempt = allowed_attempt
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.allowed_attempt():
+            raise forms.ValidationError(
+                "You have tried too many times. Wait a minute, then try again.",
+                code="rate_limited",
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not right", code="wrong_password")
+        return password
+
+    @property
+    def keep_posts(self) -> bool:
+        return self.cleaned_data["posts"] == self.KEEP

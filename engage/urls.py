@@ -4,15 +4,32 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from engage.views import AdminLoginRedirectView, DisplayNameUpdateView
+from engage import views as account_views
 
 urlpatterns = [
     # Everyone signs in through allauth, which asks for the authenticator code; the admin's own
     # sign-in form would not.
-    path("admin/login/", AdminLoginRedirectView.as_view(), name="admin-login-redirect"),
+    path(
+        "admin/login/", account_views.AdminLoginRedirectView.as_view(), name="admin-login-redirect"
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/profile/", DisplayNameUpdateView.as_view(), name="account_profile"),
+    path(
+        "accounts/profile/",
+        account_views.DisplayNameUpdateView.as_view(),
+        name="account_profile",
+    ),
+    path(
+        "accounts/your-data/",
+        account_views.account_data_download,
+        name="account_data_download",
+    ),
+    path("accounts/delete/", account_views.account_erase, name="account_erase"),
+    path(
+        "accounts/delete/done/",
+        account_views.account_erase_done,
+        name="account_erase_done",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("consultations.urls")),
 ]

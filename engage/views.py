@@ -1,12 +1,25 @@
 """Account pages of our own, beside allauth's."""
 
+import json
+
+from allauth.core import ratelimit
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django.views.generic import RedirectView, UpdateView
 
-from engage.forms import DisplayNameForm
+from engage import privacy
+from engage.forms import AccountEraseForm, DisplayNameForm
 
 
 class DisplayNameUpdateView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
@@ -41,3 +54,48 @@ class AdminLoginRedirectView(RedirectView):
         if request.user.is_authenticated:
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_data_download(request):
+    """GET explains what the download holds; POST sends it as a JSON file.
+
+    The file is made by a POST (with its CSRF token), not a link: another site cannot make a
+    signed-in browser fetch it, and no browser, proxy or prefetcher keeps a copy of it.
+    """
+    if request.method == "GET":
+        return TemplateResponse(request, "account/data_download.html")
+    data = privacy.account_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"engage-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_erase(request):
+    """Delete my account, after a clear warning and my password; then sign me out."""
+    user = request.user
+    if not user.has_usable_password():
+        return TemplateResponse(request, "account/erase.html", {"needs_password": True})
+    form = AccountEraseForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        allowed_attempt=lambda: ratelimit.consume(request, action="reauthenticate", user=user),
+    )
+    if request.method == "POST" and form.is_valid():
+        privacy.account_erase(user=user, keep_posts=form.keep_posts)
+        logout(request)
+        return redirect("account_erase_done")
+    return TemplateResponse(request, "account/erase.html", {"form": form})
+
+
+def account_erase_done(request):
+    return TemplateResponse(request, "account/erase_done.html")

@@ -166,6 +166,7 @@ class HomePage(EngagePage):
         "consultations.ConsultationIndexPage",
         "consultations.UpdateIndexPage",
         "home.VisionPage",
+        "home.PrivacyNoticePage",
     ]
 
     def get_context(self, request, *args, **kwargs):
@@ -251,3 +252,40 @@ class VisionPriority(Orderable):
 
     def __str__(self):
         return self.title
+
+
+class PrivacyNoticePage(Page):
+    """How the PCN uses residents' information, in plain English: one per PCN site.
+
+    PCN staff write and revise it in the admin; the footer of every page and the sign-up
+    page link to it.
+    """
+
+    summary = models.TextField(
+        max_length=500,
+        help_text="One or two sentences: who is responsible for residents' information "
+        "and what it is used for.",
+    )
+    body = RichTextField(
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        help_text="What information you collect, why, who sees it, how long you keep it, and "
+        "the rights residents have (to a copy, to correct it, to erase it, to complain).",
+    )
+    last_reviewed = models.DateField(
+        help_text="When the notice was last checked; shown at the end of the page."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "privacy notice"

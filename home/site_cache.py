@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
@@ -38,6 +39,8 @@ class SiteChrome:
     site: Site | None
     home: Page | None = None  # the site's HomePage, with pcn and pcn.place loaded
     navigation: list = field(default_factory=list)
+    # The live, public privacy notice (linked from the footer and sign-up, not the menu).
+    privacy_notice: Page | None = None
     # slug -> (content type id, page id) of the home page's children: a routing hint.
     children: dict = field(default_factory=dict)
 
@@ -73,7 +76,7 @@ def page_saved(sender, instance, **kwargs) -> None:
 
 
 def _read_chrome(site: Site | None) -> SiteChrome:
-    from home.models import HomePage
+    from home.models import HomePage, PrivacyNoticePage
 
     if site is None:
         return SiteChrome(site=None)
@@ -82,11 +85,19 @@ def _read_chrome(site: Site | None) -> SiteChrome:
         return SiteChrome(site=site)
     site.root_page = home
     children = list(home.get_children().order_by("path"))
-    public_ids = set(home.get_children().live().public().in_menu().values_list("pk", flat=True))
+    public = dict(home.get_children().live().public().values_list("pk", "show_in_menus"))
+    notice_type = ContentType.objects.get_for_model(PrivacyNoticePage).pk
     return SiteChrome(
         site=site,
         home=home,
-        navigation=[child for child in children if child.pk in public_ids],
+        navigation=[
+            child
+            for child in children
+            if public.get(child.pk) and child.content_type_id != notice_type
+        ],
+        privacy_notice=next(
+            (c for c in children if c.pk in public and c.content_type_id == notice_type), None
+        ),
         children={child.slug: (child.content_type_id, child.pk) for child in children},
     )
 

@@ -354,3 +354,7 @@ ENGAGE_RATE_LIMITS = {
     "comment": (env_int("ENGAGE_COMMENTS_PER_HOUR", 30), 60 * 60),
     "flag": (env_int("ENGAGE_FLAGS_PER_HOUR", 20), 60 * 60),
 }
+
+# Privacy: accounts whose email address was never confirmed are deleted after this many
+# days by `manage.py remove_unverified_accounts`.
+ENGAGE_UNVERIFIED_ACCOUNT_DAYS = env_int("ENGAGE_UNVERIFIED_ACCOUNT_DAYS", 30)

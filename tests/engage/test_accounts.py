@@ -88,7 +88,14 @@ ANONYMOUS_PAGES = [
     "account_email_verification_sent",
     "account_inactive",
 ]
-SIGNED_IN_PAGES = ["account_email", "account_change_password", "account_logout", "account_profile"]
+SIGNED_IN_PAGES = [
+    "account_email",
+    "account_change_password",
+    "account_logout",
+    "account_profile",
+    "account_data_download",
+    "account_erase",
+]
 
 
 def assert_nhs_page(response):
@@ -131,6 +138,8 @@ def test_account_settings_pages_use_nhs_markup(client, resident, url_name):
         ("account_profile", "Display name"),
         ("account_email", "Email address"),
         ("account_change_password", "Password"),
+        ("account_data_download", "Download your data"),
+        ("account_erase", "Delete your account"),
     ],
 )
 def test_account_settings_pages_link_to_each_other(client, resident, url_name, current):
@@ -144,6 +153,8 @@ def test_account_settings_pages_link_to_each_other(client, resident, url_name, c
         "Email address": reverse("account_email"),
         "Password": reverse("account_change_password"),
         "Two-factor authentication": reverse("mfa_index"),
+        "Download your data": reverse("account_data_download"),
+        "Delete your account": reverse("account_erase"),
     }
     del expected[current]
     assert links == expected

@@ -14,7 +14,7 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
-from home.models import HomePage, VisionPage
+from home.models import HomePage, PrivacyNoticePage, VisionPage
 from tests.factories import UserFactory, make_admin, make_consultation, make_pcn_site
 
 
@@ -25,7 +25,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {ConsultationIndexPage, UpdateIndexPage, VisionPage}
+            HomePage, {ConsultationIndexPage, UpdateIndexPage, VisionPage, PrivacyNoticePage}
         )
 
     def test_sections_live_under_a_home_page(self):

@@ -44,6 +44,7 @@ from home.models import (
     Place,
     Practice,
     PrimaryCareNetwork,
+    PrivacyNoticePage,
     VisionPage,
     VisionPriority,
 )
@@ -196,6 +197,38 @@ ACCOUNTS = [
 # sign in with two-factor authentication like everyone with a role. Add it to an authenticator
 # app as a time-based key, or run `manage.py demo_totp_code`. For the local demo only.
 DEMO_TOTP_SECRET = "ENGAGEDEMOTOTPSECRETFORLAPTOPS22"
+
+
+PRIVACY_NOTICE_BODY = """
+<h2>What we collect</h2>
+<ul>
+<li>Your email address and password, so you can sign in. We never show your email address to anyone.</li>
+<li>The display name you choose, if any. It is shown beside your ideas and comments; without one you appear as "A resident".</li>
+<li>What you post: ideas, comments, the ideas you support, what you follow and anything you report to a moderator.</li>
+<li>Whether you want emails about what happens to ideas, and a record of the emails we send you.</li>
+</ul>
+<p>Please do not share medical details about yourself or anyone else. Moderators hide posts that do.</p>
+<h2>Why we use it</h2>
+<p>We use your information to run consultations: to show your posts, to let Patient Participation Group moderators keep the discussion safe, to group ideas into themes, and to tell you what we did about them. Our lawful basis is our public task of planning local health services with the people who use them.</p>
+<h2>Who can see it</h2>
+<p>Everyone can see published ideas and comments with your display name. Only our moderators and staff can see your posts while they wait for a moderator, and the reports you make. We do not sell your information or use it for advertising.</p>
+<h2>How long we keep it</h2>
+<ul>
+<li>Your account, until you delete it.</li>
+<li>Accounts whose email address was never confirmed are deleted after 30 days.</li>
+<li>Ideas and comments stay with their consultation, so its findings still add up, unless you delete them.</li>
+</ul>
+<h2>Your rights</h2>
+<ul>
+<li>Get a copy of your information: sign in and go to Account settings, then Download your data.</li>
+<li>Correct it: change your display name, email address or email choices in Account settings, or edit your posts.</li>
+<li>Delete it: Account settings, then Delete your account. You choose whether your posts are removed or kept without your name.</li>
+<li>Object or ask a question: email us at <a href="mailto:{email}">{email}</a>.</li>
+</ul>
+<p>If you are unhappy with how we handled your information, you can complain to the Information Commissioner's Office (ICO) at ico.org.uk or on 0303 123 1113.</p>
+<h2>Contact us</h2>
+<p>{pcn}, <a href="mailto:{email}">{email}</a>. This is a fictional network for a demonstration site.</p>
+"""
 
 
 def paragraph(text: str) -> tuple[str, str]:
@@ -357,6 +390,7 @@ class Command(BaseCommand):
                 ],
             )
         )
+        self.add_privacy_notice(home, pcn)
         pcn_sections_setup(pcn=pcn, home=home)
         self.add_ideas(closed, open_consultation, neighbourhoods)
         update.themes.set(Theme.objects.filter(consultation=closed, name="Drop-in support"))
@@ -369,6 +403,21 @@ class Command(BaseCommand):
         # (publishing owes it too, once the transaction commits; it is not owed twice).
         update_letters_create(update=update)
         return pcn
+
+    def add_privacy_notice(self, home, pcn) -> None:
+        """A plain-English privacy notice for the fictional PCN (not legal advice)."""
+        notice = home.add_child(
+            instance=PrivacyNoticePage(
+                title="Privacy notice",
+                slug="privacy",
+                summary=f"{pcn.name} runs this site. We are responsible for the information "
+                "you give us here, and we use it only to hear and answer residents' views on "
+                "local health services.",
+                body=PRIVACY_NOTICE_BODY.format(pcn=pcn.name, email=pcn.contact_email),
+                last_reviewed=timezone.now().date(),
+            )
+        )
+        notice.save_revision().publish()
 
     def add_ideas(self, closed, open_consultation, neighbourhoods) -> None:
         """Ideas from fictional residents, so the demo shows lists, themes and journeys."""
