@@ -13,6 +13,8 @@ urlpatterns = [
         "admin/login/", account_views.AdminLoginRedirectView.as_view(), name="admin-login-redirect"
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's sign-in for private pages is Django's password-only form: the same redirect.
+    path("_util/login/", account_views.SignInRedirectView.as_view(), name="page-login-redirect"),
     path("documents/", include(wagtaildocs_urls)),
     path(
         "accounts/profile/",

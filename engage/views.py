@@ -39,16 +39,26 @@ class DisplayNameUpdateView(LoginRequiredMixin, SuccessMessageMixin, UpdateView)
         return "Your display name has been removed. You will appear as 'A resident'."
 
 
-class AdminLoginRedirectView(RedirectView):
+class SignInRedirectView(RedirectView):
+    """An address of someone else's sign-in form, sending people to allauth's sign-in.
+
+    Django's and Wagtail's sign-in forms check only the password; allauth's also asks anyone
+    who has an authenticator app for its code. Wagtail's sign-in for pages that need one
+    (`/_util/login/`) is shadowed by this, and WAGTAIL_FRONTEND_LOGIN_URL sends people
+    straight to allauth.
+    """
+
+    pattern_name = "account_login"
+    query_string = True
+
+
+class AdminLoginRedirectView(SignInRedirectView):
     """The Wagtail admin's sign-in address, sending people to allauth's sign-in instead.
 
     allauth asks for the authenticator code; Wagtail's own form would not. Someone already
     signed in who may not use the admin is refused here (allauth's sign-in page would send them
     straight back to the admin page they came from).
     """
-
-    pattern_name = "account_login"
-    query_string = True
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:

@@ -215,6 +215,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Accounts (django-allauth): residents sign in with their email address.
 LOGIN_URL = "account_login"
+# Pages that need a sign-in send people to allauth's (it asks for the authenticator code),
+# not to Wagtail's password-only form at /_util/login/ (which engage/urls.py shadows too).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -3,22 +3,31 @@ every state, each carrying a marker word so a page that leaks it can be caught.
 
 PCN A is the default site (localhost) and the one whose URLs are walked. PCN B, at
 other.localhost, exists so that its moderator (and its pending idea) can prove that a
-permission stops at the PCN's edge.
+permission stops at the PCN's edge. Each PCN has an update that answers a paper contribution
+whose contributor wants a letter, so each has a letter to print, with the name and postal
+address that only that PCN's moderators and staff may see.
 """
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core import signing
+from django.utils import timezone
 
+from consultations import services
+from consultations.loop import update_letters_create
 from consultations.models import (
+    Channel,
     Comment,
     Idea,
     IdeaTheme,
+    Letter,
     ModerationMode,
     PostStatus,
+    ReplyBy,
     Theme,
     UpdateAction,
     UpdatePage,
@@ -50,6 +59,11 @@ SECRETS = {
     "PENDINGCOMMENT": {"resident", "moderator", "admin"},
     "HIDDENCOMMENT": {"resident", "moderator", "admin"},
     "OTHERPCNPENDING": {"other_moderator", "admin"},
+    # The name and postal address of someone who took part on paper and wants a letter.
+    "LETTERNAME": {"moderator", "staff", "admin"},
+    "LETTERADDRESS": {"moderator", "staff", "admin"},
+    "OTHERPCNPOSTNAME": {"other_moderator", "admin"},
+    "OTHERPCNPOSTADDRESS": {"other_moderator", "admin"},
 }
 
 
@@ -68,6 +82,9 @@ class World:
     comments: dict = field(default_factory=dict)  # published, pending, hidden
     theme: object = None
     other_theme: object = None
+    other_update: object = None
+    letter: object = None  # due for `update`, to PCN A's paper contributor
+    other_letter: object = None  # due for `other_update`
     people: dict = field(default_factory=dict)
     unsubscribe_token: str = ""
 
@@ -96,9 +113,35 @@ def _comment(idea, author, status, marker=""):
     )
 
 
+def _paper_idea(consultation, entered_by, *, theme, marker) -> Idea:
+    """A paper contribution entered by a moderator, whose contributor wants a letter."""
+    idea = services.idea_submit_on_behalf(
+        consultation=consultation,
+        entered_by=entered_by,
+        channel=Channel.PAPER,
+        received_on=timezone.localdate() - timedelta(days=2),
+        title="Paper idea title",
+        body="Paper idea body",
+        neighbourhood=consultation.neighbourhoods.order_by("name").first(),
+        reply_by=ReplyBy.LETTER,
+        contributor_name=f"{marker}NAME Holloway",
+        contributor_address=f"{marker}ADDRESS 14 Willow Lane",
+    )
+    IdeaTheme.objects.create(idea=idea, theme=theme)
+    return idea
+
+
+def _letter_due(update) -> Letter:
+    """What publishing the update does after commit (notify_update_published)."""
+    (letter_id,) = update_letters_create(update=update)
+    return Letter.objects.get(pk=letter_id)
+
+
 def build_world() -> World:
     home, consultation_index, update_index = make_pcn_site()
-    other_home, other_index, _ = make_pcn_site(hostname="other.localhost", default=False)
+    other_home, other_index, other_update_index = make_pcn_site(
+        hostname="other.localhost", default=False
+    )
     vision = home.add_child(
         instance=VisionPage(
             title="Our shared vision",
@@ -173,6 +216,21 @@ def build_world() -> World:
     update.themes.set([theme])
     update.save_revision().publish()
 
+    # Paper contributions whose contributors want a letter, answered by each PCN's update.
+    _paper_idea(reviewed_consultation, moderator, theme=theme, marker="LETTER")
+    _paper_idea(other_consultation, other_moderator, theme=other_theme, marker="OTHERPCNPOST")
+    other_update = other_update_index.add_child(
+        instance=UpdatePage(
+            title="Other PCN update",
+            you_said="<p>Other.</p>",
+            we_did="<p>Something.</p>",
+            consultation=other_consultation,
+            actions=[UpdateAction(description="Something", status="planned")],
+        )
+    )
+    other_update.themes.set([other_theme])
+    other_update.save_revision().publish()
+
     return World(
         home=home,
         other_home=other_home,
@@ -187,6 +245,9 @@ def build_world() -> World:
         comments=comments,
         theme=theme,
         other_theme=other_theme,
+        other_update=other_update,
+        letter=_letter_due(update),
+        other_letter=_letter_due(other_update),
         people=people,
         unsubscribe_token=signing.dumps({"user": author.pk}, salt=UNSUBSCRIBE_SALT),
     )

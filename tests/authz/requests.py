@@ -1,10 +1,14 @@
 """Sample URLs and POST bodies for the walk, and one request made as one role."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.authz.conftest import SECRETS
 
@@ -13,6 +17,13 @@ def _consultation_admin(name):
     return lambda w: {
         " [this PCN]": reverse(name, args=[w.open_consultation.pk]),
         " [other PCN]": reverse(name, args=[w.other_consultation.pk]),
+    }
+
+
+def _update_admin(name):
+    return lambda w: {
+        " [this PCN]": reverse(name, args=[w.update.pk]),
+        " [other PCN]": reverse(name, args=[w.other_update.pk]),
     }
 
 
@@ -40,6 +51,19 @@ SAMPLE_URLS = {
         " [this PCN]": reverse("moderation:theme", args=[w.theme.pk]),
         " [other PCN]": reverse("moderation:theme", args=[w.other_theme.pk]),
     },
+    # The form's consultation field is the other PCN's consultation, on this PCN's form.
+    "offline:idea": lambda w: {
+        **_consultation_admin("offline:idea")(w),
+        " [this PCN, other PCN's consultation posted]": reverse(
+            "offline:idea", args=[w.open_consultation.pk]
+        ),
+    },
+    # The letters ticked are the other PCN's, on this PCN's list.
+    "offline:letters": lambda w: {
+        **_update_admin("offline:letters")(w),
+        " [this PCN, other PCN's letter posted]": reverse("offline:letters", args=[w.update.pk]),
+    },
+    "offline:letters-print": _update_admin("offline:letters-print"),
     "moderation:post": lambda w: {
         " [pending idea]": reverse("moderation:post", args=["idea", w.ideas["pending"].pk]),
         " [pending comment]": reverse(
@@ -65,7 +89,6 @@ def _snippet(model):
 ADMIN_SAMPLES = {
     "admin/": lambda w: {"admin dashboard": "/admin/"},
     "admin/^.*/": lambda w: {"admin unknown screen": "/admin/no-such-screen/"},  # catch-all
-    "admin/login/": lambda w: {"admin login": "/admin/login/"},
     "admin/logout/": lambda w: {"admin logout": "/admin/logout/"},
     "admin/password_reset/": lambda w: {"admin password reset": "/admin/password_reset/"},
     "admin/account/": lambda w: {"admin account": "/admin/account/"},
@@ -141,6 +164,26 @@ def _idea_form(w):
     }
 
 
+def _offline_idea_form(consultation, *, neighbourhood=True):
+    """Enter a paper contribution to `consultation` (with no neighbourhood if not
+    `neighbourhood`, so that only the consultation can make the form invalid)."""
+
+    def body(w):
+        chosen = consultation(w)
+        first = chosen.neighbourhoods.order_by("name").first()
+        return {
+            "consultation": chosen.pk,
+            "channel": "paper",
+            "received_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "title": "A paper idea for the walk",
+            "body": "Typed in from a paper form.",
+            "neighbourhood": first.pk if neighbourhood else "",
+            "reply_by": "nothing",
+        }
+
+    return body
+
+
 def _decision(key):
     return lambda w: {"action": "approve", "reason": "", "note": "", "posts": [key(w)]}
 
@@ -172,6 +215,15 @@ POST_BODIES = [
         },
     ),
     ("moderation:post", lambda w: {"action": "approve", "reason": "", "note": ""}),
+    ("offline:idea [this PCN]", _offline_idea_form(lambda w: w.open_consultation)),
+    ("offline:idea [other PCN]", _offline_idea_form(lambda w: w.other_consultation)),
+    (
+        "offline:idea [this PCN, other",
+        _offline_idea_form(lambda w: w.other_consultation, neighbourhood=False),
+    ),
+    ("offline:letters [this PCN]", lambda w: {"letters": [w.letter.pk]}),
+    ("offline:letters [other PCN]", lambda w: {"letters": [w.other_letter.pk]}),
+    ("offline:letters [this PCN, other", lambda w: {"letters": [w.other_letter.pk]}),
     ("moderation:themes", lambda w: {"action": "create", "name": "A new theme"}),
     ("moderation:theme", lambda w: {"action": "save", "name": "Renamed theme"}),
     ("moderation:assign", lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]}),
@@ -197,7 +249,9 @@ def make_request(world, role, url, *, method="get", data=None, csrf=False, check
     with transaction.atomic():
         client = Client(enforce_csrf_checks=csrf, raise_request_exception=False)
         if not isinstance(user, AnonymousUser):
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            # The first backend, whatever it is: a session naming a backend that is not in
+            # AUTHENTICATION_BACKENDS is treated as signed out.
+            client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[0])
         response = getattr(client, method)(url, data or {})
         body = b"".join(response.streaming_content) if response.streaming else response.content
         if check is not None:

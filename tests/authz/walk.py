@@ -40,6 +40,13 @@ class Pattern:
 
 
 def resolver_patterns() -> list[Pattern]:
+    """Every pattern a request can reach, in the resolver's order.
+
+    A pattern with the same route as an earlier one is never reached (the resolver takes the
+    first match), so it is left out: `/admin/login/` is our redirect to allauth's sign-in, not
+    Wagtail's sign-in form, and is one of our rows rather than a Wagtail group.
+    """
+
     def walk(patterns, prefix="", namespace=None):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
@@ -55,7 +62,12 @@ def resolver_patterns() -> list[Pattern]:
                 module = getattr(callback, "view_class", callback).__module__
                 yield Pattern(prefix + str(pattern.pattern), name, module)
 
-    return list(walk(get_resolver().url_patterns))
+    reachable, routes = [], set()
+    for pattern in walk(get_resolver().url_patterns):
+        if pattern.route not in routes:
+            routes.add(pattern.route)
+            reachable.append(pattern)
+    return reachable
 
 
 def admin_group(route: str) -> str:

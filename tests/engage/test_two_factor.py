@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from consultations.permissions import has_two_factor, needs_two_factor
 from engage.middleware import TwoFactorRequiredMiddleware
@@ -165,6 +166,27 @@ def test_the_admin_sign_in_page_sends_people_to_the_two_factor_sign_in(client, d
     response = client.post("/admin/login/", {"username": "x", "password": "y"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/_util/login/"])
+def test_no_other_sign_in_form_lets_a_moderator_in_with_a_password_alone(client, home, url):
+    """Wagtail's admin sign-in and its sign-in for private pages are Django's password-only
+    form; both addresses send people to allauth's sign-in, which asks for the code."""
+    moderator = make_moderator(home.pcn)
+    response = client.post(url, {"username": moderator.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_a_private_page_sends_visitors_to_the_two_factor_sign_in(client, home):
+    PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(home.url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + f"?next={home.url}"
+    response = client.get(f"/_util/login/?next={home.url}")
+    assert response["Location"] == reverse("account_login") + f"?next={home.url}"
 
 
 def test_a_signed_in_resident_who_tries_the_admin_is_refused_not_looped(client, resident):
