@@ -33,7 +33,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.notifications import UNSUBSCRIBE_SALT
-from home.models import VisionPage, VisionPriority
+from home.models import PrivacyNoticePage, VisionPage, VisionPriority
 from home.services import pcn_sections_setup
 from tests.factories import UserFactory, make_consultation, make_pcn_site
 
@@ -149,6 +149,16 @@ def build_world() -> World:
             priorities=[VisionPriority(title="Access", statement="We want access.")],
         )
     )
+    privacy_notice = home.add_child(
+        instance=PrivacyNoticePage(
+            title="Privacy notice",
+            slug="privacy",
+            summary="We look after your information.",
+            body="<p>Your email address, to sign you in.</p>",
+            last_reviewed=timezone.localdate(),
+        )
+    )
+    privacy_notice.save_revision().publish()
     pcn_sections_setup(pcn=home.pcn, home=home)
 
     open_consultation = make_consultation(

@@ -93,6 +93,12 @@ EXPECTED = {
         "in 403 403 403 403 403 403 403 403",
     ),
     "page-login-redirect": ("in in in in in in in in in", "in in in in in in in in in"),
+    # A resident's own data: the download (a POST sends the file) and erasing the account.
+    # Any signed-in person may do either, for their own account only (the walk's POST to
+    # erase uses the person's own password; each request is rolled back).
+    "account_data_download": ("in ok ok ok ok ok ok ok ok", "in ok ok ok ok ok ok ok ok"),
+    "account_erase": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
+    "account_erase_done": ("ok ok ok ok ok ok ok ok ok", None),
     # A resident's own pages
     "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok", None),
     "consultations:preferences": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
@@ -275,6 +281,7 @@ EXPECTED = {
     "page updates index_route": ("ok ok ok ok ok ok ok ok ok", None),
     "page update": ("ok ok ok ok ok ok ok ok ok", None),
     "page vision": ("ok ok ok ok ok ok ok ok ok", None),
+    "page privacy notice": ("ok ok ok ok ok ok ok ok ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
     "moderation:queue": ("adm adm adm adm ok ok no adm ok", "adm adm adm adm go go no adm go"),
     "moderation:consultations": (
@@ -550,7 +557,7 @@ def _walk(world, role, method):
                 f"{method.upper()} {label} ({url}): expected {expected[role]}, got {got}"
                 + (f" -> {where}" if where else "")
             )
-        if response.status_code == 200 and (leaked := leaks(role, text)):
+        if response.status_code == 200 and (leaked := leaks(role, text, label)):
             failures.append(f"{method.upper()} {label} ({url}): shows {', '.join(leaked)}")
         failures += [f"{method.upper()} {label} ({url}): {effect}" for effect in effects]
     assert not failures, f"As {role}:\n  " + "\n  ".join(failures)

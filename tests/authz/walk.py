@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
+from home.models import PrivacyNoticePage
+
 OUR_APPS = ("consultations", "engage", "home")
 
 
@@ -113,6 +115,8 @@ def page_label(world, page) -> str:
         world.open_consultation.pk: "open consultation",
         world.reviewed_consultation.pk: "reviewed consultation",
     }
+    if isinstance(page.specific, PrivacyNoticePage):
+        return "privacy notice"
     return labels.get(page.pk, f"{type(page).__name__} {page.slug}")
 
 
