@@ -181,8 +181,11 @@ def unsubscribe_url(recipient) -> str:
 UNSUBSCRIBE_SALT = "engage.notifications.unsubscribe"
 
 
-def _notice_message(notice):
-    """(subject, body) for a notice, or None if there is nothing to say any more."""
+def _notice_message(notice, *, unsubscribe_link: str):
+    """(subject, body) for a notice, or None if there is nothing to say any more.
+
+    `unsubscribe_link` is made once per email, so the body and the List-Unsubscribe header
+    carry the same signed link."""
     from django.utils.html import strip_tags
 
     from consultations.models import Notice, UpdatePage
@@ -207,7 +210,7 @@ def _notice_message(notice):
             "we_did": " ".join(strip_tags(update.we_did).split()),
             "actions": update.actions.all(),
             "update_url": update.full_url,
-            "unsubscribe_url": unsubscribe_url(user),
+            "unsubscribe_url": unsubscribe_link,
         }
         return (
             f"You said, we did: {update.title}",
@@ -220,7 +223,7 @@ def _notice_message(notice):
         "user": user,
         "consultation": consultation,
         "phase": notice.key,
-        "unsubscribe_url": unsubscribe_url(user),
+        "unsubscribe_url": unsubscribe_link,
     }
     subject = {
         "open": f"Now open: {consultation.title}",
@@ -247,14 +250,14 @@ def send_notice(notice_id: int) -> str:
         notice.last_error = "Not sent: the person turned these emails off."
         notice.save(update_fields=["status", "last_error"])
         return "turned off"
-    message = _notice_message(notice)
+    link = unsubscribe_url(recipient)
+    message = _notice_message(notice, unsubscribe_link=link)
     if message is None:
         notice.status = Notice.Status.SENT
         notice.last_error = "Not sent: the page is no longer published."
         notice.save(update_fields=["status", "last_error"])
         return "withdrawn"
     subject, body = message
-    link = unsubscribe_url(recipient)
     email = EmailMessage(
         subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
         body=body,

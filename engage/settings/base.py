@@ -260,6 +260,10 @@ ACCOUNT_RATE_LIMITS = {
 # else (engage.middleware.TwoFactorRequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Engage"
+# Accept the code of the 30 seconds just before or after as well (RFC 6238's advice), so a
+# code typed as it changes, or a phone clock a little out, still works. allauth refuses a
+# code used once already, so the wider window gives no replay.
+MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {
     "authenticate": "engage.forms.AuthenticateForm",
     "reauthenticate": "engage.forms.ReauthenticateForm",
