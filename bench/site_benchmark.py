@@ -45,8 +45,27 @@ BUDGET_VISITOR, BUDGET_RESIDENT, BUDGET_QUERIES, BUDGET_SEARCH_P95_MS = 10, 30, 
 SERVER_START_SECONDS = 300
 
 
-def environment(workdir: Path) -> dict:
+def page_cache_settings(search_only: bool) -> dict:
+    """How visitors' pages are cached in this run, as in production: whole pages kept in
+    Redis (BENCH_CACHE_URL, by default database 15 of a local Redis, emptied first) when
+    one answers, else in each worker's own memory (the same for a read-only run). Searches
+    are measured rendered: a search benchmark served from the page cache would time the
+    cache, not the search."""
+    seconds = os.environ.get("BENCH_PAGE_CACHE_SECONDS", "0" if search_only else "60")
+    url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
+    settings = {"ENGAGE_PAGE_CACHE_SECONDS": seconds}
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except Exception:  # no Redis here: the local-memory cache
+        return settings | {"page_cache": "off" if seconds == "0" else "local memory"}
+    return settings | {"CACHE_URL": url, "page_cache": "off" if seconds == "0" else "Redis"}
+
+
+def environment(workdir: Path, cache: dict) -> dict:
     env = dict(os.environ)
+    env.update({key: value for key, value in cache.items() if key != "page_cache"})
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -189,7 +208,8 @@ def seed(env, *, ideas: int, comments: int, search_only: bool) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", SEED_SCRIPT, json.dumps([ideas, comments, search_only])],
         cwd=ROOT,
-        env=env,
+        # Queries are counted rendering each page, not reading it back from the page cache.
+        env=env | {"ENGAGE_PAGE_CACHE_SECONDS": "0"},
         check=True,
         capture_output=True,
         text=True,
@@ -305,6 +325,7 @@ def print_table(result: dict) -> None:
     print(
         f"\n{result['ideas']} ideas, {result['comments']} comments, {result['database']}, "
         f"gunicorn 2 workers, {CONCURRENCY} clients, {result['cpus']} CPUs, "
+        f"visitors' page cache: {result['page_cache']}, "
         f"load {result['load_average']['before']} -> {result['load_average']['after']}\n"
     )
     print(
@@ -332,7 +353,8 @@ def main() -> int:
     database_url = os.environ.get("BENCH_DATABASE_URL")
     database = "PostgreSQL" if database_url else "SQLite"
     workdir = Path(tempfile.mkdtemp(prefix="engage-bench-"))
-    env = environment(workdir)
+    cache = page_cache_settings(args.search)
+    env = environment(workdir, cache)
     server = None
     rows, failures = [], []
     load_before = os.getloadavg()[0]
@@ -391,6 +413,8 @@ def main() -> int:
         "requests_per_row": args.requests,
         "concurrency": CONCURRENCY,
         "gunicorn_workers": 2,
+        "page_cache": cache["page_cache"],
+        "page_cache_seconds": int(cache["ENGAGE_PAGE_CACHE_SECONDS"]),
         "cpus": os.cpu_count(),
         "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "machine": platform.machine(),

@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from home.models import HomePage, Neighbourhood
+from home.page_cache import PublicContentQuerySet
 from home.pages import EngagePage, EngagePageQuerySet
 
 
@@ -500,7 +501,7 @@ class Attribution(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", "A resident of my neighbourhood"
 
 
-class IdeaQuerySet(SearchableQuerySetMixin, models.QuerySet):
+class IdeaQuerySet(SearchableQuerySetMixin, PublicContentQuerySet):
     def published(self):
         return self.filter(status=PostStatus.PUBLISHED)
 
@@ -512,6 +513,18 @@ class IdeaQuerySet(SearchableQuerySetMixin, models.QuerySet):
             models.Q(status=PostStatus.PUBLISHED)
             | models.Q(author=user, status__in=[PostStatus.PENDING, PostStatus.HIDDEN])
         )
+
+
+class IdeaContentQuerySet(PublicContentQuerySet):
+    """Rows shown on an idea's pages: comments and supports."""
+
+    site_path = "idea__consultation__path"
+
+
+class ThemeContentQuerySet(PublicContentQuerySet):
+    """Rows shown with a theme: its ideas and quotes."""
+
+    site_path = "theme__consultation__path"
 
 
 class Theme(models.Model):
@@ -537,6 +550,8 @@ class Theme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -648,6 +663,8 @@ class IdeaTheme(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
     added_at = models.DateTimeField(default=timezone.now)
 
+    objects = ThemeContentQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["idea", "theme"], name="idea_once_per_theme")
@@ -669,6 +686,8 @@ class Comment(models.Model):
     status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IdeaContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -697,6 +716,8 @@ class Support(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey("engage.User", on_delete=models.CASCADE, related_name="supports")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = IdeaContentQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -860,6 +881,8 @@ class ThemeQuote(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="quoted_in")
     text = models.TextField(max_length=500)
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ThemeContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "pk"]

@@ -10,7 +10,14 @@ class HomeConfig(AppConfig):
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from home.models import Place, PrimaryCareNetwork
+        from home import checks, page_cache  # noqa: F401 (checks registers itself)
+        from home.models import (
+            IntegratedCareSystem,
+            Neighbourhood,
+            Place,
+            Practice,
+            PrimaryCareNetwork,
+        )
         from home.site_cache import page_saved, site_cache_clear
 
         # What a site's cached chrome (home.site_cache) is read from: a change to any of
@@ -19,10 +26,15 @@ class HomeConfig(AppConfig):
             signal.connect(site_cache_clear, dispatch_uid=f"engage-site-cache-{signal!r}")
         # Any page saved (a page added with add_child publishes no signal), of any type.
         post_save.connect(page_saved, dispatch_uid="engage-site-cache-page-saved")
-        for model in (Page, Site, PageViewRestriction, PrimaryCareNetwork, Place):
+        # Names of these show on pages too (filters, ideas, the footer): every cached page
+        # (home.page_cache) is keyed by this generation as well.
+        organisations = (IntegratedCareSystem, PrimaryCareNetwork, Place, Neighbourhood, Practice)
+        for model in (Page, Site, PageViewRestriction, *organisations):
             for signal in (post_save, post_delete):
                 signal.connect(
                     site_cache_clear,
                     sender=model,
                     dispatch_uid=f"engage-site-cache-{model.__name__}-{signal!r}",
                 )
+        # Ideas, comments, supports and themes: their site's cached pages start afresh.
+        page_cache.connect_signals()

@@ -53,13 +53,14 @@ def _timeout() -> int:
     return getattr(settings, "ENGAGE_SITE_CACHE_SECONDS", 300)
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY) or generation
-    return generation
+def generation() -> str:
+    """The current generation of every site's cached chrome (and of cached pages)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY) or value
+    return value
 
 
 def site_cache_clear(**kwargs) -> None:
@@ -107,7 +108,7 @@ def site_chrome(request) -> SiteChrome:
     if not hasattr(request, "_engage_site_chrome"):
         hostname = split_domain_port(request._get_raw_host())[0]
         port = request.get_port()
-        key = f"engage:site-cache:{_generation()}:{hostname}:{port}"
+        key = f"engage:site-cache:{generation()}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = _read_chrome(Site._find_for_request(request))

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "home.site_cache.SiteCacheMiddleware",
+    "home.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,7 +144,16 @@ if os.environ.get("CACHE_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
+# Visitors' pages are kept whole for this long, per site, until the site's content changes
+# (home/page_cache.py); 0 turns that off. Production keeps it off unless CACHE_URL is set.
+ENGAGE_PAGE_CACHE_SECONDS = env_int("ENGAGE_PAGE_CACHE_SECONDS", 60)
 
 AUTH_USER_MODEL = "engage.User"
 

@@ -4,6 +4,8 @@ Refuses to start without SECRET_KEY (base) and ALLOWED_HOSTS (here). Passes
 `manage.py check --deploy` when served over HTTPS as intended.
 """
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -22,3 +24,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Several server processes, each with a cache of its own, would go on serving a page a
+# moderator has just hidden: whole pages are kept only in a shared cache (CACHE_URL).
+ENGAGE_PAGE_CACHE_SECONDS = env_int(
+    "ENGAGE_PAGE_CACHE_SECONDS", 60 if os.environ.get("CACHE_URL") else 0
+)

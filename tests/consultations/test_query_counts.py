@@ -4,7 +4,9 @@ Two PCN sites with the same pages, one small and one large (ten times the ideas,
 comments, themes, consultations and updates), served at two host names: each page must
 take as many queries on the large site as on the small one, for a visitor and for a
 signed-in resident, and never more than the budget. Caches shared by every page (the
-site's chrome, Wagtail's site root paths) are warmed by a first request.
+site's chrome, Wagtail's site root paths) are warmed by a first request. Whole pages are
+not kept for visitors here (a stored page takes no queries at all: tests/home/
+test_page_cache.py), so these counts are those of rendering each page.
 """
 
 import pytest
@@ -28,6 +30,11 @@ from tests.loop.conftest import action, make_update, make_vision
 QUERY_BUDGET = 15
 HOSTS = {"small": "localhost", "large": "127.0.0.1"}
 SIZES = {"small": 20, "large": 200}
+
+
+@pytest.fixture(autouse=True)
+def _render_every_page(settings):
+    settings.ENGAGE_PAGE_CACHE_SECONDS = 0
 
 
 def build_site(*, hostname: str, size: int, resident) -> dict[str, str]:

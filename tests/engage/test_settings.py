@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args, **env):
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "CACHE_URL", "ENGAGE_PAGE_CACHE_SECONDS"}
     }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "engage.settings.production"
@@ -52,3 +55,34 @@ def test_debug_must_be_a_clear_boolean():
     result = run_manage("check", DEBUG="maybe", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.example")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def production_deploy_check(**env):
+    return run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-long-random-production-secret-key-" + "k3y" * 20,
+        ALLOWED_HOSTS="engage.example.org",
+        **env,
+    )
+
+
+def test_pages_cached_in_each_processs_own_memory_fail_the_deploy_check():
+    result = production_deploy_check(ENGAGE_PAGE_CACHE_SECONDS="60")
+    assert result.returncode != 0
+    assert "engage.W001" in result.stderr + result.stdout
+
+
+def test_pages_cached_in_a_shared_cache_pass_the_deploy_check():
+    result = production_deploy_check(CACHE_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_caches_pages_only_in_a_shared_cache():
+    script = "from django.conf import settings; print(settings.ENGAGE_PAGE_CACHE_SECONDS)"
+    common = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example"}
+    assert run_manage("shell", "-c", script, **common).stdout.strip() == "0"
+    shared = run_manage("shell", "-c", script, CACHE_URL="redis://127.0.0.1:6379/0", **common)
+    assert shared.stdout.strip() == "60"
