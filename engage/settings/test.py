@@ -19,4 +19,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # runserver and the test client find static files themselves.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
-ENGAGE_PAGE_CACHE_SECONDS = 60  # on, so every test that reads a page after a change checks its invalidation
+ENGAGE_PAGE_CACHE_SECONDS = (
+    60  # on, so every test that reads a page after a change checks its invalidation
+)
