@@ -115,7 +115,14 @@ from consultations.models import Comment, ConsultationPage, Idea, PostStatus
 ideas_wanted, comments_wanted, search_only = json.loads(sys.argv[1])
 timings = {}
 consultation = ConsultationPage.objects.open_now().first()
-author = get_user_model().objects.get(email="resident@example.org")
+User = get_user_model()
+author = User.objects.get(email="resident@example.org")
+# Many residents take part; the one signed in wrote one idea in a thousand (some of them
+# pending or hidden, which only they see), as a real resident might.
+others = User.objects.bulk_create(
+    User(username=f"bench-{n}", email=f"bench-{n}@example.org", display_name=f"Resident {n}")
+    for n in range(500)
+)
 neighbourhoods = list(consultation.neighbourhoods.all())
 start = time.perf_counter()
 documents, _ = generate_ideas(ideas_wanted, seed=2024)
@@ -123,7 +130,7 @@ Idea.objects.bulk_create(
     (
         Idea(
             consultation=consultation,
-            author=author,
+            author=author if number % 1000 in (0, 7) else others[number % len(others)],
             neighbourhood=neighbourhoods[number % len(neighbourhoods)],
             title=text.split("\n", 1)[0][:120],
             body=text.split("\n", 1)[1],
@@ -142,7 +149,8 @@ ideas = list(
 start = time.perf_counter()
 Comment.objects.bulk_create(
     (
-        Comment(idea=ideas[n % len(ideas)], author=author, body=f"Comment {n}: I agree.",
+        Comment(idea=ideas[n % len(ideas)], author=others[n % len(others)],
+                body=f"Comment {n}: I agree.",
                 status=PostStatus.PUBLISHED)
         for n in range(comments_wanted)
     ),

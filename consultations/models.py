@@ -4,7 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -18,7 +17,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from home.models import HomePage, Neighbourhood
 from home.page_cache import PublicContentQuerySet
-from home.pages import EngagePage, EngagePageQuerySet
+from home.pages import EngagePage, EngagePageQuerySet, PcnPageMixin
 
 
 class Phase(models.TextChoices):
@@ -89,7 +88,7 @@ def _route_to(view_name: str):
     return route
 
 
-class ConsultationPage(RoutablePageMixin, EngagePage):
+class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
     """A question put to the residents of one or more neighbourhoods, open between two dates.
 
     Residents take part through the page's routes (ideas, comments, supports, follows,
@@ -239,14 +238,6 @@ class ConsultationPage(RoutablePageMixin, EngagePage):
         """ "What we heard" is public once the consultation is under review or answered."""
         return self.phase in (Phase.UNDER_REVIEW, Phase.RESPONDED)
 
-    @cached_property
-    def home_page(self):
-        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
-
-    @property
-    def pcn(self):
-        return self.home_page.pcn if self.home_page else None
-
 
 class UpdateIndexPage(RoutablePageMixin, EngagePage):
     """The PCN's "You said, we did" updates, with an Atom feed at feed/."""
@@ -287,7 +278,7 @@ class ActionStatus(models.TextChoices):
     NOT_POSSIBLE = "not_possible", "Not possible"
 
 
-class UpdatePage(EngagePage):
+class UpdatePage(PcnPageMixin, EngagePage):
     """ "You said, we did": what residents said, what the PCN did, and each action's status.
 
     Publishing goes through the PCN's approval workflow. When it is published, everyone
@@ -357,14 +348,6 @@ class UpdatePage(EngagePage):
 
     parent_page_types = ["consultations.UpdateIndexPage"]
     subpage_types = []
-
-    @cached_property
-    def home_page(self):
-        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
-
-    @property
-    def pcn(self):
-        return self.home_page.pcn if self.home_page else None
 
     def action_signature(self) -> str:
         """What residents are told about: each action and its status, in order."""

@@ -14,6 +14,7 @@ filter reads all restrictions again. `EngagePage` pages instead:
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.functional import cached_property
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 
@@ -83,3 +84,17 @@ class EngagePage(Page):
         if model is None:
             return None
         return model.objects.child_of(self).filter(pk=page_id, slug=slug).first()
+
+
+class PcnPageMixin:
+    """For pages below a PCN's home page: that home page (with its PCN) and the PCN."""
+
+    @cached_property
+    def home_page(self):
+        from home.models import HomePage
+
+        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
+
+    @property
+    def pcn(self):
+        return self.home_page.pcn if self.home_page else None
