@@ -83,6 +83,9 @@ def test_pages_cached_in_a_shared_cache_pass_the_deploy_check():
 def test_production_caches_pages_only_in_a_shared_cache():
     script = "from django.conf import settings; print(settings.ENGAGE_PAGE_CACHE_SECONDS)"
     common = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example"}
-    assert run_manage("shell", "-c", script, **common).stdout.strip() == "0"
-    shared = run_manage("shell", "-c", script, CACHE_URL="redis://127.0.0.1:6379/0", **common)
-    assert shared.stdout.strip() == "60"
+    alone = run_manage("shell", "--no-imports", "-c", script, **common)
+    assert alone.stdout.strip() == "0", alone.stderr
+    shared = run_manage(
+        "shell", "--no-imports", "-c", script, CACHE_URL="redis://127.0.0.1:6379/0", **common
+    )
+    assert shared.stdout.strip() == "60", shared.stderr
