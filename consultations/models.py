@@ -600,9 +600,16 @@ class Idea(index.Indexed, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # The moderation queue, and a visitor's newest ideas.
             models.Index(fields=["consultation", "status", "-created_at"]),
-            models.Index(fields=["consultation", "status", "-support_count"]),
-            models.Index(fields=["consultation", "status", "-comment_count"]),
+            # The idea list in each order, whatever the status: a signed-in resident's list
+            # also holds their own pending and hidden ideas, a filter on two statuses that
+            # an index led by status cannot give in order.
+            models.Index(fields=["consultation", "-created_at", "-id"]),
+            models.Index(fields=["consultation", "-support_count", "-created_at", "-id"]),
+            models.Index(fields=["consultation", "-comment_count", "-created_at", "-id"]),
+            # Counting a search's matches reads the ids it may show from this index alone.
+            models.Index(fields=["consultation", "status", "author", "id"]),
             models.Index(fields=["author", "-created_at"]),
         ]
 
