@@ -412,7 +412,10 @@ def main() -> int:
         if server:
             server.terminate()
             server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):  # to look at the seeded database afterwards
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     result = {
         "benchmark": "search" if args.search else "site",

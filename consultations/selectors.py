@@ -60,7 +60,7 @@ def idea_list(
     return ideas
 
 
-def search_words(text: str, *, limit: int = 12) -> list[str]:
+def search_words(text: str, *, limit: int | None = 12) -> list[str]:
     """The words of a search, without anything a search backend reads as query syntax
     (quotes, colons, operators): residents search for words, not expressions."""
     return re.findall(r"\w+", text or "")[:limit]
@@ -125,13 +125,33 @@ def idea_comments(*, idea: Idea, user, page_number):
     return paginate(top_level, page_number=page_number, per_page=COMMENTS_PER_PAGE)
 
 
+SIMILAR_CANDIDATES = 1000
+
+
 def similar_ideas(*, consultation: ConsultationPage, title: str, body: str = "", limit: int = 5):
-    """Published ideas in the consultation that share words with a draft idea."""
+    """Published ideas in the consultation that share words with a draft idea, those sharing
+    the most first (a shared word in the title counts twice), newest first among equals.
+
+    The search backend finds the newest `SIMILAR_CANDIDATES` ideas sharing any word, and
+    they are ranked here. The backend's own relevance ordering scores every match: a second
+    among 100,000 ideas on PostgreSQL, and more than two minutes on SQLite, which runs the
+    full-text match again for each idea it scores. A resident waits for this.
+    """
     words = [word for word in search_words(f"{title} {body[:200]}", limit=40) if len(word) > 3][:12]
     if not words:
         return []
     ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
-    return list(ideas.search(" ".join(words), operator="or")[:limit])
+    newest = ideas.order_by("-created_at", "-id")
+    candidates = newest.search(" ".join(words), operator="or", order_by_relevance=False)
+    wanted = {word.casefold() for word in words}
+
+    def shared(idea) -> int:
+        in_title = wanted & {word.casefold() for word in search_words(idea.title, limit=None)}
+        in_body = wanted & {word.casefold() for word in search_words(idea.body, limit=None)}
+        return 2 * len(in_title) + len(in_body - in_title)
+
+    ranked = sorted(candidates[:SIMILAR_CANDIDATES], key=shared, reverse=True)  # stable
+    return ranked[:limit]
 
 
 IDEAS_SHOWN_PER_THEME = 5

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from consultations import services
+from consultations import selectors, services
 from consultations.models import PostStatus, Theme
 from tests.consultations.conftest import make_comment, make_idea
 from tests.factories import UserFactory, make_consultation
@@ -389,3 +389,73 @@ def test_comment_count_matches_the_comments_shown(client, post_moderated_consult
     response = client.get(route(post_moderated_consultation, "idea-detail", idea.pk))
     shown = len(comment_articles(response))
     assert f"Comments ({shown})" in response.content.decode()
+
+
+# Similar ideas, offered before a resident posts their own
+
+
+def test_similar_ideas_sharing_the_most_words_come_first(open_consultation, authors):
+    now = timezone.now()
+    one_word = make_idea(
+        open_consultation, authors[0], title="Spaces", body="Parking is hard.", created_at=now
+    )
+    in_title = make_idea(
+        open_consultation,
+        authors[1],
+        title="Saturday pharmacy hours",
+        body="Longer.",
+        created_at=now - timedelta(days=2),
+    )
+    in_body = make_idea(
+        open_consultation,
+        authors[2],
+        title="Weekends",
+        body="A pharmacy open on Saturday, please.",
+        created_at=now - timedelta(days=1),
+    )
+    make_idea(
+        open_consultation,
+        authors[0],
+        title="Saturday pharmacy, hidden",
+        status=PostStatus.HIDDEN,
+    )
+    similar = selectors.similar_ideas(
+        consultation=open_consultation, title="Pharmacy on Saturday", body="Parking too"
+    )
+    # Two words in the title (4) beat the same two in the body (2), which beat one (1).
+    assert similar == [in_title, in_body, one_word]
+
+
+def test_similar_ideas_rank_only_the_newest_that_share_a_word(
+    open_consultation, authors, monkeypatch
+):
+    now = timezone.now()
+    older_and_closer = make_idea(
+        open_consultation,
+        authors[0],
+        title="Saturday pharmacy opening",
+        created_at=now - timedelta(days=3),
+    )
+    newer = [
+        make_idea(
+            open_consultation,
+            authors[1],
+            title=f"Pharmacy idea {n}",
+            created_at=now - timedelta(hours=n),
+        )
+        for n in range(2)
+    ]
+    similar = selectors.similar_ideas(
+        consultation=open_consultation, title="Saturday pharmacy opening"
+    )
+    assert similar[0] == older_and_closer
+    monkeypatch.setattr(selectors, "SIMILAR_CANDIDATES", 2)
+    similar = selectors.similar_ideas(
+        consultation=open_consultation, title="Saturday pharmacy opening"
+    )
+    assert similar == newer
+
+
+def test_no_similar_ideas_for_a_draft_of_short_words(open_consultation, authors):
+    make_idea(open_consultation, authors[0], title="A GP at the hub")
+    assert selectors.similar_ideas(consultation=open_consultation, title="A GP at the hub") == []
