@@ -40,14 +40,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_production_passes_the_deploy_check_when_configured():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY="a-long-random-production-secret-key-" + "k3y" * 20,
-        ALLOWED_HOSTS="engage.example.org",
-    )
+    result = production_deploy_check()
     assert result.returncode == 0, result.stderr + result.stdout
 
 
