@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_save, pre_delete
+from django.utils.cache import patch_vary_headers
 
 from home import site_cache
 
@@ -61,13 +62,29 @@ def _bump(keys) -> None:
         cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
-def content_changed(paths) -> None:
-    """The public content below these page paths changed: their sites' pages are stale."""
+def content_changed(paths, *, bumped: set | None = None) -> None:
+    """The public content below these page paths changed: their sites' pages are stale.
+
+    Bumped whether or not this process serves cached pages (a task worker or a shell
+    changes what the web processes serve): at once, and again when the transaction
+    commits. `bumped` holds the keys one operation has bumped already (a delete that
+    cascades to thousands of rows bumps each site once).
+    """
     keys = _site_keys(set(paths))
-    if not keys or not timeout():
+    if bumped is not None:
+        keys -= bumped
+        bumped |= keys
+    if not keys:
         return
     _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        outermost = connection.atomic_blocks[0]
+        pending = outermost.__dict__.get("_engage_page_cache_pending")
+        if pending is None:
+            pending = outermost._engage_page_cache_pending = set()
+            transaction.on_commit(lambda: _bump(pending))
+        pending |= keys
 
 
 def _site_generation(home_path: str) -> str:
@@ -83,6 +100,18 @@ def _site_generation(home_path: str) -> str:
 # Which rows are public content, and where they live.
 
 
+def _transaction_state() -> dict:
+    """What this transaction has already worked out, so a delete that cascades to thousands
+    of comments and supports reads each parent's path once (and a fresh dict outside one)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return {}
+    outermost = connection.atomic_blocks[0]
+    if not hasattr(outermost, "_engage_page_cache_paths"):
+        outermost._engage_page_cache_paths = {}
+    return outermost._engage_page_cache_paths
+
+
 class PublicContentQuerySet(models.QuerySet):
     """A queryset of rows shown on public pages. `update()` and `bulk_create()` send no
     signals, so they tell the page cache themselves; `site_path` is the lookup from a row
@@ -91,8 +120,6 @@ class PublicContentQuerySet(models.QuerySet):
     site_path = "consultation__path"
 
     def _site_paths(self) -> set[str]:
-        if not timeout():
-            return set()
         return set(self.order_by().values_list(self.site_path, flat=True).distinct())
 
     def update(self, **kwargs):
@@ -106,35 +133,56 @@ class PublicContentQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        if timeout() and created:
-            pks = [obj.pk for obj in created if obj.pk is not None]
-            paths = self.model._default_manager.filter(pk__in=pks)._site_paths()
-            if len(pks) < len(created):  # rows whose ids the database did not return
-                paths |= self.model._default_manager.all()._site_paths()
-            content_changed(paths)
+        if created:
+            content_changed({_path_of(obj) for obj in created})
         return created
 
     bulk_create.alters_data = True
 
 
+def _path_of(instance) -> str | None:
+    """The path of the page a row appears under, through the row's parent (the first step
+    of `site_path`): one query per parent and transaction."""
+    model = type(instance)
+    parent_field = model._default_manager.all().site_path.split("__", 1)[0]
+    field = model._meta.get_field(parent_field)
+    parent_id = getattr(instance, field.attname)
+    if parent_id is None:
+        return None
+    known = _transaction_state()
+    key = (field.related_model._meta.label, parent_id)
+    if key not in known:
+        parent = field.related_model._base_manager.filter(pk=parent_id)
+        rest = model._default_manager.all().site_path.split("__", 1)[1]
+        known[key] = parent.values_list(rest, flat=True).first()
+    return known[key]
+
+
 def _row_changed(sender, instance, **kwargs) -> None:
-    if not timeout() or instance.pk is None or kwargs.get("raw"):
+    if kwargs.get("raw"):
         return
-    queryset = sender._default_manager.filter(pk=instance.pk)
-    if isinstance(queryset, PublicContentQuerySet):
-        content_changed(queryset._site_paths())
+    origin = kwargs.get("origin")  # what a delete started from: every row it cascades to
+    bumped = origin.__dict__.setdefault("_engage_page_cache_bumped", set()) if origin else None
+    content_changed([_path_of(instance)], bumped=bumped)
 
 
 def _person_changed(sender, instance, created=False, update_fields=None, **kwargs) -> None:
     """A changed name shows beside the person's posts, on the sites they posted on."""
-    if not timeout() or created or kwargs.get("raw"):
+    if created or kwargs.get("raw"):
         return
     if update_fields is not None and "display_name" not in update_fields:
         return  # signing in saves last_login alone
-    from consultations.models import Comment, Idea
+    _person_sites_changed(sender, instance)
+
+
+def _person_sites_changed(sender, instance, **kwargs) -> None:
+    """Before an account is deleted: its name leaves its posts, its supports their counts."""
+    from consultations.models import Comment, Idea, Support
 
     paths = Idea.objects.filter(author=instance)._site_paths()
     paths |= Comment.objects.filter(author=instance)._site_paths()
+    if kwargs.get("signal") is pre_delete:
+        paths |= Support.objects.filter(user=instance)._site_paths()
     content_changed(paths)
 
 
@@ -146,14 +194,22 @@ def connect_signals() -> None:
     for model in apps.get_models():
         if isinstance(model._default_manager.all(), PublicContentQuerySet):
             for signal in (post_save, pre_delete):
-                # Before a delete, while the row still says where it was.
+                # Before a delete, while the row's parent still says where it was.
                 signal.connect(
                     _row_changed, sender=model, dispatch_uid=f"engage-page-cache-{model._meta}"
                 )
-    post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="engage-page-cache")
+    user = get_user_model()
+    post_save.connect(_person_changed, sender=user, dispatch_uid="engage-page-cache-person")
+    pre_delete.connect(_person_sites_changed, sender=user, dispatch_uid="engage-page-cache-gone")
 
 
 # Serving.
+
+
+# The query parameters public pages read (the idea list's search, order, filters and page,
+# an idea's page of comments). A page asked for with any other is rendered, not kept, so
+# made-up addresses cannot fill the cache.
+PARAMETERS = frozenset({"q", "sort", "neighbourhood", "theme", "page", "comments"})
 
 
 def _is_visitor_request(request) -> bool:
@@ -161,6 +217,7 @@ def _is_visitor_request(request) -> bool:
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and PARAMETERS.issuperset(request.GET)
     )
 
 
@@ -176,7 +233,6 @@ def _may_store(request, response) -> bool:
         and match.url_name == "wagtail_serve"
         and (user is None or not user.is_authenticated)
         and not getattr(getattr(request, "session", None), "modified", False)
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
     )
 
@@ -201,17 +257,21 @@ class PageCacheMiddleware:
         if response is not None:
             return response
         response = self.get_response(request)
+        # A page that used the CSRF token always sets its cookie (Django sets it on every
+        # response that used it), so `_may_store` refuses it with every other cookie.
         if _may_store(request, response):
+            patch_vary_headers(response, ("Cookie",))  # as the page a signed-in person gets
             cache.set(key, response, seconds)
         return response
 
     @staticmethod
     def _key(request, home) -> str:
         # The key is taken before the page is read, so a page rendered from rows a
-        # concurrent change is replacing is stored under a generation already gone.
+        # concurrent change is replacing is stored under a generation already gone; the
+        # site generation is the one the request's chrome was read under.
         address = f"{request.scheme}://{request._get_raw_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
         return (
-            f"engage:page-cache:page:{site_cache.generation()}:"
+            f"engage:page-cache:page:{request._engage_site_generation}:"
             f"{_site_generation(home.path)}:{digest}"
         )

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import transaction
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -69,6 +70,9 @@ def site_cache_clear(**kwargs) -> None:
     Takes any keyword arguments, so it can be connected to signals directly.
     """
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    # Again once the change is committed: a request that read the old rows in between has
+    # cached them under a generation that is then gone.
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
 
 
 def page_saved(sender, instance, **kwargs) -> None:
@@ -108,7 +112,8 @@ def site_chrome(request) -> SiteChrome:
     if not hasattr(request, "_engage_site_chrome"):
         hostname = split_domain_port(request._get_raw_host())[0]
         port = request.get_port()
-        key = f"engage:site-cache:{generation()}:{hostname}:{port}"
+        request._engage_site_generation = generation()
+        key = f"engage:site-cache:{request._engage_site_generation}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = _read_chrome(Site._find_for_request(request))

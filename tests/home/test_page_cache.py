@@ -18,6 +18,7 @@ from wagtail.models import PageViewRestriction
 
 from consultations import moderation, services
 from consultations.models import Comment, Idea, ModerationMode, PostStatus, Support
+from engage import privacy
 from home import page_cache
 from tests.factories import UserFactory, make_consultation, make_pcn_site
 from tests.moderation.conftest import make_comment, make_idea, make_moderator, route
@@ -301,3 +302,102 @@ def test_a_page_rendered_during_a_change_is_stored_under_the_old_generation(site
     monkeypatch.setattr(selectors, "idea_for_page", change_while_rendering)
     visitor_get(site["idea_url"])
     assert queries_for(Client(HTTP_HOST="localhost"), site["idea_url"]) > 0
+
+
+def test_a_theme_a_moderator_deletes_leaves_the_idea_page_at_once(site):
+    moderator = make_moderator(site["home"])
+    theme = moderation.theme_create(
+        consultation=site["consultation"], user=moderator, name="Opening hours"
+    )
+    moderation.theme_assign_ideas(theme=theme, user=moderator, idea_ids=[site["idea"].pk])
+    assert "Opening hours" in visitor_get(site["idea_url"])
+    moderation.theme_delete(theme=theme, user=moderator)
+    assert "Opening hours" not in visitor_get(site["idea_url"])
+
+
+def test_an_erased_residents_removed_posts_disappear_at_once(site):
+    commenter = UserFactory(display_name="Kit Farrow")
+    make_comment(site["idea"], commenter, status=PostStatus.PUBLISHED, body="Count me in.")
+    services.support_add(idea=site["idea"], user=commenter)
+    page = visitor_get(site["idea_url"])
+    assert "Count me in." in page and "1 person supports this idea" in page
+    privacy.account_erase(user=commenter, keep_posts=False)
+    page = visitor_get(site["idea_url"])
+    assert "Count me in." not in page and "Kit Farrow" not in page
+    assert "0 people support this idea" in page
+
+
+def test_a_consultation_unpublished_is_gone_at_once(site):
+    visitor_get(site["idea_url"])
+    site["consultation"].unpublish()
+    assert Client(HTTP_HOST="localhost").get(site["idea_url"]).status_code == 404
+
+
+def test_a_renamed_neighbourhood_shows_at_once(site):
+    neighbourhood = site["idea"].neighbourhood
+    assert neighbourhood.name in visitor_get(site["idea_url"])
+    old_name, neighbourhood.name = neighbourhood.name, "Old Town"
+    neighbourhood.save()
+    page = visitor_get(site["idea_url"])
+    assert "Old Town" in page and old_name not in page
+
+
+def test_a_page_asked_for_with_unknown_parameters_is_not_kept(site):
+    url = site["consultation"].url + "?utm_source=leaflet"
+    visitor_get(url)
+    assert queries_for(Client(HTTP_HOST="localhost"), url) > 0
+    visitor_get(site["consultation"].url + "?sort=supported&page=1")
+    assert (
+        queries_for(
+            Client(HTTP_HOST="localhost"), site["consultation"].url + "?sort=supported&page=1"
+        )
+        == 0
+    )
+
+
+def test_a_kept_page_still_says_it_varies_by_cookie(site):
+    visitor_get(site["idea_url"])
+    response = Client(HTTP_HOST="localhost").get(site["idea_url"])
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_bumped_at_once_and_again_when_it_commits(monkeypatch):
+    home, consultations, _ = make_pcn_site()
+    consultation = make_consultation(consultations, moderation_mode=ModerationMode.POST)
+    idea = make_idea(consultation, UserFactory(), status=PostStatus.PUBLISHED)
+    key = page_cache._SITE_KEY.format(home.path)
+    bumps = []  # (in the transaction?, keys)
+    real_bump = page_cache._bump
+
+    def recording_bump(keys):
+        bumps.append((connection.in_atomic_block, set(keys)))
+        real_bump(keys)
+
+    monkeypatch.setattr(page_cache, "_bump", recording_bump)
+    services.support_add(idea=idea, user=UserFactory())  # its own transaction, committed
+    when = [inside for inside, keys in bumps if key in keys]
+    assert when[0] is True  # at once, before the commit
+    assert when[-1] is False  # and after it
+
+
+def test_a_delete_that_cascades_reads_each_parent_once(site):
+    """Deleting an idea with many comments and supports costs the same queries as with few."""
+
+    def delete_with(count) -> int:
+        idea = make_idea(site["consultation"], status=PostStatus.PUBLISHED)
+        for _ in range(count):
+            make_comment(idea, UserFactory(), status=PostStatus.PUBLISHED)
+            Support.objects.create(idea=idea, user=UserFactory())
+        with CaptureQueriesContext(connection) as captured:
+            idea.delete()
+        return len(captured)
+
+    assert delete_with(2) == delete_with(12)
+
+
+def test_a_signed_in_persons_response_is_never_stored(site):
+    request = RequestFactory().get(site["idea_url"])
+    request.resolver_match = resolve(site["idea_url"])
+    request.user = site["author"]
+    assert not page_cache._may_store(request, HttpResponse("page"))
