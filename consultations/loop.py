@@ -27,17 +27,24 @@ from consultations.models import (
     PostStatus,
     Theme,
     UpdateAction,
+    UpdateIdea,
     UpdatePage,
 )
 from engage.models import User
+from home.boundary import in_pcn
 
 # Who hears about an update
 
 
 def answered_ideas(update: UpdatePage):
-    """Published ideas the update answers: in one of its themes, or named directly."""
-    return Idea.objects.filter(status=PostStatus.PUBLISHED).filter(
-        Q(themes__in=update.themes.all()) | Q(pk__in=update.ideas.all())
+    """Published ideas the update answers: in one of its themes, or named directly; only
+    its own PCN's, whatever links were saved (`home.boundary` refuses the others)."""
+    return in_pcn(
+        Idea.objects.filter(status=PostStatus.PUBLISHED).filter(
+            Q(themes__in=update.themes.all())
+            | Q(pk__in=[link.idea_id for link in update.answered_ideas.all()])
+        ),
+        update.pcn,
     )
 
 
@@ -217,7 +224,7 @@ def _live_updates_for(theme_ids, idea_ids, *, with_targets: bool = True):
     updates = (
         UpdatePage.objects.live()
         .public()
-        .filter(Q(themes__in=theme_ids) | Q(ideas__in=idea_ids))
+        .filter(Q(themes__in=theme_ids) | Q(answered_ideas__idea__in=idea_ids))
         .distinct()
         .prefetch_related(
             Prefetch("actions", queryset=UpdateAction.objects.order_by("sort_order")),
@@ -227,7 +234,7 @@ def _live_updates_for(theme_ids, idea_ids, *, with_targets: bool = True):
     if with_targets:
         updates = updates.prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("pk")),
-            Prefetch("ideas", queryset=Idea.objects.only("pk")),
+            Prefetch("answered_ideas", queryset=UpdateIdea.objects.only("page_id", "idea_id")),
         )
     return updates
 
@@ -259,7 +266,7 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
             for update in updates
             if one_idea
             or my_themes & {t.pk for t in update.themes.all()}
-            or idea.pk in {i.pk for i in update.ideas.all()}
+            or idea.pk in {link.idea_id for link in update.answered_ideas.all()}
         ]
         priorities = {p.theme.priority for p in mine if p.theme.priority_id}
         if idea.is_offline:
@@ -332,8 +339,10 @@ class Accountability:
 def accountability(*, home) -> Accountability:
     """Share of themes with a published response, median days from close to response,
     and share of actions done, for one PCN's site."""
-    consultations = ConsultationPage.objects.live().descendant_of(home)
-    live_updates = UpdatePage.objects.live().descendant_of(home)
+    # What everyone may read: a private consultation or update (a view restriction) adds
+    # nothing to the public figures.
+    consultations = ConsultationPage.objects.live().public().descendant_of(home)
+    live_updates = UpdatePage.objects.live().public().descendant_of(home)
     themes = Theme.objects.filter(consultation__in=consultations)
     answered = themes.filter(updates__in=live_updates).distinct().count()
     first_responses = (

@@ -6,8 +6,13 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
-from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
@@ -15,7 +20,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from home.models import HomePage, Neighbourhood
+from home.boundary import PcnBoundaryMixin
+from home.models import Neighbourhood
 from home.page_cache import PublicContentQuerySet
 from home.pages import EngagePage, EngagePageQuerySet, PcnPageMixin
 
@@ -62,18 +68,6 @@ class ConsultationPageQuerySet(EngagePageQuerySet):
 
     def finished(self):
         return self.filter(models.Q(closes_at__lte=timezone.now()) | ~models.Q(phase_override=""))
-
-
-class ConsultationPageForm(WagtailAdminPageForm):
-    """Offers only the neighbourhoods of the PCN the consultation belongs to."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        home = None
-        if self.parent_page is not None:
-            home = HomePage.objects.ancestor_of(self.parent_page, inclusive=True).first()
-        if home is not None and "neighbourhoods" in self.fields:
-            self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(pcn=home.pcn_id)
 
 
 def _route_to(view_name: str):
@@ -138,8 +132,6 @@ class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
     )
 
     objects = PageManager.from_queryset(ConsultationPageQuerySet)()
-
-    base_form_class = ConsultationPageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("question"),
@@ -300,12 +292,6 @@ class UpdatePage(PcnPageMixin, EngagePage):
         related_name="updates",
         help_text="The themes of what we heard that this update answers.",
     )
-    ideas = ParentalManyToManyField(
-        "consultations.Idea",
-        blank=True,
-        related_name="updates",
-        help_text="Optionally, single ideas this update answers directly.",
-    )
     priority = models.ForeignKey(
         "home.VisionPriority",
         null=True,
@@ -334,6 +320,12 @@ class UpdatePage(PcnPageMixin, EngagePage):
     content_panels = Page.content_panels + [
         FieldPanel("consultation"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        MultipleChooserPanel(
+            "answered_ideas",
+            label="Single ideas it answers",
+            chooser_field_name="idea",
+            help_text="Optionally, ideas this update answers directly, outside its themes.",
+        ),
         FieldPanel("priority"),
         FieldPanel("you_said"),
         FieldPanel("we_did"),
@@ -369,8 +361,10 @@ class UpdatePage(PcnPageMixin, EngagePage):
         return ActionStatus(self.overall_status).label
 
 
-class UpdateAction(Orderable):
+class UpdateAction(PcnBoundaryMixin, Orderable):
     """One thing the PCN will do, is doing, did, or could not do (and why)."""
+
+    pcn_via = "page"
 
     page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=250)
@@ -404,6 +398,27 @@ class UpdateAction(Orderable):
         return self.description
 
 
+class UpdateIdea(PcnBoundaryMixin, Orderable):
+    """A single idea an update answers directly, chosen in the editor with the searchable
+    idea chooser (never a list of every idea)."""
+
+    pcn_via = "page"
+
+    page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="answered_ideas")
+    idea = models.ForeignKey(
+        "consultations.Idea", on_delete=models.CASCADE, related_name="answering_updates"
+    )
+
+    panels = [FieldPanel("idea")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "idea answered"
+        verbose_name_plural = "ideas answered"
+
+    def __str__(self):
+        return f"Idea {self.idea_id} answered by {self.page_id}"
+
+
 # Resident content: plain Django models, many and small, made by the public.
 
 
@@ -432,12 +447,14 @@ class ReplyBy(models.TextChoices):
     LETTER = "letter", "By letter"
 
 
-class OfflineContributor(models.Model):
+class OfflineContributor(PcnBoundaryMixin, models.Model):
     """How to reply to a resident whose paper, phone or meeting contribution a moderator
     entered. Kept apart from the idea, so the idea can be shown and exported without it.
 
     Either an email address or a postal address (with a name), never both: one way to reply.
     """
+
+    pcn_via = "pcn"
 
     pcn = models.ForeignKey(
         "home.PrimaryCareNetwork", on_delete=models.CASCADE, related_name="offline_contributors"
@@ -510,8 +527,10 @@ class ThemeContentQuerySet(PublicContentQuerySet):
     site_path = "theme__consultation__path"
 
 
-class Theme(models.Model):
+class Theme(PcnBoundaryMixin, models.Model):
     """A group of ideas in one consultation, with a summary of "what we heard"."""
+
+    pcn_via = "consultation"
 
     consultation = models.ForeignKey(
         ConsultationPage, on_delete=models.CASCADE, related_name="themes"
@@ -548,7 +567,9 @@ class Theme(models.Model):
         return self.name
 
 
-class Idea(index.Indexed, models.Model):
+class Idea(PcnBoundaryMixin, index.Indexed, models.Model):
+    pcn_via = "consultation"
+
     consultation = models.ForeignKey(
         ConsultationPage, on_delete=models.CASCADE, related_name="ideas"
     )
@@ -646,8 +667,10 @@ class Idea(index.Indexed, models.Model):
         return self.author.public_name
 
 
-class IdeaTheme(models.Model):
+class IdeaTheme(PcnBoundaryMixin, models.Model):
     """An idea's place in a theme, and when a moderator put it there (for its journey)."""
+
+    pcn_via = "theme"
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE)
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
@@ -664,7 +687,9 @@ class IdeaTheme(models.Model):
         return f"{self.idea_id} in {self.theme_id}"
 
 
-class Comment(models.Model):
+class Comment(PcnBoundaryMixin, models.Model):
+    pcn_via = "idea"
+
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
@@ -702,7 +727,9 @@ class Comment(models.Model):
         return self.author.public_name if self.author else "A resident"
 
 
-class Support(models.Model):
+class Support(PcnBoundaryMixin, models.Model):
+    pcn_via = "idea"
+
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey("engage.User", on_delete=models.CASCADE, related_name="supports")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -862,8 +889,10 @@ class ModerationDecision(models.Model):
         return "Reported by residents" if self.reason == "flags" else self.reason
 
 
-class ThemeQuote(models.Model):
+class ThemeQuote(PcnBoundaryMixin, models.Model):
     """Up to three ideas chosen to represent a theme, each with the words to quote."""
+
+    pcn_via = "theme"
 
     MAX_PER_THEME = 3
 
@@ -896,8 +925,10 @@ class ModerationReason(models.TextChoices):
     MEETS_RULES = "meets_rules", "It meets our house rules"
 
 
-class SuggestionRun(models.Model):
+class SuggestionRun(PcnBoundaryMixin, models.Model):
     """One request by a moderator for suggested themes, worked out by a background task."""
+
+    pcn_via = "consultation"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -924,8 +955,10 @@ class SuggestionRun(models.Model):
         return f"Suggestions for {self.consultation} ({self.get_status_display()})"
 
 
-class ThemeSuggestion(models.Model):
+class ThemeSuggestion(PcnBoundaryMixin, models.Model):
     """A proposed theme: a name from its top terms and the ideas that share them."""
+
+    pcn_via = "run"
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -945,13 +978,16 @@ class ThemeSuggestion(models.Model):
         return self.name
 
 
-class Notice(models.Model):
+class Notice(PcnBoundaryMixin, models.Model):
     """An email owed to one person: the outbox that makes notifications reliable.
 
     One row per person per update and set of action statuses (or per consultation and
     phase), so republishing sends nothing new, a changed status sends again, and an email
     that failed to send stays pending until a retry delivers it.
     """
+
+    # An update's emails belong to its PCN; a phase email has no other PCN object to link.
+    pcn_via = "update"
 
     class Kind(models.TextChoices):
         UPDATE = "update", "You said, we did"
@@ -1035,13 +1071,15 @@ class Notice(models.Model):
         return self.recipient.email
 
 
-class Letter(models.Model):
+class Letter(PcnBoundaryMixin, models.Model):
     """A printed letter owed to a resident who took part offline and gave a postal address.
 
     One row per contributor per update and set of action statuses, like `Notice`: publishing
     again changes nothing, a changed status makes a new letter due (and the one not yet
     printed for the old statuses is no longer needed).
     """
+
+    pcn_via = "update"
 
     class Status(models.TextChoices):
         DUE = "due", "To print"

@@ -174,23 +174,10 @@ def theme_create(*, consultation, user, name: str, summary: str = "", priority=N
         summary=plain_text(summary),
         priority=priority,
     )
-    _check_priority(theme)
     theme.full_clean()
     theme.save()
     _log_theme(theme, "wagtail.create", user)
     return theme
-
-
-def _check_priority(theme: Theme) -> None:
-    """A theme can only feed a priority of its own PCN's vision."""
-    if theme.priority_id is None:
-        return
-    from home.models import VisionPage
-
-    vision = VisionPage.objects.filter(pk=theme.priority.page_id).first()
-    home = theme.consultation.home_page
-    if vision is None or home is None or not vision.is_descendant_of(home):
-        raise ValidationError({"priority": "Choose a priority of this PCN's shared vision."})
 
 
 @transaction.atomic
@@ -199,7 +186,6 @@ def theme_update(*, theme: Theme, user, name: str, summary: str, priority=None) 
     theme.name = _theme_name(theme.consultation, name, exclude_pk=theme.pk)
     theme.summary = plain_text(summary)
     theme.priority = priority
-    _check_priority(theme)
     theme.full_clean()
     theme.save()
     _log_theme(theme, "wagtail.edit", user)

@@ -198,7 +198,10 @@ def _notice_message(notice, *, unsubscribe_link: str):
         mine = Q(contributor=notice.contributor_id) if notice.contributor_id else Q(author=user)
         theirs = list(
             Idea.objects.filter(mine, status=PostStatus.PUBLISHED)
-            .filter(Q(themes__in=update.themes.all()) | Q(pk__in=update.ideas.all()))
+            .filter(
+                Q(themes__in=update.themes.all())
+                | Q(pk__in=[link.idea_id for link in update.answered_ideas.all()])
+            )
             .distinct()
             .select_related("consultation")
         )

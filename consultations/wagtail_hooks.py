@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from consultations import admin_views
+from consultations.choosers import idea_chooser_viewset
 
 moderation_urls = [
     path("", admin_views.QueueView.as_view(), name="queue"),
@@ -31,6 +32,11 @@ def register_moderation_urls():
         path("moderation/", include((moderation_urls, "moderation"), namespace="moderation")),
         path("", include((offline_urls, "offline"), namespace="offline")),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_idea_chooser():
+    return idea_chooser_viewset
 
 
 class ModeratorMenuItem(MenuItem):

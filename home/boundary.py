@@ -22,8 +22,9 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import get_all_child_relations
 from wagtail.models import Page
-
 
 
 def _pcn_model():
@@ -113,10 +114,13 @@ def pcn_of(obj):
     if via is None:
         raise LookupError(f"{type(obj).__name__} does not say which PCN it belongs to (pcn_via).")
     field = obj._meta.get_field(via)
-    if field.related_model is PrimaryCareNetwork:
-        pk = getattr(obj, field.attname)
-        return PrimaryCareNetwork.objects.filter(pk=pk).first() if pk else None
-    return pcn_of(getattr(obj, via))
+    if field.is_cached(obj):
+        return pcn_of(getattr(obj, via))
+    pk = getattr(obj, field.attname)
+    if pk is None:
+        return None  # not linked yet (a new row of a new page's inline panel)
+    related = field.related_model._default_manager.filter(pk=pk).first()
+    return pcn_of(related)
 
 
 def outside_pcn(pcn, objects: Iterable) -> list:
@@ -179,3 +183,94 @@ def for_user(queryset, user):
     if user is not None and user.is_authenticated and user.is_superuser:
         return queryset
     return in_pcns(queryset, pcns_for(user))
+
+
+def _links_of(instance) -> dict:
+    """Every forward relation of `instance` to something that belongs to a PCN, but the one
+    that says which PCN it belongs to: field name -> linked object or objects."""
+    via = getattr(type(instance), "pcn_via", None)
+    links = {}
+    for field in instance._meta.get_fields():
+        if not field.is_relation or not field.concrete or field.name == via:
+            continue
+        if field.related_model is None or not belongs_to_a_pcn(field.related_model):
+            continue
+        if field.many_to_many:
+            # ParentalManyToManyField keeps unsaved choices in memory; a plain one has none
+            # until the row is saved.
+            if isinstance(field, ParentalManyToManyField) or not instance._state.adding:
+                links[field.name] = list(getattr(instance, field.name).all())
+        elif getattr(instance, field.attname) is not None:
+            links[field.name] = getattr(instance, field.name)
+    return links
+
+
+def check_instance_links(instance) -> None:
+    """Refuse any relation of `instance` to an object of another PCN (see `check_links`)."""
+    owner = pcn_of(instance)
+    if owner is None:
+        return
+    check_links(owner, _links_of(instance))
+    # A page's inline rows (its update's chosen ideas, say) are saved with it, unchecked by
+    # Django: check what they link to against the page's PCN too.
+    crossing = []
+    for relation in get_all_child_relations(instance):
+        for child in getattr(instance, relation.get_accessor_name()).all():
+            try:
+                check_links(owner, _links_of(child))
+            except ValidationError as error:
+                crossing += error.messages
+    if crossing:
+        raise ValidationError(crossing)
+
+
+class PcnBoundaryMixin:
+    """For models whose rows belong to a PCN: `clean()` refuses links across its edge.
+
+    Put it before `models.Model` (or the page class) in the bases; `full_clean()`, which
+    every service and every Wagtail page save calls, then applies the rule.
+    """
+
+    def clean(self):
+        super().clean()
+        check_instance_links(self)
+
+
+class PcnScopedFormMixin:
+    """Every choice a form offers belongs to the form's PCN: model choice fields (selects,
+    checkbox lists and choosers alike) and those of its inline formsets are narrowed to it,
+    so another PCN's object is refused as "not one of the available choices".
+
+    `form_pcn()` says whose form it is; None (a new PCN's home page) leaves choices alone.
+    """
+
+    def form_pcn(self):
+        return pcn_of(self.instance) if self.instance is not None else None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pcn = self.form_pcn()
+        if pcn is None:
+            return
+        scope_fields(self, pcn)
+        for formset in getattr(self, "formsets", {}).values():
+            formset.form = _scoped_form_class(formset.form, pcn)
+            formset.__dict__.pop("forms", None)
+
+
+def scope_fields(form, pcn) -> None:
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and belongs_to_a_pcn(queryset.model):
+            field.queryset = in_pcn(queryset, pcn)
+            widget = getattr(field.widget, "widget", field.widget)
+            if hasattr(widget, "choices"):
+                widget.choices = field.choices
+
+
+def _scoped_form_class(form_class, pcn):
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        scope_fields(self, pcn)
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})

@@ -13,7 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.pages import EngagePage
+from home.boundary import PcnBoundaryMixin
+from home.pages import EngagePage, PcnPageForm
 
 ods_practice_code = RegexValidator(
     r"^[A-Z][0-9]{5}$",
@@ -102,7 +103,9 @@ class PrimaryCareNetwork(models.Model):
         return self.name
 
 
-class Neighbourhood(index.Indexed, models.Model):
+class Neighbourhood(PcnBoundaryMixin, index.Indexed, models.Model):
+    pcn_via = "pcn"
+
     pcn = models.ForeignKey(
         PrimaryCareNetwork, on_delete=models.CASCADE, related_name="neighbourhoods"
     )
@@ -121,7 +124,9 @@ class Neighbourhood(index.Indexed, models.Model):
         return self.name
 
 
-class Practice(index.Indexed, models.Model):
+class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
+    pcn_via = "pcn"
+
     pcn = models.ForeignKey(PrimaryCareNetwork, on_delete=models.CASCADE, related_name="practices")
     name = models.CharField(max_length=150)
     ods_code = models.CharField(
@@ -205,11 +210,15 @@ class VisionPage(EngagePage):
     def get_context(self, request, *args, **kwargs):
         from django.db.models import Count, Prefetch, Q
 
-        from consultations.models import PostStatus, Theme, UpdatePage
+        from consultations.models import ConsultationPage, PostStatus, Theme, UpdatePage
 
         context = super().get_context(request, *args, **kwargs)
+        home = self.get_parent()
+        # Themes of this PCN's live consultations that everyone may read: never those of
+        # a private consultation (a view restriction), nor another PCN's.
+        public_consultations = ConsultationPage.objects.live().public().descendant_of(home)
         themes = (
-            Theme.objects.filter(consultation__live=True)
+            Theme.objects.filter(consultation__in=public_consultations)
             .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
             .select_related("consultation")
             .order_by("-idea_count", "name")
@@ -217,6 +226,7 @@ class VisionPage(EngagePage):
         updates = (
             UpdatePage.objects.live()
             .public()
+            .descendant_of(home)
             .prefetch_related("actions")
             .order_by("-first_published_at")
         )
@@ -235,8 +245,10 @@ class VisionPage(EngagePage):
         return context
 
 
-class VisionPriority(Orderable):
+class VisionPriority(PcnBoundaryMixin, Orderable):
     """One priority of the shared vision; themes and updates link to it."""
+
+    pcn_via = "page"
 
     page = ParentalKey(VisionPage, on_delete=models.CASCADE, related_name="priorities")
     title = models.CharField(max_length=120)
@@ -286,6 +298,8 @@ class PrivacyNoticePage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count_per_parent = 1
+
+    base_form_class = PcnPageForm
 
     class Meta:
         verbose_name = "privacy notice"

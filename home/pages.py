@@ -15,9 +15,11 @@ filter reads all restrictions again. `EngagePage` pages instead:
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.functional import cached_property
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 
+from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin, pcn_of
 from home.site_cache import view_restrictions
 
 
@@ -46,10 +48,21 @@ def parent_chain(page) -> list | None:
     return chain
 
 
-class EngagePage(Page):
-    """Base class of every Engage page type."""
+class PcnPageForm(PcnScopedFormMixin, WagtailAdminPageForm):
+    """Every page's editor: what it offers to link to is its own PCN's (`home.boundary`)."""
+
+    def form_pcn(self):
+        if self.instance.path:
+            return pcn_of(self.instance)
+        return pcn_of(self.parent_page) if self.parent_page is not None else None
+
+
+class EngagePage(PcnBoundaryMixin, Page):
+    """Base class of every Engage page type. Links to another PCN's objects are refused
+    (`home.boundary`), in its editor and whenever it is saved."""
 
     objects = EngagePageManager()
+    base_form_class = PcnPageForm
 
     class Meta:
         abstract = True

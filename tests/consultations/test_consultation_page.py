@@ -7,11 +7,11 @@ from django.utils import timezone
 from consultations.models import (
     ActionStatus,
     ConsultationPage,
-    ConsultationPageForm,
     UpdateAction,
     UpdatePage,
 )
 from home.models import Neighbourhood
+from home.pages import PcnPageForm
 from tests.factories import make_consultation, make_pcn_site
 
 
@@ -76,7 +76,7 @@ def test_admin_form_offers_only_this_pcns_neighbourhoods(consultation_index, hom
     offered = set(form.fields["neighbourhoods"].queryset)
     assert offered == set(Neighbourhood.objects.filter(pcn=home.pcn))
     assert not offered & set(Neighbourhood.objects.filter(pcn=other_home.pcn))
-    assert issubclass(form_class, ConsultationPageForm)
+    assert issubclass(form_class, PcnPageForm)
 
 
 def test_consultation_page_shows_when_it_opens(client, consultation_index):

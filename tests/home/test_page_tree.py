@@ -116,6 +116,7 @@ class PageCreationTests(WagtailPageTestCase):
                     "actions": inline_formset(
                         [{"description": "Open on Saturdays", "status": "done", "date": ""}]
                     ),
+                    "answered_ideas": inline_formset([]),
                     "easy_read": rich_text(""),
                 }
             ),

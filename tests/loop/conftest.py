@@ -11,6 +11,7 @@ from consultations.models import (
     PostStatus,
     Theme,
     UpdateAction,
+    UpdateIdea,
     UpdatePage,
 )
 from home.models import VisionPage, VisionPriority
@@ -63,7 +64,7 @@ def make_update(
         )
     )
     update.themes.set(list(themes))
-    update.ideas.set(list(ideas))
+    update.answered_ideas = [UpdateIdea(idea=idea) for idea in ideas]
     revision = update.save_revision()
     if publish:
         revision.publish()
