@@ -715,6 +715,7 @@ class Comment(PcnBoundaryMixin, models.Model):
         return f"Comment {self.pk} on {self.idea_id}"
 
     def clean(self):
+        super().clean()
         if self.parent_id is not None:
             if self.parent.parent_id is not None:
                 raise ValidationError("You can reply to a comment, but not to a reply.")

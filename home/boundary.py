@@ -193,6 +193,8 @@ def _links_of(instance) -> dict:
     for field in instance._meta.get_fields():
         if not field.is_relation or not field.concrete or field.name == via:
             continue
+        if getattr(field.remote_field, "parent_link", False):
+            continue  # the page row this page type extends: the same object
         if field.related_model is None or not belongs_to_a_pcn(field.related_model):
             continue
         if field.many_to_many:
@@ -254,8 +256,7 @@ class PcnScopedFormMixin:
             return
         scope_fields(self, pcn)
         for formset in getattr(self, "formsets", {}).values():
-            formset.form = _scoped_form_class(formset.form, pcn)
-            formset.__dict__.pop("forms", None)
+            _scope_formset(formset, pcn)
 
 
 def scope_fields(form, pcn) -> None:
@@ -268,9 +269,14 @@ def scope_fields(form, pcn) -> None:
                 widget.choices = field.choices
 
 
-def _scoped_form_class(form_class, pcn):
-    def __init__(self, *args, **kwargs):
-        form_class.__init__(self, *args, **kwargs)
-        scope_fields(self, pcn)
+def _scope_formset(formset, pcn) -> None:
+    """Narrow every form the formset makes (its rows, and the empty row a new one copies),
+    once the formset has added its own fields (a row's id among them)."""
+    add_fields = formset.add_fields
 
-    return type(form_class.__name__, (form_class,), {"__init__": __init__})
+    def add_fields_then_scope(form, index):
+        add_fields(form, index)
+        scope_fields(form, pcn)
+
+    formset.add_fields = add_fields_then_scope
+    formset.__dict__.pop("forms", None)  # rows made before this point are made again

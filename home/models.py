@@ -8,12 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.boundary import PcnBoundaryMixin
+from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin
 from home.pages import EngagePage, PcnPageForm
 
 ods_practice_code = RegexValidator(
@@ -62,6 +63,11 @@ class Place(models.Model):
         return self.name
 
 
+class PcnModelForm(PcnScopedFormMixin, WagtailAdminModelForm):
+    """The admin form of a model whose rows belong to a PCN: it offers only that PCN's
+    objects to link to (`home.boundary`)."""
+
+
 class PrimaryCareNetwork(models.Model):
     """A PCN: the organisation that runs one Engage site.
 
@@ -105,6 +111,7 @@ class PrimaryCareNetwork(models.Model):
 
 class Neighbourhood(PcnBoundaryMixin, index.Indexed, models.Model):
     pcn_via = "pcn"
+    base_form_class = PcnModelForm
 
     pcn = models.ForeignKey(
         PrimaryCareNetwork, on_delete=models.CASCADE, related_name="neighbourhoods"
@@ -126,6 +133,7 @@ class Neighbourhood(PcnBoundaryMixin, index.Indexed, models.Model):
 
 class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
     pcn_via = "pcn"
+    base_form_class = PcnModelForm
 
     pcn = models.ForeignKey(PrimaryCareNetwork, on_delete=models.CASCADE, related_name="practices")
     name = models.CharField(max_length=150)
@@ -153,6 +161,8 @@ class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
 
 class HomePage(EngagePage):
     """The root of one PCN's site: open consultations, latest updates, the vision in brief."""
+
+    pcn_via = "pcn"
 
     pcn = models.OneToOneField(
         PrimaryCareNetwork,
@@ -266,7 +276,7 @@ class VisionPriority(PcnBoundaryMixin, Orderable):
         return self.title
 
 
-class PrivacyNoticePage(Page):
+class PrivacyNoticePage(PcnBoundaryMixin, Page):
     """How the PCN uses residents' information, in plain English: one per PCN site.
 
     PCN staff write and revise it in the admin; the footer of every page and the sign-up

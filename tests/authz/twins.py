@@ -1,0 +1,147 @@
+"""Twin PCNs: one object of every kind that belongs to a PCN, in each of two PCNs.
+
+`build_twins()` returns {"a": {model: object}, "b": {model: object}}. The relation walk
+(tests/authz/test_relation_walk.py) links PCN A's objects to PCN B's; a model that belongs to
+a PCN but has no object here fails that walk until one is added.
+"""
+
+from django.utils import timezone
+
+from consultations.models import (
+    Channel,
+    Comment,
+    ConsultationIndexPage,
+    ConsultationPage,
+    Idea,
+    IdeaTheme,
+    Letter,
+    Notice,
+    OfflineContributor,
+    PostStatus,
+    SuggestionRun,
+    Support,
+    Theme,
+    ThemeQuote,
+    ThemeSuggestion,
+    UpdateAction,
+    UpdateIdea,
+    UpdateIndexPage,
+    UpdatePage,
+)
+from home.models import (
+    HomePage,
+    Neighbourhood,
+    Practice,
+    PrivacyNoticePage,
+    VisionPage,
+    VisionPriority,
+)
+from tests.factories import UserFactory, make_consultation, make_pcn_site
+
+
+def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict:
+    home, consultations, updates = make_pcn_site(
+        name=f"Twin {letter.upper()} PCN", hostname=hostname, default=default
+    )
+    pcn = home.pcn
+    neighbourhood = Neighbourhood.objects.filter(pcn=pcn).order_by("name").first()
+    practice = Practice.objects.create(
+        pcn=pcn, name=f"Twin {letter} surgery", ods_code=ods, neighbourhood=neighbourhood
+    )
+    vision = home.add_child(
+        instance=VisionPage(
+            title="Our shared vision",
+            introduction="<p>Together.</p>",
+            priorities=[VisionPriority(title=f"Access {letter}", statement="Access.")],
+        )
+    )
+    priority = vision.priorities.get()
+    privacy = home.add_child(
+        instance=PrivacyNoticePage(
+            title="Privacy notice",
+            summary="We look after your information.",
+            body="<p>Your email address.</p>",
+            last_reviewed=timezone.localdate(),
+        )
+    )
+    consultation = make_consultation(consultations, phase="open", title=f"Twin {letter} hours")
+    author = UserFactory()
+    contributor = OfflineContributor.objects.create(
+        pcn=pcn, name=f"Twin {letter} contributor", postal_address="1 Lane"
+    )
+    idea = Idea.objects.create(
+        consultation=consultation,
+        author=None,
+        channel=Channel.PAPER,
+        contributor=contributor,
+        status=PostStatus.PUBLISHED,
+        title=f"Twin {letter} idea",
+        body="Later appointments.",
+        neighbourhood=neighbourhood,
+    )
+    theme = Theme.objects.create(consultation=consultation, name=f"Twin {letter} theme")
+    theme.priority = priority
+    theme.save()
+    idea_theme = IdeaTheme.objects.create(idea=idea, theme=theme)
+    comment = Comment.objects.create(
+        idea=idea, author=author, body="Agreed.", status=PostStatus.PUBLISHED
+    )
+    support = Support.objects.create(idea=idea, user=author)
+    quote = ThemeQuote.objects.create(theme=theme, idea=idea, text="Later appointments.")
+    run = SuggestionRun.objects.create(consultation=consultation, requested_by=author)
+    suggestion = ThemeSuggestion.objects.create(
+        run=run, name=f"Twin {letter} suggestion", terms=["evening"]
+    )
+    suggestion.ideas.add(idea)
+    update = updates.add_child(
+        instance=UpdatePage(
+            title=f"Twin {letter} update",
+            you_said="<p>Later.</p>",
+            we_did="<p>Done.</p>",
+            consultation=consultation,
+            priority=priority,
+            themes=[theme],
+            actions=[UpdateAction(description="Evening clinic")],
+            answered_ideas=[UpdateIdea(idea=idea)],
+        )
+    )
+    notice = Notice.objects.create(
+        contributor=OfflineContributor.objects.create(pcn=pcn, email=f"{letter}@example.org"),
+        kind=Notice.Kind.UPDATE,
+        update=update,
+        key="state",
+    )
+    letter_row = Letter.objects.create(contributor=contributor, update=update, key="state")
+    return {
+        HomePage: home,
+        ConsultationIndexPage: consultations,
+        UpdateIndexPage: updates,
+        VisionPage: vision,
+        PrivacyNoticePage: privacy,
+        ConsultationPage: consultation,
+        UpdatePage: update,
+        Neighbourhood: neighbourhood,
+        Practice: practice,
+        VisionPriority: priority,
+        OfflineContributor: contributor,
+        Idea: idea,
+        Theme: theme,
+        IdeaTheme: idea_theme,
+        Comment: comment,
+        Support: support,
+        ThemeQuote: quote,
+        SuggestionRun: run,
+        ThemeSuggestion: suggestion,
+        UpdateAction: update.actions.get(),
+        UpdateIdea: update.answered_ideas.get(),
+        Notice: notice,
+        Letter: letter_row,
+        type(home.pcn): home.pcn,
+    }
+
+
+def build_twins() -> dict[str, dict]:
+    return {
+        "a": _pcn_objects("a", hostname="localhost", default=True, ods="A81001"),
+        "b": _pcn_objects("b", hostname="other.localhost", default=False, ods="B82002"),
+    }
