@@ -15,15 +15,20 @@ from wagtail.admin.views.generic.chooser import (
 )
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from consultations.models import Idea, PostStatus
+from consultations.models import ConsultationPage, Idea, PostStatus
 from home.boundary import for_user
 
 
 def _ideas_for(user):
-    """Published ideas of the PCNs the user works for: what an update may answer."""
-    return for_user(
-        Idea.objects.filter(status=PostStatus.PUBLISHED).select_related("consultation"), user
-    )
+    """Published ideas of the PCNs the user works for: what an update may answer.
+
+    Filtered by consultation id rather than by tree path, so the search backend (which
+    filters on indexed fields only) can search within them.
+    """
+    consultations = for_user(ConsultationPage.objects.all(), user).values_list("pk", flat=True)
+    return Idea.objects.filter(
+        status=PostStatus.PUBLISHED, consultation_id__in=list(consultations)
+    ).select_related("consultation")
 
 
 class IdeaListingMixin:
@@ -69,6 +74,10 @@ class IdeaChooserViewSet(ChooserViewSet):
     choose_results_view_class = IdeaChooseResultsView
     chosen_view_class = IdeaChosenView
     chosen_multiple_view_class = IdeaChosenMultipleView
+
+    def get_urlpatterns(self):
+        """Without Wagtail's "create" screen: residents write ideas, editors only choose them."""
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
 
 
 idea_chooser_viewset = IdeaChooserViewSet("idea_chooser", url_prefix="choose/idea")

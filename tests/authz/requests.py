@@ -64,6 +64,11 @@ SAMPLE_URLS = {
         " [this PCN, other PCN's letter posted]": reverse("offline:letters", args=[w.update.pk]),
     },
     "offline:letters-print": _update_admin("offline:letters-print"),
+    # The idea chooser of an update's editor: this PCN's published idea; the other PCN's idea.
+    "idea_chooser:chosen": lambda w: {
+        " [this PCN]": reverse("idea_chooser:chosen", args=[w.ideas["published"].pk]),
+        " [other PCN]": reverse("idea_chooser:chosen", args=[w.ideas["other_pcn"].pk]),
+    },
     "moderation:post": lambda w: {
         " [pending idea]": reverse("moderation:post", args=["idea", w.ideas["pending"].pk]),
         " [pending comment]": reverse(

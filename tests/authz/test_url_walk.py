@@ -328,6 +328,12 @@ EXPECTED = {
     # staff of the PCN. Another PCN's consultation is not found (the form lists only those
     # the user may enter to); another PCN's update is refused.
     "offline:consultations": ("adm adm adm adm ok ok ok adm ok", None),
+    # The idea chooser lists and accepts the published ideas of the PCNs one works for.
+    "idea_chooser:choose": ("adm adm adm adm ok ok ok adm ok", None),
+    "idea_chooser:choose_results": ("adm adm adm adm ok ok ok adm ok", None),
+    "idea_chooser:chosen_multiple": ("adm adm adm adm ok ok ok adm ok", None),
+    "idea_chooser:chosen [this PCN]": ("adm adm adm adm ok 404 ok adm ok", None),
+    "idea_chooser:chosen [other PCN]": ("adm adm adm adm 404 404 404 adm 404", None),
     "offline:idea [this PCN]": (
         "adm adm adm adm ok 404 ok adm ok",
         "adm adm adm adm go 404 go adm go",
