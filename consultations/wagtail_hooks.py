@@ -4,6 +4,7 @@ from wagtail.admin.menu import MenuItem
 
 from consultations import admin_views
 from consultations.choosers import idea_chooser_viewset
+from consultations.dashboard import dashboard_panels
 
 moderation_urls = [
     path("", admin_views.QueueView.as_view(), name="queue"),
@@ -37,6 +38,11 @@ def register_moderation_urls():
 @hooks.register("register_admin_viewset")
 def register_idea_chooser():
     return idea_chooser_viewset
+
+
+@hooks.register("construct_homepage_panels")
+def add_role_panels(request, panels):
+    panels[:0] = dashboard_panels(request.user)
 
 
 class ModeratorMenuItem(MenuItem):
