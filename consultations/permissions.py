@@ -16,18 +16,16 @@
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group`, `staff_group` and
 `lead_group`) or to a Place (`Place.lead_group`). Everyone with a role, and every admin, must
-sign in with two-factor authentication (`needs_two_factor`).
+sign in with two-factor authentication (`engage.roles.needs_two_factor`).
 """
 
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from django.contrib.auth.models import Group
-from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Comment, ConsultationPage, Idea, Phase, PostStatus
+from engage.roles import group_ids
 
 # Paper forms and phone calls arrive late: they can be entered this long after closing.
 OFFLINE_ENTRY_GRACE = timedelta(days=28)
@@ -35,42 +33,7 @@ OFFLINE_ENTRY_GRACE = timedelta(days=28)
 EDITABLE_STATUSES = (PostStatus.PENDING, PostStatus.PUBLISHED)
 
 
-def _group_ids(user) -> set[int]:
-    if not hasattr(user, "_engage_group_ids"):
-        user._engage_group_ids = set(user.groups.values_list("pk", flat=True))
-    return user._engage_group_ids
-
-
-def needs_two_factor(user) -> bool:
-    """An admin, or anyone in a role group: they must sign in with an authenticator app.
-
-    A resident (in no group) costs one small query, shared with the other role checks.
-    """
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    if not hasattr(user, "_engage_needs_two_factor"):
-        group_ids = _group_ids(user)
-        user._engage_needs_two_factor = bool(group_ids) and (
-            Group.objects.filter(pk__in=group_ids)
-            .filter(
-                Q(moderated_pcn__isnull=False)
-                | Q(staffed_pcn__isnull=False)
-                | Q(led_pcn__isnull=False)
-                | Q(led_place__isnull=False)
-                | Q(permissions__codename="access_admin")
-            )
-            .exists()
-        )
-    return user._engage_needs_two_factor
-
-
-def has_two_factor(user) -> bool:
-    """They have an active authenticator app, so allauth asks them for its code at sign-in."""
-    if user is None or not user.is_authenticated:
-        return False
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+_group_ids = group_ids
 
 
 def is_verified_resident(user) -> bool:

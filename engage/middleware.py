@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from consultations.permissions import has_two_factor, needs_two_factor
+from engage.roles import has_two_factor, needs_two_factor
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -18,8 +18,8 @@ from consultations.models import (
     ConsultationPage,
     UpdateIndexPage,
 )
-from consultations.permissions import needs_two_factor
 from engage.models import User
+from engage.roles import needs_two_factor
 from home.models import HomePage, IntegratedCareSystem, Neighbourhood, Place
 from home.services import pcn_create, pcn_site_create
 

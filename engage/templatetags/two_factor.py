@@ -2,11 +2,11 @@
 
 from django import template
 
-from consultations import permissions
+from engage import roles
 
 register = template.Library()
 
 
 @register.filter
 def needs_two_factor(user) -> bool:
-    return permissions.needs_two_factor(user)
+    return roles.needs_two_factor(user)

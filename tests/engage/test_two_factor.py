@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from consultations.permissions import has_two_factor, needs_two_factor
 from engage.middleware import TwoFactorRequiredMiddleware
+from engage.roles import has_two_factor, needs_two_factor
 from tests.factories import (
     UserFactory,
     give_two_factor,
