@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 
 from engage.models import User
-from engage.text import plain_text
+from engage.text import plain_text, validate_single_line
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 DISPLAY_NAME_HELP_TEXT = (
@@ -21,10 +21,14 @@ DISPLAY_NAME_TOO_LONG = f"Display name must be {DISPLAY_NAME_MAX_LENGTH} charact
 
 
 def clean_display_name(value: str) -> str:
-    """The display name as plain text on one line; markup is removed, not escaped."""
+    """The display name as plain text on one line; markup is removed, not escaped.
+
+    Refuses control and direction characters (`engage.text.validate_single_line`).
+    """
     name = plain_text(value, single_line=True)
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise forms.ValidationError(DISPLAY_NAME_TOO_LONG, code="max_length")
+    validate_single_line(name)
     return name
 
 
