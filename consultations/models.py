@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin
 from home.models import Neighbourhood
 from home.page_cache import PublicContentQuerySet
@@ -40,7 +41,7 @@ class ModerationMode(models.TextChoices):
 
 
 class ConsultationIndexPage(EngagePage):
-    introduction = models.TextField(max_length=500, blank=True)
+    introduction = models.TextField(max_length=500, blank=True, validators=[validate_multi_line])
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     parent_page_types = ["home.HomePage"]
@@ -91,14 +92,22 @@ class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
 
     question = models.CharField(
         max_length=200,
+        validators=[validate_single_line],
         help_text='The question residents answer, e.g. "How should evening appointments work?"',
     )
     summary = models.TextField(
-        max_length=300, help_text="One or two sentences shown in lists of consultations."
+        max_length=300,
+        validators=[validate_multi_line],
+        help_text="One or two sentences shown in lists of consultations.",
     )
     background = StreamField(
         [
-            ("heading", blocks.CharBlock(form_classname="title", max_length=100)),
+            (
+                "heading",
+                blocks.CharBlock(
+                    form_classname="title", max_length=100, validators=[validate_single_line]
+                ),
+            ),
             (
                 "paragraph",
                 blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"]),
@@ -234,7 +243,7 @@ class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
 class UpdateIndexPage(RoutablePageMixin, EngagePage):
     """The PCN's "You said, we did" updates, with an Atom feed at feed/."""
 
-    introduction = models.TextField(max_length=500, blank=True)
+    introduction = models.TextField(max_length=500, blank=True, validators=[validate_multi_line])
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     parent_page_types = ["home.HomePage"]
@@ -303,17 +312,20 @@ class UpdatePage(PcnPageMixin, EngagePage):
     you_said = RichTextField(
         "you said",
         features=["bold", "italic", "link", "ol", "ul"],
+        validators=[validate_multi_line],
         help_text="What residents told us, in their words where possible.",
     )
     we_did = RichTextField(
         "we did",
         features=["bold", "italic", "link", "ol", "ul"],
+        validators=[validate_multi_line],
         help_text="What the PCN did, or will do, in response.",
     )
     easy_read = RichTextField(
         "easy-read version",
         blank=True,
         features=["bold", "ol", "ul"],
+        validators=[validate_multi_line],
         help_text="Optional: the same update in short sentences and everyday words.",
     )
 
@@ -367,7 +379,7 @@ class UpdateAction(PcnBoundaryMixin, Orderable):
     pcn_via = "page"
 
     page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(max_length=250)
+    description = models.CharField(max_length=250, validators=[validate_single_line])
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
@@ -378,6 +390,7 @@ class UpdateAction(PcnBoundaryMixin, Orderable):
         "why it was not possible",
         blank=True,
         max_length=1000,
+        validators=[validate_multi_line],
         help_text="Required when the status is 'Not possible'.",
     )
 
@@ -459,8 +472,8 @@ class OfflineContributor(PcnBoundaryMixin, models.Model):
     pcn = models.ForeignKey(
         "home.PrimaryCareNetwork", on_delete=models.CASCADE, related_name="offline_contributors"
     )
-    name = models.CharField(max_length=100, blank=True)
-    postal_address = models.TextField(max_length=500, blank=True)
+    name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    postal_address = models.TextField(max_length=500, blank=True, validators=[validate_multi_line])
     email = models.EmailField(blank=True)
     email_updates = models.BooleanField(
         default=True, help_text="Off once they ask us to stop emailing them."
@@ -535,11 +548,12 @@ class Theme(PcnBoundaryMixin, models.Model):
     consultation = models.ForeignKey(
         ConsultationPage, on_delete=models.CASCADE, related_name="themes"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     summary = models.TextField(
         "what we heard",
         blank=True,
         max_length=3000,
+        validators=[validate_multi_line],
         help_text="A short, plain-English summary of what residents said about this theme.",
     )
     priority = models.ForeignKey(
@@ -577,9 +591,15 @@ class Idea(PcnBoundaryMixin, index.Indexed, models.Model):
         "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
     )
     title = models.CharField(
-        max_length=120, error_messages={"blank": "Enter a title for your idea"}
+        max_length=120,
+        validators=[validate_single_line],
+        error_messages={"blank": "Enter a title for your idea"},
     )
-    body = models.TextField(max_length=5000, error_messages={"blank": "Describe your idea"})
+    body = models.TextField(
+        max_length=5000,
+        validators=[validate_multi_line],
+        error_messages={"blank": "Describe your idea"},
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood, null=True, blank=True, on_delete=models.PROTECT, related_name="ideas"
     )
@@ -697,7 +717,11 @@ class Comment(PcnBoundaryMixin, models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
-    body = models.TextField(max_length=2000, error_messages={"blank": "Enter your comment"})
+    body = models.TextField(
+        max_length=2000,
+        validators=[validate_multi_line],
+        error_messages={"blank": "Enter your comment"},
+    )
     status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -805,7 +829,7 @@ class Flag(models.Model):
         "engage.User", null=True, on_delete=models.SET_NULL, related_name="flags"
     )
     reason = models.CharField(max_length=20, choices=FlagReason.choices)
-    details = models.TextField(blank=True, max_length=500)
+    details = models.TextField(blank=True, max_length=500, validators=[validate_multi_line])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -865,7 +889,7 @@ class ModerationDecision(models.Model):
     )
     action = models.CharField(max_length=20, choices=ModerationAction.choices)
     reason = models.CharField(max_length=40, blank=True)  # a ModerationReason, or "flags"
-    note = models.TextField(blank=True, max_length=1000)
+    note = models.TextField(blank=True, max_length=1000, validators=[validate_multi_line])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -899,7 +923,7 @@ class ThemeQuote(PcnBoundaryMixin, models.Model):
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quotes")
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="quoted_in")
-    text = models.TextField(max_length=500)
+    text = models.TextField(max_length=500, validators=[validate_multi_line])
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     objects = ThemeContentQuerySet.as_manager()
@@ -967,7 +991,7 @@ class ThemeSuggestion(PcnBoundaryMixin, models.Model):
         DISCARDED = "discarded", "Discarded"
 
     run = models.ForeignKey(SuggestionRun, on_delete=models.CASCADE, related_name="suggestions")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     terms = models.JSONField(default=list)
     ideas = models.ManyToManyField(Idea, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)

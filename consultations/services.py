@@ -39,7 +39,7 @@ from consultations.models import (
     Support,
     UpdatePage,
 )
-from engage.text import plain_text
+from engage.text import plain_text, text_problems
 
 
 class RateLimited(Exception):
@@ -172,6 +172,10 @@ def _offline_contributor(*, reply_by: str, name: str, email: str, postal_address
     for field, (value, limit) in limits.items():
         if field not in errors and len(value) > limit:
             errors[field] = f"Keep it to {limit} characters or fewer (it has {len(value)})"
+    # The contributor is saved without a full_clean(): its name is checked here, as the
+    # field's validator would (the name goes on a letter).
+    if "contributor_name" not in errors and (problems := text_problems(name, single_line=True)):
+        errors["contributor_name"] = ValidationError(problems).messages
     if errors:
         raise ValidationError(errors)
     return OfflineContributor(pcn=pcn, name=name, email=email, postal_address=postal_address)

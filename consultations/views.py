@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from consultations import permissions, selectors, services
-from consultations.export import csv_lines
 from consultations.forms import (
     CommentForm,
     FlagForm,
@@ -23,6 +22,7 @@ from consultations.forms import (
 )
 from consultations.loop import idea_journeys
 from consultations.models import Comment, ConsultationPage, Follow, Idea, PostStatus
+from engage.spreadsheets import csv_lines
 
 # Helpers
 

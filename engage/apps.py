@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class EngageConfig(AppConfig):
     name = "engage"
     verbose_name = "Engage"
+
+    def ready(self):
+        from engage.spreadsheets import protect_wagtail_exports
+
+        # Every CSV the Wagtail admin exports is safe to open in a spreadsheet.
+        protect_wagtail_exports()

@@ -11,20 +11,29 @@ from django.conf import settings
 from django.core import signing
 
 from engage.models import User
-from engage.text import plain_text
+from engage.names import validate_display_name
+from engage.text import plain_text, validate_single_line
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 DISPLAY_NAME_HELP_TEXT = (
-    "Shown beside your ideas and comments. Leave blank to appear as 'A resident'."
+    "Shown beside your ideas and comments. Use your own name or a nickname, not a role or an "
+    "organisation. Leave blank to appear as 'A resident'."
 )
 DISPLAY_NAME_TOO_LONG = f"Display name must be {DISPLAY_NAME_MAX_LENGTH} characters or fewer"
 
 
-def clean_display_name(value: str) -> str:
-    """The display name as plain text on one line; markup is removed, not escaped."""
+def clean_display_name(value: str, *, user=None) -> str:
+    """The display name as plain text on one line; markup is removed, not escaped.
+
+    Refuses control and direction characters (`engage.text.validate_single_line`) and, for a
+    resident, a name that passes for a role, an organisation or a place
+    (`engage.names.validate_display_name`). `user`: who is choosing it (None at sign-up).
+    """
     name = plain_text(value, single_line=True)
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise forms.ValidationError(DISPLAY_NAME_TOO_LONG, code="max_length")
+    validate_single_line(name)
+    validate_display_name(name, user=user)
     return name
 
 
@@ -155,7 +164,7 @@ class DisplayNameForm(forms.ModelForm):
         }
 
     def clean_display_name(self) -> str:
-        return clean_display_name(self.cleaned_data.get("display_name", ""))
+        return clean_display_name(self.cleaned_data.get("display_name", ""), user=self.instance)
 
 
 # Two-factor authentication (allauth.mfa): the same forms in our words.

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from engage.text import validate_single_line
+
 
 class User(AbstractUser):
     """Everyone who signs in: residents, PPG moderators, PCN staff, place leads, admins.
@@ -13,6 +15,7 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=50,
         blank=True,
+        validators=[validate_single_line],
         help_text="The name other people see beside your ideas and comments.",
     )
     email_updates = models.BooleanField(

@@ -10,6 +10,7 @@ class HomeConfig(AppConfig):
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from engage.names import reserved_names_register
         from home import checks, page_cache  # noqa: F401 (checks registers itself)
         from home.models import (
             IntegratedCareSystem,
@@ -18,7 +19,11 @@ class HomeConfig(AppConfig):
             Practice,
             PrimaryCareNetwork,
         )
+        from home.names import reserved_names
         from home.site_cache import page_saved, site_cache_clear
+
+        # A resident's display name may not pass for one of our organisations or places.
+        reserved_names_register(reserved_names)
 
         # What a site's cached chrome (home.site_cache) is read from: a change to any of
         # these starts a new cache generation.

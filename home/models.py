@@ -14,8 +14,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin
-from home.pages import EngagePage, PcnPageForm
+from home.pages import EngagePage, PageTextMixin, PcnPageForm
 
 ods_practice_code = RegexValidator(
     r"^[A-Z][0-9]{5}$",
@@ -28,7 +29,7 @@ ods_pcn_code = RegexValidator(
 
 
 class IntegratedCareSystem(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[validate_single_line])
 
     class Meta:
         verbose_name = "integrated care system"
@@ -41,7 +42,7 @@ class IntegratedCareSystem(models.Model):
 class Place(models.Model):
     """A borough-level partnership with the local authority; place leads read its roll-ups."""
 
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_single_line])
     integrated_care_system = models.ForeignKey(
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="places"
     )
@@ -75,7 +76,7 @@ class PrimaryCareNetwork(models.Model):
     staff acts only on the content of the PCN whose group they are in.
     """
 
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[validate_single_line])
     ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[ods_pcn_code])
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="pcns")
     moderator_group = models.OneToOneField(
@@ -116,7 +117,7 @@ class Neighbourhood(PcnBoundaryMixin, index.Indexed, models.Model):
     pcn = models.ForeignKey(
         PrimaryCareNetwork, on_delete=models.CASCADE, related_name="neighbourhoods"
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_single_line])
 
     panels = [FieldPanel("pcn"), FieldPanel("name")]
     search_fields = [index.SearchField("name"), index.FilterField("pcn")]
@@ -136,7 +137,7 @@ class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
     base_form_class = PcnModelForm
 
     pcn = models.ForeignKey(PrimaryCareNetwork, on_delete=models.CASCADE, related_name="practices")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_single_line])
     ods_code = models.CharField(
         "ODS code", max_length=6, unique=True, validators=[ods_practice_code]
     )
@@ -171,7 +172,9 @@ class HomePage(EngagePage):
         help_text="The primary care network this site belongs to.",
     )
     introduction = models.TextField(
-        max_length=500, help_text="One or two sentences that welcome residents."
+        max_length=500,
+        validators=[validate_multi_line],
+        help_text="One or two sentences that welcome residents.",
     )
 
     content_panels = Page.content_panels + [FieldPanel("pcn"), FieldPanel("introduction")]
@@ -206,7 +209,9 @@ class HomePage(EngagePage):
 class VisionPage(EngagePage):
     """The PCN's shared vision: an ordered list of priorities."""
 
-    introduction = RichTextField(features=["bold", "italic", "link", "ol", "ul"])
+    introduction = RichTextField(
+        features=["bold", "italic", "link", "ol", "ul"], validators=[validate_multi_line]
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
@@ -261,9 +266,11 @@ class VisionPriority(PcnBoundaryMixin, Orderable):
     pcn_via = "page"
 
     page = ParentalKey(VisionPage, on_delete=models.CASCADE, related_name="priorities")
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[validate_single_line])
     statement = models.TextField(
-        max_length=1000, help_text="What the PCN and its residents want to achieve, in a few lines."
+        max_length=1000,
+        validators=[validate_multi_line],
+        help_text="What the PCN and its residents want to achieve, in a few lines.",
     )
 
     panels = [FieldPanel("title"), FieldPanel("statement")]
@@ -276,7 +283,7 @@ class VisionPriority(PcnBoundaryMixin, Orderable):
         return self.title
 
 
-class PrivacyNoticePage(PcnBoundaryMixin, Page):
+class PrivacyNoticePage(PageTextMixin, PcnBoundaryMixin, Page):
     """How the PCN uses residents' information, in plain English: one per PCN site.
 
     PCN staff write and revise it in the admin; the footer of every page and the sign-up
@@ -285,11 +292,13 @@ class PrivacyNoticePage(PcnBoundaryMixin, Page):
 
     summary = models.TextField(
         max_length=500,
+        validators=[validate_multi_line],
         help_text="One or two sentences: who is responsible for residents' information "
         "and what it is used for.",
     )
     body = RichTextField(
         features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        validators=[validate_multi_line],
         help_text="What information you collect, why, who sees it, how long you keep it, and "
         "the rights residents have (to a copy, to correct it, to erase it, to complain).",
     )

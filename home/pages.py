@@ -13,12 +13,14 @@ filter reads all restrictions again. `EngagePage` pages instead:
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 
+from engage.text import text_problems
 from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin, pcn_of
 from home.site_cache import view_restrictions
 
@@ -48,6 +50,40 @@ def parent_chain(page) -> list | None:
     return chain
 
 
+class PageTextMixin:
+    """A page's title, its title for search engines and its description refuse control and
+    direction characters (see `engage.text`), whichever way the page is saved.
+
+    A line break in a title is the worst of them: Wagtail puts the title in the subject of
+    its workflow emails, Django refuses a subject with a line break (header injection), and
+    Wagtail logs the failure and carries on, so the approvers are never told. The title is
+    Wagtail's own field, so the check is here rather than a field validator: in `clean()`
+    (the admin's page forms and `full_clean()`, which `save()` runs for a live page) and in
+    `minimal_clean()` (Wagtail's check when a draft is saved or a page previewed).
+
+    Every page type has it: `EngagePage` includes it, and a page type that is not an
+    `EngagePage` must list it first (tests/home/test_page_titles.py checks them all).
+    """
+
+    TEXT_FIELDS = (("title", True), ("seo_title", True), ("search_description", False))
+
+    def clean(self):
+        super().clean()
+        self.check_text()
+
+    def minimal_clean(self):
+        super().minimal_clean()
+        self.check_text()
+
+    def check_text(self) -> None:
+        errors = {}
+        for name, single_line in self.TEXT_FIELDS:
+            if problems := text_problems(getattr(self, name, ""), single_line=single_line):
+                errors[name] = problems
+        if errors:
+            raise ValidationError(errors)
+
+
 class PcnPageForm(PcnScopedFormMixin, WagtailAdminPageForm):
     """Every page's editor: what it offers to link to is its own PCN's (`home.boundary`)."""
 
@@ -57,9 +93,10 @@ class PcnPageForm(PcnScopedFormMixin, WagtailAdminPageForm):
         return pcn_of(self.parent_page) if self.parent_page is not None else None
 
 
-class EngagePage(PcnBoundaryMixin, Page):
-    """Base class of every Engage page type. Links to another PCN's objects are refused
-    (`home.boundary`), in its editor and whenever it is saved."""
+class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
+    """Base class of every Engage page type: its titles refuse control characters, and
+    links to another PCN's objects are refused (`home.boundary`), in its editor and
+    whenever it is saved."""
 
     objects = EngagePageManager()
     base_form_class = PcnPageForm

@@ -608,11 +608,18 @@ def test_accepting_makes_a_theme_with_the_suggested_ideas(consultation, moderato
 
 def test_accepting_uses_the_moderators_name_as_plain_text(moderator, suggestion):
     theme = suggestion_accept(
-        suggestion=suggestion, user=moderator, name=f"  <b>Evening</b>\n appointments {HOSTILE}"
+        suggestion=suggestion, user=moderator, name=f"  <b>Evening</b>  appointments {HOSTILE}"
     )
 
     assert theme.name == 'Evening appointments alert("x")'
     assert "<" not in theme.name
+
+
+def test_accepting_refuses_a_name_on_two_lines(moderator, suggestion):
+    with pytest.raises(ValidationError) as refused:
+        suggestion_accept(suggestion=suggestion, user=moderator, name="Evening\nappointments")
+    assert "line break" in refused.value.message_dict["name"][0]
+    assert not Theme.objects.filter(consultation=suggestion.run.consultation).exists()
 
 
 def test_accepting_leaves_out_ideas_no_longer_published(moderator, suggestion):

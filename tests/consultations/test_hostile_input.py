@@ -20,7 +20,8 @@ list of ideas and "Your contributions". Each page is checked as parsed HTML and 
 
 What is stored must be plain text: no markup (a `<` before a letter only where the resident
 wrote it as an entity such as `&lt;`, and then it shows escaped), no null bytes, control or
-bidirectional override characters. The verification email sent at sign-up carries no markup
+bidirectional override characters: a title or a display name holding one is refused, a body
+or comment loses it. A display name that passes for a role is refused. The verification email sent at sign-up carries no markup
 and no injected header. Input over a field's limit (or refused for another reason) comes back
 with an error summary and with what the resident typed still in the form.
 
@@ -391,12 +392,31 @@ def form_refusal(value: str, *, limit: int, required: bool):
     return None
 
 
+# What a one-line field refuses (a title, a name): control characters, tabs and line breaks,
+# and the bidirectional controls and marks. Multi-line text loses them instead.
+_REFUSED_ON_ONE_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]"
+)
+# Display names that pass for a role ("admin", "NHS", "nurses"), however they are written.
+DISPLAY_NAMES_CLAIMING_A_ROLE = {
+    "link-https-plain",
+    "malformed-less-than-in-prose",
+    "unicode-cyrillic-admin",
+    "unicode-cyrillic-nhs-link",
+    "unicode-fullwidth",
+}
+_CLAIMING_A_ROLE = {p.value for p in PAYLOADS if p.id in DISPLAY_NAMES_CLAIMING_A_ROLE}
+
+
 def expected_refusal(value: str, *, limit: int, required: bool, single_line: bool = False):
     """Why the form or the service behind it must refuse `value`, or None to accept it."""
     if refusal := form_refusal(value, limit=limit, required=required):
         return refusal
-    if required and not plain_text(value, single_line=single_line):
+    stored = plain_text(value, single_line=single_line)
+    if required and not stored:
         return "nothing left once markup is removed"
+    if single_line and _REFUSED_ON_ONE_LINE.search(stored):
+        return "a control, line-break or direction character"
     return None
 
 
@@ -417,7 +437,13 @@ def details_refusal(value):
 
 
 def display_name_refusal(value):
-    return expected_refusal(value, limit=DISPLAY_NAME_LIMIT, required=False, single_line=True)
+    if refusal := expected_refusal(
+        value, limit=DISPLAY_NAME_LIMIT, required=False, single_line=True
+    ):
+        return refusal
+    if value in _CLAIMING_A_ROLE:
+        return "claims a role"
+    return None
 
 
 def assert_refused(response, soup, *, where: str, fields: dict[str, str], refused: list[str]):

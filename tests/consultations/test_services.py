@@ -85,16 +85,35 @@ def test_author_follows_their_own_idea(open_consultation, author):
     ]
 
 
-def test_submit_strips_markup_and_keeps_the_title_on_one_line(open_consultation, author):
+def test_submit_strips_markup(open_consultation, author):
     idea = submit(
         open_consultation,
         author,
-        title="<b>Evening</b>\nappointments <script>alert(1)</script>",
+        title="<b>Evening</b>  appointments <script>alert(1)</script>",
         body='<p>Open <a href="javascript:x()">late</a>.</p>\n<img src=x onerror=alert(1)>Thanks',
     )
     idea.refresh_from_db()
     assert idea.title == "Evening appointments alert(1)"
     assert idea.body == "Open late.\nThanks"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["<b>Evening</b>\nappointments", "Evening\tappointments", "Evening\u202eappointments"],
+)
+def test_submit_refuses_a_title_with_a_line_break_tab_or_direction_character(
+    open_consultation, author, title
+):
+    with pytest.raises(ValidationError) as error:
+        submit(open_consultation, author, title=title)
+    assert list(field_errors(error)) == ["title"]
+    assert not Idea.objects.exists()
+
+
+def test_submit_removes_direction_and_control_characters_from_the_body(open_consultation, author):
+    """The body is long and often pasted: what nobody can see is removed, not refused."""
+    idea = submit(open_consultation, author, body="Open\u202e late\x1b, please\u200f.\nThanks")
+    assert idea.body == "Open late, please.\nThanks"
 
 
 def test_submit_refuses_a_neighbourhood_outside_the_consultation(open_consultation, home, author):
@@ -146,7 +165,7 @@ def test_update_under_pre_moderation_sends_a_published_idea_back_to_a_moderator(
     open_consultation, author
 ):
     idea = make_idea(open_consultation, author, status=PostStatus.PUBLISHED)
-    update(idea, author, title="<em>Weekend</em>\nappointments")
+    update(idea, author, title="<em>Weekend</em> appointments")
     idea.refresh_from_db()
     assert idea.status == PostStatus.PENDING
     assert (idea.title, idea.body, idea.attribution) == (

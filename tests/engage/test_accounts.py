@@ -277,7 +277,8 @@ def test_signup_form_asks_for_an_optional_display_name_with_a_hint(client, db):
     assert not field.has_attr("required")
     hint = soup.find(id="id_display_name-hint")
     assert text(hint) == (
-        "Shown beside your ideas and comments. Leave blank to appear as 'A resident'."
+        "Shown beside your ideas and comments. Use your own name or a nickname, not a role or "
+        "an organisation. Leave blank to appear as 'A resident'."
     )
     assert field["aria-describedby"] == "id_display_name-hint"
 

@@ -98,9 +98,9 @@ def test_resident_text_and_contact_details_are_stored_as_plain_text(consultation
     idea = enter(
         consultation,
         moderator,
-        title="<b>Late</b> clinic\non Fridays",
+        title="<b>Late</b> clinic on Fridays",
         body="Please <em>open</em> late.\r\n\r\n\r\nThank you<script></script>",
-        **by_letter(name="<i>Ann</i>\u202e Example", address="<p>1 High St</p>\r\nTown<img src=x>"),
+        **by_letter(name="<i>Ann</i> Example", address="<p>1 High St</p>\r\nTown\u202e<img src=x>"),
     )
     idea.refresh_from_db()
     assert idea.title == "Late clinic on Fridays"
@@ -125,6 +125,9 @@ def test_resident_text_and_contact_details_are_stored_as_plain_text(consultation
         ),
         ({"reply_by": "pigeon"}, {"reply_by"}),
         ({**by_letter(name="x" * 101)}, {"contributor_name"}),
+        ({"title": "Late clinic\non Fridays"}, {"title"}),
+        ({**by_letter(name="Ann\u202e Example")}, {"contributor_name"}),
+        ({**by_letter(name="Ann\nBcc: x@example.org")}, {"contributor_name"}),
     ],
     ids=[
         "empty",
@@ -137,6 +140,9 @@ def test_resident_text_and_contact_details_are_stored_as_plain_text(consultation
         "letter-with-blank-address",
         "unknown-way-to-reply",
         "name-too-long",
+        "title-on-two-lines",
+        "name-with-a-direction-character",
+        "name-on-two-lines",
     ],
 )
 def test_invalid_contributions_are_refused_naming_each_field(
