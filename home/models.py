@@ -86,6 +86,15 @@ class PrimaryCareNetwork(models.Model):
         help_text="PCN leads approve 'You said, we did' updates before they are published.",
     )
     contact_email = models.EmailField(blank=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pcn",
+        help_text="Where the PCN's staff keep their images and documents; nobody else's "
+        "staff see them.",
+    )
 
     panels = [
         FieldPanel("name"),
