@@ -20,7 +20,7 @@ writes down who may use it:
 
 Each row is (GET answers, POST answers or None), one word per role in ROLES order:
 
-    visitor, unverified, resident, other_resident, moderator, other_moderator, staff,
+    visitor, unverified, resident, other_resident, moderator, other_moderator, staff, lead,
     place_lead, admin
 
 "resident" wrote every idea and comment under test; "other_resident" wrote none. The words:
@@ -39,13 +39,17 @@ POSTs are sent to every state-changing endpoint; CSRF is enforced in its own pas
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, WorkflowState
 
 from consultations.models import Idea, Letter, Theme
+from home.models import Neighbourhood
 from tests.authz import walk
-from tests.authz.conftest import ROLES
+from tests.authz.conftest import ROLES, SECRETS
 from tests.authz.requests import (
     ADMIN_SAMPLES,
     SAMPLE_URLS,
@@ -56,372 +60,413 @@ from tests.authz.requests import (
 
 EXPECTED = {
     # Accounts (allauth) and our own account page
-    "account_profile": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
-    "account_login": ("ok go go go go go go go go", "ok go go go go go go go go"),
-    "account_logout": ("go ok ok ok ok ok ok ok ok", "go go go go go go go go go"),
-    "account_inactive": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_signup": ("ok go go go go go go go go", "ok go go go go go go go go"),
-    "account_reauthenticate": ("in ok ok ok ok ok ok ok ok", None),
+    "account_profile": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    "account_login": ("ok go go go go go go go go go", "ok go go go go go go go go go"),
+    "account_logout": ("go ok ok ok ok ok ok ok ok ok", "go go go go go go go go go go"),
+    "account_inactive": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_signup": ("ok go go go go go go go go go", "ok go go go go go go go go go"),
+    "account_reauthenticate": ("in ok ok ok ok ok ok ok ok ok", None),
     # allauth refuses a new address (with a form error) on an account with two-factor sign-in.
-    "account_email": ("in ok ok ok ok ok ok ok ok", "in go go go ok ok ok ok ok"),
-    "account_email_verification_sent": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_change_password": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
-    "account_set_password": ("in go go go go go go go go", "in go go go go go go go go"),
-    "account_reset_password": ("ok ok ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok ok ok"),
-    "account_confirm_login_code": ("in go go go go go go go go", None),
-    "account_confirm_email": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_reset_password_from_key_done": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_reset_password_from_key": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_reset_password_done": ("ok ok ok ok ok ok ok ok ok", None),
+    "account_email": ("in ok ok ok ok ok ok ok ok ok", "in go go go ok ok ok ok ok ok"),
+    "account_email_verification_sent": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_change_password": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    "account_set_password": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "account_reset_password": ("ok ok ok ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok ok ok ok"),
+    "account_confirm_login_code": ("in go go go go go go go go go", None),
+    "account_confirm_email": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_reset_password_from_key_done": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_reset_password_from_key": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_reset_password_done": ("ok ok ok ok ok ok ok ok ok ok", None),
     # Two-factor authentication (allauth.mfa). Every role below has an authenticator app;
     # the residents have none. Changing anything first asks to confirm it is you
     # (account_reauthenticate), which a session that did not just sign in has not done.
-    "mfa_index": ("in ok ok ok ok ok ok ok ok", None),
-    "mfa_authenticate": ("in go go go go go go go go", "in go go go go go go go go"),
-    "mfa_reauthenticate": ("in go go go ok ok ok ok ok", "in go go go ok ok ok ok ok"),
-    "mfa_activate_totp": ("in go go go go go go go go", "in go go go go go go go go"),
-    "mfa_deactivate_totp": ("in 404 404 404 go go go go go", "in 404 404 404 go go go go go"),
-    "mfa_view_recovery_codes": ("in 404 404 404 go go go go go", None),
+    "mfa_index": ("in ok ok ok ok ok ok ok ok ok", None),
+    "mfa_authenticate": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "mfa_reauthenticate": ("in go go go ok ok ok ok ok ok", "in go go go ok ok ok ok ok ok"),
+    "mfa_activate_totp": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "mfa_deactivate_totp": ("in 404 404 404 go go go go go go", "in 404 404 404 go go go go go go"),
+    "mfa_view_recovery_codes": ("in 404 404 404 go go go go go go", None),
     "mfa_generate_recovery_codes": (
-        "in go go go go go go go go",
-        "in go go go go go go go go",
+        "in go go go go go go go go go",
+        "in go go go go go go go go go",
     ),
-    "mfa_download_recovery_codes": ("in 404 404 404 go go go go go", None),
+    "mfa_download_recovery_codes": ("in 404 404 404 go go go go go go", None),
     # Other sign-in forms' addresses send everyone to allauth's, which asks for the code.
     "admin-login-redirect": (
-        "in 403 403 403 403 403 403 403 403",
-        "in 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
     ),
-    "page-login-redirect": ("in in in in in in in in in", "in in in in in in in in in"),
+    "page-login-redirect": ("in in in in in in in in in in", "in in in in in in in in in in"),
     # A resident's own data: the download (a POST sends the file) and erasing the account.
     # Any signed-in person may do either, for their own account only (the walk's POST to
     # erase uses the person's own password; each request is rolled back).
-    "account_data_download": ("in ok ok ok ok ok ok ok ok", "in ok ok ok ok ok ok ok ok"),
-    "account_erase": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
-    "account_erase_done": ("ok ok ok ok ok ok ok ok ok", None),
+    "account_data_download": ("in ok ok ok ok ok ok ok ok ok", "in ok ok ok ok ok ok ok ok ok"),
+    "account_erase": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    "account_erase_done": ("ok ok ok ok ok ok ok ok ok ok", None),
     # A resident's own pages
-    "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok", None),
-    "consultations:preferences": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
+    "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok ok", None),
+    "consultations:preferences": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
     "consultations:unsubscribe [signed]": (
-        "ok ok ok ok ok ok ok ok ok",
-        "ok ok ok ok ok ok ok ok ok",
+        "ok ok ok ok ok ok ok ok ok ok",
+        "ok ok ok ok ok ok ok ok ok ok",
     ),
     "consultations:unsubscribe [forged]": (
-        "400 400 400 400 400 400 400 400 400",
-        "400 400 400 400 400 400 400 400 400",
+        "400 400 400 400 400 400 400 400 400 400",
+        "400 400 400 400 400 400 400 400 400 400",
     ),
     # Wagtail's page-serving helpers and documents
-    "wagtaildocs_serve": ("404 404 404 404 404 404 404 404 404", None),
-    "wagtaildocs_authenticate_with_password": ("404 404 404 404 404 404 404 404 404", None),
-    "wagtailcore_authenticate_with_password": ("404 404 404 404 404 404 404 404 404", None),
+    "wagtaildocs_serve": ("404 404 404 404 404 404 404 404 404 404", None),
+    "wagtaildocs_authenticate_with_password": ("404 404 404 404 404 404 404 404 404 404", None),
+    "wagtailcore_authenticate_with_password": ("404 404 404 404 404 404 404 404 404 404", None),
     # Pages of PCN A's site, and every route of its routable pages
-    "page home": ("ok ok ok ok ok ok ok ok ok", None),
-    "page consultations": ("ok ok ok ok ok ok ok ok ok", None),
-    "page open consultation ideas": ("ok ok ok ok ok ok ok ok ok", None),
+    "page home": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page consultations": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page open consultation ideas": ("ok ok ok ok ok ok ok ok ok ok", None),
     "page open consultation follow": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 go go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 go go go go go go go go",
     ),
     "page open consultation idea-create": (
-        "in 403 ok ok ok ok ok ok ok",
-        "in 403 go go go go go go go",
+        "in 403 ok ok ok ok ok ok ok ok",
+        "in 403 go go go go go go go go",
     ),
-    "page open consultation idea-detail [published]": ("ok ok ok ok ok ok ok ok ok", None),
-    "page open consultation idea-detail [pending]": ("404 404 ok 404 ok 404 404 404 ok", None),
-    "page open consultation idea-detail [hidden]": ("404 404 ok 404 ok 404 404 404 ok", None),
-    "page open consultation idea-detail [withdrawn]": ("404 404 404 404 ok 404 404 404 ok", None),
+    "page open consultation idea-detail [published]": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page open consultation idea-detail [pending]": ("404 404 ok 404 ok 404 404 404 404 ok", None),
+    "page open consultation idea-detail [hidden]": ("404 404 ok 404 ok 404 404 404 404 ok", None),
+    "page open consultation idea-detail [withdrawn]": (
+        "404 404 404 404 ok 404 404 404 404 ok",
+        None,
+    ),
     "page open consultation idea-edit [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation idea-edit [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-edit [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-edit [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-withdraw [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation idea-withdraw [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-withdraw [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-withdraw [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-support [published]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 403 go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 403 go go go go go go go",
     ),
     "page open consultation idea-support [pending]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 403 404 403 404 404 404 403",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-support [hidden]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 403 404 403 404 404 404 403",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-support [withdrawn]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 404 404 403 404 404 404 403",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-follow [published]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 go go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 go go go go go go go go",
     ),
     "page open consultation idea-follow [pending]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 go 404 go 404 404 404 go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 go 404 go 404 404 404 404 go",
     ),
     "page open consultation idea-follow [hidden]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 go 404 go 404 404 404 go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 go 404 go 404 404 404 404 go",
     ),
     "page open consultation idea-follow [withdrawn]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 404 404 go 404 404 404 go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 404 404 go 404 404 404 404 go",
     ),
     "page open consultation idea-flag [published]": (
-        "in 403 403 ok ok ok ok ok ok",
-        "in 403 403 go go go go go go",
+        "in 403 403 ok ok ok ok ok ok ok",
+        "in 403 403 go go go go go go go",
     ),
     "page open consultation idea-flag [pending]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-flag [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-flag [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-create [published]": (
-        "in 403 ok ok ok ok ok ok ok",
-        "in 403 go go go go go go go",
+        "in 403 ok ok ok ok ok ok ok ok",
+        "in 403 go go go go go go go go",
     ),
     "page open consultation comment-create [pending]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-create [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-create [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-edit [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation comment-edit [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-edit [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-withdraw [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation comment-withdraw [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-withdraw [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
-    "page open consultation what-we-heard": ("404 404 404 404 ok 404 404 404 ok", None),
-    "page open consultation what-we-heard-csv": ("404 404 404 404 ok 404 404 404 ok", None),
+    "page open consultation what-we-heard": ("404 404 404 404 ok 404 404 404 404 ok", None),
+    "page open consultation what-we-heard-csv": ("404 404 404 404 ok 404 404 404 404 ok", None),
     "page open consultation comment-flag [published]": (
-        "in 403 403 ok ok ok ok ok ok",
-        "in 403 403 go go go go go go",
+        "in 403 403 ok ok ok ok ok ok ok",
+        "in 403 403 go go go go go go go",
     ),
     "page open consultation comment-flag [pending]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-flag [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
-    "page open consultation index_route": ("ok ok ok ok ok ok ok ok ok", None),
-    "page reviewed consultation ideas": ("ok ok ok ok ok ok ok ok ok", None),
+    "page open consultation index_route": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation ideas": ("ok ok ok ok ok ok ok ok ok ok", None),
     "page reviewed consultation follow": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 go go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 go go go go go go go go",
     ),
     "page reviewed consultation idea-create": (
-        "in 403 403 403 403 403 403 403 403",
-        "in 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
     ),
-    "page reviewed consultation what-we-heard": ("ok ok ok ok ok ok ok ok ok", None),
-    "page reviewed consultation what-we-heard-csv": ("ok ok ok ok ok ok ok ok ok", None),
-    "page reviewed consultation index_route": ("ok ok ok ok ok ok ok ok ok", None),
-    "page updates feed": ("ok ok ok ok ok ok ok ok ok", None),
-    "page updates index_route": ("ok ok ok ok ok ok ok ok ok", None),
-    "page update": ("ok ok ok ok ok ok ok ok ok", None),
-    "page vision": ("ok ok ok ok ok ok ok ok ok", None),
-    "page privacy notice": ("ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation what-we-heard": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation what-we-heard-csv": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation index_route": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page updates feed": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page updates index_route": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page update": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page vision": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page privacy notice": ("ok ok ok ok ok ok ok ok ok ok", None),
+    # PCN A's private consultation (view restricted to its moderators' and staff groups):
+    # everyone else is asked to sign in, as Wagtail does for a group restriction.
+    "page private consultation ideas": ("in in in in ok in ok ok in ok", None),
+    "page private consultation follow": ("in in in in 405 in 405 405 in 405", None),
+    "page private consultation idea-create": ("in in in in ok in ok ok in ok", None),
+    "page private consultation what-we-heard": ("in in in in ok in 404 404 in ok", None),
+    "page private consultation what-we-heard-csv": ("in in in in ok in 404 404 in ok", None),
+    "page private consultation index_route": ("in in in in ok in ok ok in ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
-    "moderation:queue": ("adm adm adm adm ok ok no adm ok", "adm adm adm adm go go no adm go"),
+    "moderation:queue": (
+        "adm adm adm adm ok ok no no adm ok",
+        "adm adm adm adm go go no no adm go",
+    ),
     "moderation:consultations": (
-        "adm adm adm adm ok ok no adm ok",
-        "adm adm adm adm 405 405 no adm 405",
+        "adm adm adm adm ok ok no no adm ok",
+        "adm adm adm adm 405 405 no no adm 405",
     ),
     "moderation:themes [this PCN]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:themes [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "moderation:assign [this PCN]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:assign [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "moderation:theme [this PCN]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:theme [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "moderation:post [pending idea]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:post [pending comment]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:post [other PCN's idea]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     # Entering paper, phone and meeting contributions, and letters to print: moderators and
     # staff of the PCN. Another PCN's consultation is not found (the form lists only those
     # the user may enter to); another PCN's update is refused.
-    "offline:consultations": ("adm adm adm adm ok ok ok adm ok", None),
+    "offline:consultations": ("adm adm adm adm ok ok ok ok adm ok", None),
     "offline:idea [this PCN]": (
-        "adm adm adm adm ok 404 ok adm ok",
-        "adm adm adm adm go 404 go adm go",
+        "adm adm adm adm ok 404 ok ok adm ok",
+        "adm adm adm adm go 404 go go adm go",
     ),
     "offline:idea [other PCN]": (
-        "adm adm adm adm 404 ok 404 adm ok",
-        "adm adm adm adm 404 go 404 adm go",
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
     ),
     "offline:idea [this PCN, other PCN's consultation posted]": (
-        "adm adm adm adm ok 404 ok adm ok",
-        "adm adm adm adm 400 404 400 adm go",
+        "adm adm adm adm ok 404 ok ok adm ok",
+        "adm adm adm adm 400 404 400 400 adm go",
     ),
-    "offline:letter-updates": ("adm adm adm adm ok ok ok adm ok", None),
+    "offline:letter-updates": ("adm adm adm adm ok ok ok ok adm ok", None),
     "offline:letters [this PCN]": (
-        "adm adm adm adm ok no ok adm ok",
-        "adm adm adm adm go no go adm go",
+        "adm adm adm adm ok no ok ok adm ok",
+        "adm adm adm adm go no go go adm go",
     ),
     "offline:letters [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "offline:letters [this PCN, other PCN's letter posted]": (
-        "adm adm adm adm ok no ok adm ok",
-        "adm adm adm adm go no go adm go",
+        "adm adm adm adm ok no ok ok adm ok",
+        "adm adm adm adm go no go go adm go",
     ),
-    "offline:letters-print [this PCN]": ("adm adm adm adm ok no ok adm ok", None),
-    "offline:letters-print [other PCN]": ("adm adm adm adm no ok no adm ok", None),
+    "offline:letters-print [this PCN]": ("adm adm adm adm ok no ok ok adm ok", None),
+    "offline:letters-print [other PCN]": ("adm adm adm adm no ok no no adm ok", None),
     # Samples of Wagtail's own admin, by group (see ADMIN_SAMPLES)
-    "admin dashboard": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin unknown screen": ("adm adm adm adm 404 404 404 adm 404", None),
-    "admin account": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin pages API": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin block preview": ("adm adm adm adm 404 404 404 adm 404", None),
-    "admin bulk delete": ("adm adm adm adm ok ok ok adm ok", "adm adm adm adm go go go adm go"),
-    "admin anchor chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin email chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin link chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin page chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin phone chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin collections": ("adm adm adm adm no no no adm ok", None),
-    "admin dismissibles": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin documents": ("adm adm adm adm no no no adm ok", None),
-    "admin editing session": ("adm adm adm adm 405 405 405 adm 405", None),
-    "admin embed chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin form submissions": ("adm adm adm adm no no ok adm ok", None),
-    "admin groups": ("adm adm adm adm no no no adm ok", None),
-    "admin images": ("adm adm adm adm no no no adm ok", None),
-    "admin translations": ("ok ok ok ok ok ok ok ok ok", None),
-    "admin logout": ("adm adm adm adm 405 405 405 adm 405", "adm adm adm adm adm adm adm adm adm"),
-    "admin page explorer": ("adm adm adm adm no no go adm ok", None),
-    "admin explore this PCN": ("adm adm adm adm no no ok adm ok", None),
-    "admin edit this PCN's consultation": ("adm adm adm adm no no ok adm ok", None),
-    "admin edit other PCN's consultation": ("adm adm adm adm no no no adm ok", None),
+    "admin dashboard": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin unknown screen": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin account": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin pages API": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin block preview": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin bulk delete": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        "adm adm adm adm go go go go adm go",
+    ),
+    "admin anchor chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin email chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin link chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin page chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin phone chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin collections": ("adm adm adm adm no no no no adm ok", None),
+    "admin dismissibles": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin documents": ("adm adm adm adm no no no no adm ok", None),
+    "admin editing session": ("adm adm adm adm 405 405 405 405 adm 405", None),
+    "admin embed chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin form submissions": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin groups": ("adm adm adm adm no no no no adm ok", None),
+    "admin images": ("adm adm adm adm no no no no adm ok", None),
+    "admin translations": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "admin logout": (
+        "adm adm adm adm 405 405 405 405 adm 405",
+        "adm adm adm adm adm adm adm adm adm adm",
+    ),
+    "admin page explorer": ("adm adm adm adm no no go go adm ok", None),
+    "admin explore this PCN": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit this PCN's consultation": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's consultation": ("adm adm adm adm no no no no adm ok", None),
     "admin unpublish this PCN's consultation": (
-        "adm adm adm adm no no ok adm ok",
-        "adm adm adm adm no no go adm go",
+        "adm adm adm adm no no ok ok adm ok",
+        "adm adm adm adm no no go go adm go",
     ),
     "admin unpublish other PCN's consultation": (
-        "adm adm adm adm no no no adm ok",
-        "adm adm adm adm no no no adm go",
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
     ),
+    # PCN leads publish on their home page, so may delete below it.
     "admin delete this PCN's update": (
-        "adm adm adm adm no no no adm ok",
-        "adm adm adm adm no no no adm go",
+        "adm adm adm adm no no no ok adm ok",
+        "adm adm adm adm no no no go adm go",
     ),
     # Off: passwords are reset through allauth, like every sign-in (WAGTAIL_PASSWORD_RESET_ENABLED).
-    "admin password reset": ("404 404 404 404 404 404 404 404 404", None),
-    "admin redirects": ("adm adm adm adm no no no adm ok", None),
-    "admin site history": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin workflow report": ("adm adm adm adm no no ok adm ok", None),
-    "admin settings": ("adm adm adm adm 404 404 404 adm 404", None),
-    "admin sites": ("adm adm adm adm no no no adm ok", None),
-    "admin snippets": ("adm adm adm adm no no no adm no", None),
-    "admin integratedcaresystem chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin neighbourhood chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin place chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin practice chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin primarycarenetwork chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin integratedcaresystem list": ("adm adm adm adm no no no adm ok", None),
-    "admin neighbourhood list": ("adm adm adm adm no no no adm ok", None),
-    "admin place list": ("adm adm adm adm no no no adm ok", None),
-    "admin practice list": ("adm adm adm adm no no no adm ok", None),
-    "admin primarycarenetwork list": ("adm adm adm adm no no no adm ok", None),
-    "admin icons": ("ok ok ok ok ok ok ok ok ok", None),
-    "admin tags": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin test 404": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin users": ("adm adm adm adm no no no adm ok", None),
-    "admin edit a resident": ("adm adm adm adm no no no adm ok", "adm adm adm adm no no no adm ok"),
-    "admin workflows": ("adm adm adm adm no no no adm ok", None),
+    "admin password reset": ("404 404 404 404 404 404 404 404 404 404", None),
+    "admin redirects": ("adm adm adm adm no no no no adm ok", None),
+    "admin site history": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin workflow report": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin settings": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin sites": ("adm adm adm adm no no no no adm ok", None),
+    "admin snippets": ("adm adm adm adm no no no no adm no", None),
+    "admin integratedcaresystem chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin neighbourhood chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin place chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin practice chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin primarycarenetwork chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin integratedcaresystem list": ("adm adm adm adm no no no no adm ok", None),
+    "admin neighbourhood list": ("adm adm adm adm no no no no adm ok", None),
+    "admin place list": ("adm adm adm adm no no no no adm ok", None),
+    "admin practice list": ("adm adm adm adm no no no no adm ok", None),
+    "admin primarycarenetwork list": ("adm adm adm adm no no no no adm ok", None),
+    "admin icons": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "admin tags": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin test 404": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin users": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit a resident": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "admin workflows": ("adm adm adm adm no no no no adm ok", None),
 }
 
 # The endpoint that does not check CSRF on purpose: the signed token in its URL is the
 # authority, and mail clients post to it for one-click unsubscribe (RFC 8058).
 CSRF_EXEMPT = {"consultations:unsubscribe [signed]", "consultations:unsubscribe [forged]"}
+
+# Leaks the walk finds that are mended on other branches, in code this branch does not own.
+# The walk passes over exactly these (page, marker) pairs; test_a_known_leak_is_closed
+# shows each is still open (a strict xfail: once mended, it passes, fails as XPASS, and the
+# pair must be taken out of here).
+KNOWN_LEAKS = {
+    ("page vision", "PRIVATECONSULTATION"): (
+        "VisionPage lists the themes of every live consultation, private ones too "
+        "(home/models.py, mended on the branch keeping private consultations out of the "
+        "vision roll-ups)"
+    ),
+    ("page vision", "PRIVATETHEME"): (
+        "VisionPage lists the themes of every live consultation, private ones too "
+        "(home/models.py, mended on the branch keeping private consultations out of the "
+        "vision roll-ups)"
+    ),
+}
 
 
 def all_targets(world) -> tuple[dict[str, str], list[str], list[str]]:
@@ -492,9 +537,37 @@ def _expected(label, index):
 
 def _fingerprint(world):
     other_pages = Page.objects.descendant_of(world.other_home, inclusive=True)
+    other_pcn = world.other_home.pcn
     return {
         "other PCN": (
-            sorted(other_pages.values_list("pk", "live", "title")),
+            sorted(other_pages.values_list("pk", "live", "title", "path", "locked")),
+            sorted(
+                PageViewRestriction.objects.filter(page__in=other_pages).values_list(
+                    "page", "restriction_type"
+                )
+            ),
+            sorted(
+                WorkflowState.objects.filter(
+                    object_id__in=[str(pk) for pk in other_pages.values_list("pk", flat=True)]
+                ).values_list("pk", "status")
+            ),
+            sorted(
+                get_image_model()
+                .objects.filter(pk=world.other_image.pk)
+                .values_list("pk", "title", "collection")
+            ),
+            sorted(
+                get_document_model()
+                .objects.filter(pk=world.other_document.pk)
+                .values_list("pk", "title", "collection")
+            ),
+            sorted(world.other_image.tags.values_list("name", flat=True)),
+            sorted(Neighbourhood.objects.filter(pcn=other_pcn).values_list("pk", "name")),
+            sorted(
+                get_user_model()
+                .objects.filter(pk=world.other_staff.pk)
+                .values_list("pk", "is_active", "groups")
+            ),
             sorted(
                 Idea.objects.filter(consultation=world.other_consultation).values_list(
                     "pk", "status"
@@ -520,13 +593,16 @@ def _side_effects(world, role, before) -> list[str]:
     after = _fingerprint(world)
     found = []
     if role not in ("other_moderator", "admin") and after["other PCN"] != before["other PCN"]:
-        found.append("changed the other PCN's pages, ideas, themes or letters")
+        found.append(
+            "changed the other PCN's pages, ideas, themes, letters, uploads, neighbourhoods "
+            "or staff"
+        )
     if (
-        role not in ("moderator", "staff", "admin")
+        role not in ("moderator", "staff", "lead", "admin")
         and after["PCN A's letters"] != before["PCN A's letters"]
     ):
         found.append("marked a letter of PCN A as sent")
-    if role not in ("staff", "admin") and after["PCN A's pages"] != before["PCN A's pages"]:
+    if role not in ("staff", "lead", "admin") and after["PCN A's pages"] != before["PCN A's pages"]:
         found.append("unpublished or deleted a page of PCN A")
     return found
 
@@ -557,7 +633,8 @@ def _walk(world, role, method):
                 f"{method.upper()} {label} ({url}): expected {expected[role]}, got {got}"
                 + (f" -> {where}" if where else "")
             )
-        if response.status_code == 200 and (leaked := leaks(role, text, label)):
+        leaked = [w for w in leaks(role, text, label) if (label, w) not in KNOWN_LEAKS]
+        if response.status_code == 200 and leaked:
             failures.append(f"{method.upper()} {label} ({url}): shows {', '.join(leaked)}")
         failures += [f"{method.upper()} {label} ({url}): {effect}" for effect in effects]
     assert not failures, f"As {role}:\n  " + "\n  ".join(failures)
@@ -612,3 +689,22 @@ def test_the_unsubscribe_link_needs_no_csrf_token_but_only_unsubscribes_its_owne
     world.people["other_resident"].refresh_from_db()
     assert world.people["resident"].email_updates is False
     assert world.people["other_resident"].email_updates is True
+
+
+@pytest.mark.parametrize(
+    ("label", "word"),
+    [
+        pytest.param(label, word, marks=pytest.mark.xfail(strict=True, reason=reason))
+        for (label, word), reason in KNOWN_LEAKS.items()
+    ],
+)
+def test_a_known_leak_is_closed(world, label, word):
+    targets, _, _ = all_targets(world)
+    shown_to = []
+    for role in ROLES:
+        if role in SECRETS[word]:
+            continue
+        response, text = make_request(world, role, targets[label])
+        if response.status_code == 200 and word in text:
+            shown_to.append(role)
+    assert not shown_to, f"{label} shows {word} to {', '.join(shown_to)}"
