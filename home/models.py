@@ -146,7 +146,11 @@ class Practice(index.Indexed, models.Model):
         FieldPanel("ods_code"),
         FieldPanel("neighbourhood"),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("ods_code")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("ods_code"),
+        index.FilterField("pcn"),  # the chooser searches a PCN's own (home/admin_scope.py)
+    ]
 
     class Meta:
         ordering = ["name"]

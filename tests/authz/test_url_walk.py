@@ -10,10 +10,13 @@ writes down who may use it:
   (ConsultationPage's `_route_to` routes, UpdateIndexPage's feed). The open consultation's
   routes that take an idea or comment are walked once per state of post: published, pending,
   hidden, withdrawn.
-- The admin: our own screens (consultations/wagtail_hooks.py) are one row each, for this PCN's
-  and the other PCN's objects. Wagtail's own screens are several hundred; they are grouped by
-  the first path segment after /admin/ (snippets by app and model), every group must appear in
-  `ADMIN_SAMPLES`, and its representative screens are rows here. The rule they follow:
+- The admin: our own screens (consultations/wagtail_hooks.py, and the Wagtail screens
+  replaced to keep each PCN to its own: home/admin_urls.py, the admin API, the snippet
+  choosers) are one row each, for this PCN's and the other PCN's objects. Wagtail's own
+  screens are several hundred; they are grouped by the first path segment after /admin/
+  (snippets by app and model), every group must appear in `ADMIN_SAMPLES`, and its
+  representative screens are rows here, asked for PCN B's objects by id, in listings,
+  searches, choosers, reports and bulk actions. The rule they follow:
   a visitor or a signed-in person without admin access is sent to the admin's sign-in ("adm");
   moderators and staff have admin access but only see what their permissions allow, and
   Wagtail refuses the rest by sending them back to the dashboard ("no"); the admin sees all.
@@ -28,11 +31,15 @@ Each row is (GET answers, POST answers or None), one word per role in ROLES orde
 redirected to /admin/ (Wagtail's refusal); "go" redirected anywhere else (the action was
 done, or there was nothing to do); otherwise the status code.
 
-Every 200 is searched for the marker words of pending, hidden and withdrawn posts
-(tests/authz/conftest.py SECRETS) that the role may not see. Every POST is followed by a check
-that nothing of the other PCN changed (unless the role works there or is the admin), that
-no page of PCN A was unpublished or deleted (unless the role is its staff or the admin), and
-that no letter of PCN A was marked as sent (unless the role is its moderator, staff or admin).
+Every 200 is searched for the marker words (tests/authz/conftest.py SECRETS) the role may not
+see: of pending, hidden and withdrawn posts, of PCN A's private consultation, and of every
+object of PCN B (its twin), which PCN A's moderator, staff and lead must never see anywhere.
+A few leaks are mended on other branches (KNOWN_LEAKS, each proved still open). Every POST is
+followed by a check that nothing of the other PCN changed (pages, their privacy and
+workflows, ideas, themes, letters, uploads, neighbourhoods, staff; unless the role works
+there or is the admin), that no page of PCN A was unpublished or deleted (unless the role is
+its staff, lead or the admin), and that no letter of PCN A was marked as sent (unless the
+role is its moderator, staff, lead or admin).
 Each request runs in a transaction that is rolled back, so every one starts from the same world.
 
 POSTs are sent to every state-changing endpoint; CSRF is enforced in its own pass below.
@@ -373,29 +380,443 @@ EXPECTED = {
     ),
     "offline:letters-print [this PCN]": ("adm adm adm adm ok no ok ok adm ok", None),
     "offline:letters-print [other PCN]": ("adm adm adm adm no ok no no adm ok", None),
-    # Samples of Wagtail's own admin, by group (see ADMIN_SAMPLES)
-    "admin dashboard": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin unknown screen": ("adm adm adm adm 404 404 404 404 adm 404", None),
-    "admin account": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin pages API": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin block preview": ("adm adm adm adm 404 404 404 404 adm 404", None),
-    "admin bulk delete": (
+    # Wagtail's screens replaced to keep each PCN to its own (home/admin_urls.py, the admin
+    # API, the snippet choosers), asked for PCN B's objects by PCN A's people. Another PCN's
+    # page, upload, neighbourhood or practice is not found ("404") where Wagtail would have
+    # named it; a listing, search, chooser or report answers ("ok") with PCN A's only.
+    "pcn_admin:choose-page": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [home.homepage]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [home.visionpage]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [home.privacynoticepage]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [consultations.consultationindexpage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.consultationpage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.updateindexpage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.updatepage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-child [other PCN's home]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-child [other PCN's updates]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-child [this PCN's updates]": (
+        "adm adm adm adm ok 404 ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-chosen-multiple [both PCNs' pages]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:bulk-action [delete, both PCNs' consultations]": (
         "adm adm adm adm ok ok ok ok adm ok",
         "adm adm adm adm go go go go adm go",
     ),
+    "pcn_admin:bulk-action [delete, other PCN's pages]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [delete, all of other PCN's updates]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [publish, other PCN's draft]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [unpublish, other PCN's update]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [move, other PCN's pages]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's image]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [tag, other PCN's image]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [move, both PCNs' images]": (
+        "adm adm adm adm 404 404 ok ok adm ok",
+        "adm adm adm adm 404 404 go go adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's document]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [move, other PCN's document]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's staff]": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "pcn_admin:bulk-action [give a role, other PCN's staff]": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "pcn_admin:bulk-action [deactivate, other PCN's staff]": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's neighbourhood]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:locked-pages": ("adm adm adm adm no no no no adm ok", None),
+    "pcn_admin:locked-pages-results": ("adm adm adm adm no no no no adm ok", None),
+    "pcn_admin:workflow": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:workflow-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:workflow-tasks": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:workflow-tasks-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:site-history": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:site-history [CSV]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:site-history-results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:page-types-usage": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:page-types-usage-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:forms": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:forms-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images [search]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images [other PCN's collection]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:image-chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:documents": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:documents [search]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:documents [other PCN's collection]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:documents-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:tag-autocomplete [a]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-autocomplete [this PCN's]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-autocomplete [other PCN's]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-model-autocomplete [other PCN's]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-model-autocomplete [not a tag model]": (
+        "adm adm adm adm 404 404 404 404 adm 404",
+        None,
+    ),
+    "wagtailadmin_api:pages:listing": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:pages:listing [search]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:pages:listing [below other PCN's home]": (
+        "adm adm adm adm 400 400 400 400 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:pages:detail [this PCN's draft]": (
+        "adm adm adm adm 404 404 ok ok adm ok",
+        None,
+    ),
+    "wagtailadmin_api:pages:detail [other PCN's draft]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:pages:find [other PCN's draft]": (
+        "adm adm adm adm 404 404 404 404 adm go",
+        None,
+    ),
+    "wagtailadmin_api:pages:action [publish other PCN's draft]": (
+        "adm adm adm adm 405 405 405 405 adm 405",
+        "adm adm adm adm 404 404 404 404 adm ok",
+    ),
+    "wagtailadmin_api:pages:action [delete other PCN's update]": (
+        "adm adm adm adm 405 405 405 405 adm 405",
+        "adm adm adm adm 404 404 404 404 adm 204",
+    ),
+    "wagtailadmin_api:documents:listing": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:documents:listing [search]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:documents:detail [other PCN's]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:documents:find [other PCN's]": (
+        "adm adm adm adm 404 404 404 404 adm go",
+        None,
+    ),
+    "wagtailadmin_api:images:listing": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:images:listing [search]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:images:detail [other PCN's]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:images:find [other PCN's]": ("adm adm adm adm 404 404 404 404 adm go", None),
+    "wagtailsnippetchoosers_home_neighbourhood:choose": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:create": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:choose": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailsnippetchoosers_home_practice:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:create": ("adm adm adm adm no no no no adm ok", None),
+    "wagtailsnippetchoosers_home_primarycarenetwork:choose": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:create": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:choose": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailsnippetchoosers_home_place:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:create": ("adm adm adm adm no no no no adm ok", None),
+    "wagtailsnippetchoosers_home_integratedcaresystem:choose": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:create": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    # Samples of Wagtail's own admin, by group (see ADMIN_SAMPLES)
+    "admin page chooser search": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin page chooser search for updates": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin edit other PCN's collection": ("adm adm adm adm no no no no adm ok", None),
+    "admin privacy of other PCN's collection": ("adm adm adm adm no no no no adm ok", None),
+    "admin add document": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin add several documents": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit this PCN's document": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's document": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin delete other PCN's document": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin other PCN's document usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin document chooser results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin document chooser chosen other PCN's": ("adm adm adm adm no no no no adm ok", None),
+    "admin document chooser chosen several": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin document chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin form submissions of other PCN's page": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin edit other PCN's staff group": ("adm adm adm adm no no no no adm ok", None),
+    "admin add image": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin add several images": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit this PCN's image": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's image": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin delete other PCN's image": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin other PCN's image usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin image chooser results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin image chooser chosen other PCN's": ("adm adm adm adm no no no no adm ok", None),
+    "admin image chooser chosen several": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin other PCN's image URL generator": ("adm adm adm adm no no 404 404 adm 404", None),
+    "admin image chooser format of other PCN's": ("adm adm adm adm no no no no adm ok", None),
+    "admin explore other PCN": ("adm adm adm adm no no no no adm ok", None),
+    "admin explore other PCN's updates": ("adm adm adm adm no no no no adm ok", None),
+    "admin explorer search from the root": ("adm adm adm adm no no go go adm ok", None),
+    "admin explorer search of this PCN": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin explorer search of the whole tree": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page search": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page search results": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page type usage": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page type usage results": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin choose where to add an update": ("adm adm adm adm ok ok go go adm ok", None),
+    "admin add an update to other PCN": ("adm adm adm adm no no no no adm ok", None),
+    "admin add a page below other PCN's home": ("adm adm adm adm no no no no adm go", None),
+    "admin convert other PCN's alias": ("adm adm adm adm no 404 no no adm 404", None),
+    "admin set the position of other PCN's update": (
+        "adm adm adm adm no 405 no no adm 405",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "admin edit this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin preview this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin view this PCN's draft as a draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin history of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin history results of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin revisions of this PCN's draft": ("adm adm adm adm go go go go adm go", None),
+    "admin a revision of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin compare revisions of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin usage of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin copy this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin move this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin move this PCN's draft to this PCN": (
+        "adm adm adm adm ok no ok ok adm ok",
+        "adm adm adm adm no no go go adm go",
+    ),
+    "admin move this PCN's draft to other PCN": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin lock this PCN's draft": ("adm adm adm adm 405 no 405 405 adm 405", None),
+    "admin unlock this PCN's draft": ("adm adm adm adm 405 no 405 405 adm 405", None),
+    "admin privacy of this PCN's draft": ("adm adm adm adm no no no ok adm ok", None),
+    "admin delete this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin workflow history of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin preview other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin view other PCN's draft as a draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin history of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin history results of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin revisions of other PCN's draft": ("adm adm adm adm go go go go adm go", None),
+    "admin a revision of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin compare revisions of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin usage of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin copy other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin move other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin move other PCN's draft to this PCN": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin move other PCN's draft to other PCN": (
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin lock other PCN's draft": (
+        "adm adm adm adm no 405 no no adm 405",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin unlock other PCN's draft": (
+        "adm adm adm adm no 405 no no adm 405",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin privacy of other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "admin delete other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin workflow history of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin workflow history detail of this PCN's draft": (
+        "adm adm adm adm no no ok ok adm ok",
+        None,
+    ),
+    "admin cancel the workflow of this PCN's draft": ("adm adm adm adm ok no ok ok adm ok", None),
+    "admin preview this PCN's draft in its workflow": ("adm adm adm adm no no no ok adm ok", None),
+    "admin approve this PCN's draft": ("adm adm adm adm no no no ok adm ok", None),
+    "admin approve this PCN's draft with a comment": ("adm adm adm adm no no no ok adm ok", None),
+    "admin workflow history detail of other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    "admin cancel the workflow of other PCN's draft": ("adm adm adm adm no ok no no adm ok", None),
+    "admin preview other PCN's draft in its workflow": ("adm adm adm adm no no no no adm ok", None),
+    "admin approve other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin approve other PCN's draft with a comment": ("adm adm adm adm no no no no adm ok", None),
+    "admin aging pages report": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin aging pages report results": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin aging pages report as CSV": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's site": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's integratedcaresystem": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's integratedcaresystem usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's integratedcaresystem history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's neighbourhood": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's neighbourhood usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's neighbourhood history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's place": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's place usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's place history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's practice": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's practice usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's practice history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's primarycarenetwork": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's primarycarenetwork usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's primarycarenetwork history": ("adm adm adm adm no no no no adm ok", None),
+    "admin users search": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's staff": ("adm adm adm adm no no no no adm ok", None),
+    "admin history of other PCN's staff": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's workflow": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's workflow usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin workflow tasks": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's workflow task": ("adm adm adm adm no no no no adm ok", None),
+    "admin workflow task chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin dashboard": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin unknown screen": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin account": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin block preview": ("adm adm adm adm 404 404 404 404 adm 404", None),
     "admin anchor chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin email chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin link chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin page chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin phone chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin collections": ("adm adm adm adm no no no no adm ok", None),
     "admin dismissibles": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin documents": ("adm adm adm adm no no no no adm ok", None),
     "admin editing session": ("adm adm adm adm 405 405 405 405 adm 405", None),
     "admin embed chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin form submissions": ("adm adm adm adm no no ok ok adm ok", None),
     "admin groups": ("adm adm adm adm no no no no adm ok", None),
-    "admin images": ("adm adm adm adm no no no no adm ok", None),
     "admin translations": ("ok ok ok ok ok ok ok ok ok ok", None),
     "admin logout": (
         "adm adm adm adm 405 405 405 405 adm 405",
@@ -421,23 +842,15 @@ EXPECTED = {
     # Off: passwords are reset through allauth, like every sign-in (WAGTAIL_PASSWORD_RESET_ENABLED).
     "admin password reset": ("404 404 404 404 404 404 404 404 404 404", None),
     "admin redirects": ("adm adm adm adm no no no no adm ok", None),
-    "admin site history": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin workflow report": ("adm adm adm adm no no ok ok adm ok", None),
     "admin settings": ("adm adm adm adm 404 404 404 404 adm 404", None),
     "admin sites": ("adm adm adm adm no no no no adm ok", None),
     "admin snippets": ("adm adm adm adm no no no no adm no", None),
-    "admin integratedcaresystem chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin neighbourhood chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin place chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin practice chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "admin primarycarenetwork chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin integratedcaresystem list": ("adm adm adm adm no no no no adm ok", None),
     "admin neighbourhood list": ("adm adm adm adm no no no no adm ok", None),
     "admin place list": ("adm adm adm adm no no no no adm ok", None),
     "admin practice list": ("adm adm adm adm no no no no adm ok", None),
     "admin primarycarenetwork list": ("adm adm adm adm no no no no adm ok", None),
     "admin icons": ("ok ok ok ok ok ok ok ok ok ok", None),
-    "admin tags": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin test 404": ("adm adm adm adm ok ok ok ok adm ok", None),
     "admin users": ("adm adm adm adm no no no no adm ok", None),
     "admin edit a resident": (
@@ -450,6 +863,13 @@ EXPECTED = {
 # The endpoint that does not check CSRF on purpose: the signed token in its URL is the
 # authority, and mail clients post to it for one-click unsubscribe (RFC 8058).
 CSRF_EXEMPT = {"consultations:unsubscribe [signed]", "consultations:unsubscribe [forged]"}
+# The admin API's actions check CSRF themselves, after the admin's own check: a resident or
+# visitor is sent to the admin's sign-in before the token is looked at, and a person with
+# admin access and no token is refused (test_the_admin_api_refuses_an_action_without_a_token).
+CSRF_CHECKED_BY_THE_ADMIN_API = {
+    "wagtailadmin_api:pages:action [publish other PCN's draft]",
+    "wagtailadmin_api:pages:action [delete other PCN's update]",
+}
 
 # Leaks the walk finds that are mended on other branches, in code this branch does not own.
 # The walk passes over exactly these (page, marker) pairs; test_a_known_leak_is_closed
@@ -465,6 +885,14 @@ KNOWN_LEAKS = {
         "VisionPage lists the themes of every live consultation, private ones too "
         "(home/models.py, mended on the branch keeping private consultations out of the "
         "vision roll-ups)"
+    ),
+    ("admin edit this PCN's draft", "OTHERPCNTHEME"): (
+        "UpdatePage's form offers every PCN's themes (consultations/models.py, mended on the "
+        "branch scoping UpdatePage's form)"
+    ),
+    ("admin edit this PCN's draft", "OTHERPCNPRIORITY"): (
+        "UpdatePage's form offers every PCN's vision priorities (consultations/models.py, "
+        "mended on the branch scoping UpdatePage's form)"
     ),
 }
 
@@ -517,9 +945,18 @@ def test_admin_urls_are_grouped_and_ours_are_listed_one_by_one():
     assert "admin-login-redirect" in ours
     assert "admin/login/" not in walk.wagtail_admin_groups()
     assert "wagtailadmin_login" not in {p.name for p in walk.resolver_patterns()}
-    assert all(
-        not p.ours for p in walk.resolver_patterns() if walk.admin_group(p.route) in ADMIN_SAMPLES
-    )
+    # Wagtail's screens we replaced to keep each PCN to its own (home/admin_urls.py, the
+    # snippet choosers, the admin API) are our rows too, wherever their address is.
+    assert {
+        "pcn_admin:choose-page",
+        "pcn_admin:bulk-action",
+        "pcn_admin:site-history",
+        "pcn_admin:images",
+        "wagtailadmin_api:pages:listing",
+        "wagtailsnippetchoosers_home_neighbourhood:choose",
+    } <= ours
+    # ...and no group of samples stands for screens that are no longer Wagtail's.
+    assert set(ADMIN_SAMPLES) <= walk.wagtail_admin_groups()
     assert (
         walk.admin_group("admin/snippets/home/place/edit/<int:pk>/") == "admin/snippets/home/place/"
     )
@@ -655,7 +1092,9 @@ def test_a_post_without_a_csrf_token_is_refused_everywhere(world):
     targets, _, _ = all_targets(world)
     failures = []
     for label, url in targets.items():
-        if label not in EXPECTED or EXPECTED[label][1] is None or label in CSRF_EXEMPT:
+        if label not in EXPECTED or EXPECTED[label][1] is None:
+            continue
+        if label in CSRF_EXEMPT | CSRF_CHECKED_BY_THE_ADMIN_API:
             continue
         for role in ("resident", "visitor"):
             response, _ = make_request(
@@ -689,6 +1128,17 @@ def test_the_unsubscribe_link_needs_no_csrf_token_but_only_unsubscribes_its_owne
     world.people["other_resident"].refresh_from_db()
     assert world.people["resident"].email_updates is False
     assert world.people["other_resident"].email_updates is True
+
+
+def test_the_admin_api_refuses_an_action_without_a_token(world):
+    """The control for CSRF_CHECKED_BY_THE_ADMIN_API: an admin, who may publish anything,
+    is refused without the token, and nothing is published."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.people["admin"])
+    url = reverse("wagtailadmin_api:pages:action", args=[world.other_draft.pk, "publish"])
+    assert client.post(url, {}).status_code == 403
+    world.other_draft.refresh_from_db()
+    assert not world.other_draft.live
 
 
 @pytest.mark.parametrize(
