@@ -12,6 +12,9 @@ urlpatterns = [
     path(
         "admin/login/", account_views.AdminLoginRedirectView.as_view(), name="admin-login-redirect"
     ),
+    # Wagtail admin screens that show other PCNs' pages, people and uploads, replaced at
+    # their own addresses to keep each PCN to its own (home/admin_urls.py).
+    path("admin/", include("home.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's sign-in for private pages is Django's password-only form: the same redirect.
     path("_util/login/", account_views.SignInRedirectView.as_view(), name="page-login-redirect"),

@@ -94,6 +94,15 @@ class PrimaryCareNetwork(models.Model):
         help_text="PCN leads approve 'You said, we did' updates before they are published.",
     )
     contact_email = models.EmailField(blank=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pcn",
+        help_text="Where the PCN's staff keep their images and documents; nobody else's "
+        "staff see them.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -151,7 +160,11 @@ class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
         FieldPanel("ods_code"),
         FieldPanel("neighbourhood"),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("ods_code")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("ods_code"),
+        index.FilterField("pcn"),  # the chooser searches a PCN's own (home/admin_scope.py)
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from home.models import HomePage, Place, PrimaryCareNetwork
 
@@ -11,6 +11,16 @@ from home.models import HomePage, Place, PrimaryCareNetwork
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page"]
 STAFF_SECTION_PERMISSIONS = ["publish_page"]
 LEAD_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# What a PCN's staff and leads may do with the images and documents of their own collection,
+# and nowhere else: (app label, codename).
+STAFF_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
 
 
 def _admin_access() -> Permission:
@@ -31,7 +41,34 @@ def pcn_create(
     for group in (pcn.moderator_group, pcn.staff_group, pcn.lead_group):
         group.permissions.add(access_admin)
     pcn.save()
+    pcn_collection_setup(pcn=pcn)
     return pcn
+
+
+@transaction.atomic
+def pcn_collection_setup(*, pcn: PrimaryCareNetwork) -> Collection:
+    """The PCN's own collection of images and documents, which its staff and leads may add
+    to, change and choose from. Another PCN's staff never see it: Wagtail lists and offers
+    only the uploads of collections a person's groups hold permissions on.
+
+    Safe to run again (for a PCN made before collections, see migration 0004).
+    """
+    if pcn.collection is None:
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        pcn.collection = root.add_child(name=pcn.name)
+        pcn.save(update_fields=["collection"])
+    permissions = [
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in STAFF_COLLECTION_PERMISSIONS
+    ]
+    for group in (pcn.staff_group, pcn.lead_group):
+        if group is None:
+            continue
+        for permission in permissions:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=pcn.collection, permission=permission
+            )
+    return pcn.collection
 
 
 @transaction.atomic

@@ -2,12 +2,21 @@
 every state, each carrying a marker word so a page that leaks it can be caught.
 
 PCN A is the default site (localhost) and the one whose URLs are walked. PCN B, at
-other.localhost, exists so that its moderator (and its pending idea) can prove that a
-permission stops at the PCN's edge. Each PCN has an update that answers a paper contribution
-whose contributor wants a letter, so each has a letter to print, with the name and postal
-address that only that PCN's moderators and staff may see.
+other.localhost, is its twin: every kind of object PCN A has, B has too (draft and live pages,
+a consultation, a theme, a vision priority, a neighbourhood and a practice, an update, a draft
+update waiting for its lead's approval, a member of staff, an image and a document in its
+collection, a letter to print), each carrying a marker word that no role of PCN A may ever
+see, in the public site or the admin. B sits in another Place and ICS, so even their names
+are B's own. Each PCN has an update that answers a paper contribution whose contributor wants
+a letter, so each has a letter to print, with the name and postal address that only that
+PCN's moderators and staff may see.
+
+PCN A also has a private consultation (only its moderators and staff may view it, through
+Wagtail's PageViewRestriction) whose title and theme only A's moderators, staff and admins
+may see: not visitors, not residents, not the public vision page.
 """
 
+import io
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,7 +24,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction, Workflow
 
 from consultations import services
 from consultations.loop import update_letters_create
@@ -33,7 +48,15 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.notifications import UNSUBSCRIBE_SALT
-from home.models import PrivacyNoticePage, VisionPage, VisionPriority
+from home.models import (
+    IntegratedCareSystem,
+    Neighbourhood,
+    Place,
+    Practice,
+    PrivacyNoticePage,
+    VisionPage,
+    VisionPriority,
+)
 from home.services import pcn_sections_setup
 from tests.factories import UserFactory, make_consultation, make_pcn_site
 
@@ -46,9 +69,15 @@ ROLES = (
     "moderator",
     "other_moderator",
     "staff",
+    "lead",
     "place_lead",
     "admin",
 )
+
+# Who works for PCN A in the admin, and who for PCN B (the walk has only B's moderator).
+THIS_PCN = {"moderator", "staff", "lead"}
+THIS_PCN_UPLOADS = {"staff", "lead"}  # moderators have no image or document permissions
+OTHER_PCN = {"other_moderator"}
 
 # Words that appear only in content some roles must not see, and who may see each.
 # "resident" wrote every post under test; "other_resident" wrote none of them.
@@ -60,10 +89,38 @@ SECRETS = {
     "HIDDENCOMMENT": {"resident", "moderator", "admin"},
     "OTHERPCNPENDING": {"other_moderator", "admin"},
     # The name and postal address of someone who took part on paper and wants a letter.
-    "LETTERNAME": {"moderator", "staff", "admin"},
-    "LETTERADDRESS": {"moderator", "staff", "admin"},
+    "LETTERNAME": {"moderator", "staff", "lead", "admin"},
+    "LETTERADDRESS": {"moderator", "staff", "lead", "admin"},
     "OTHERPCNPOSTNAME": {"other_moderator", "admin"},
     "OTHERPCNPOSTADDRESS": {"other_moderator", "admin"},
+    # PCN A's own, for its people only: a draft (not yet live) update, the member of staff
+    # who wrote it, uploads, and a private consultation with its theme.
+    "THISPCNDRAFT": {*THIS_PCN, "admin"},
+    "THISPCNSTAFFUSER": {*THIS_PCN, "admin"},
+    "THISPCNSTAFFNAME": {*THIS_PCN, "admin"},
+    "THISPCNIMAGE": {*THIS_PCN_UPLOADS, "admin"},
+    "THISPCNDOCUMENT": {*THIS_PCN_UPLOADS, "admin"},
+    "THISPCNCOLLECTION": {*THIS_PCN_UPLOADS, "admin"},
+    "THISPCNTAG": {*THIS_PCN_UPLOADS, "admin"},
+    "PRIVATECONSULTATION": {*THIS_PCN, "admin"},
+    "PRIVATETHEME": {*THIS_PCN, "admin"},
+    # PCN B's, public on B's site or not: no role of PCN A may see any of it.
+    "OTHERPCNHOME": {*OTHER_PCN, "admin"},
+    "OTHERPCNDRAFT": {*OTHER_PCN, "admin"},
+    "OTHERPCNCONSULTATION": {*OTHER_PCN, "admin"},
+    "OTHERPCNTHEME": {*OTHER_PCN, "admin"},
+    "OTHERPCNPRIORITY": {*OTHER_PCN, "admin"},
+    "OTHERPCNUPDATE": {*OTHER_PCN, "admin"},
+    "OTHERPCNNEIGHBOURHOOD": {*OTHER_PCN, "admin"},
+    "OTHERPCNPRACTICE": {*OTHER_PCN, "admin"},
+    "OTHERPCNPLACE": {*OTHER_PCN, "admin"},
+    "OTHERPCNICS": {*OTHER_PCN, "admin"},
+    "OTHERPCNSTAFFUSER": {*OTHER_PCN, "admin"},
+    "OTHERPCNSTAFFNAME": {*OTHER_PCN, "admin"},
+    "OTHERPCNIMAGE": {"admin"},
+    "OTHERPCNDOCUMENT": {"admin"},
+    "OTHERPCNCOLLECTION": {"admin"},
+    "OTHERPCNTAG": {"admin"},
 }
 
 
@@ -87,6 +144,24 @@ class World:
     other_letter: object = None  # due for `other_update`
     people: dict = field(default_factory=dict)
     unsubscribe_token: str = ""
+    # PCN A's draft update, waiting in its workflow for a PCN lead; a private consultation.
+    draft: object = None
+    private_consultation: object = None
+    private_theme: object = None
+    image: object = None
+    document: object = None
+    collection: object = None
+    # PCN B's twins of PCN A's objects, each carrying an OTHERPCN marker (see SECRETS).
+    other_staff: object = None  # not a walked role: the person behind B's drafts and uploads
+    other_consultation_index: object = None
+    other_update_index: object = None
+    other_vision: object = None
+    other_draft: object = None  # B's draft update, waiting for B's lead
+    other_neighbourhood: object = None
+    other_practice: object = None
+    other_image: object = None
+    other_document: object = None
+    other_collection: object = None
 
 
 def _user(**fields):
@@ -131,6 +206,47 @@ def _paper_idea(consultation, entered_by, *, theme, marker) -> Idea:
     return idea
 
 
+def _png() -> ImageFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (2, 2), "white").save(buffer, "PNG")
+    return ImageFile(buffer, name="upload.png")
+
+
+def _uploads(collection, uploader, marker):
+    """An image and a document in `collection`, titled with `marker`."""
+    image = get_image_model().objects.create(
+        title=f"{marker}IMAGE poster", file=_png(), collection=collection, uploaded_by_user=uploader
+    )
+    document = get_document_model()(
+        title=f"{marker}DOCUMENT minutes", collection=collection, uploaded_by_user=uploader
+    )
+    document.file.save("minutes.txt", ContentFile(b"Minutes of the meeting.\n"), save=False)
+    document.save()
+    image.tags.add(f"{marker}TAG")
+    document.tags.add(f"{marker}TAG")
+    return image, document
+
+
+def _draft_update(update_index, *, staff, consultation, title) -> UpdatePage:
+    """A draft update written by `staff` and sent to the PCN's lead approval workflow."""
+    draft = update_index.add_child(
+        instance=UpdatePage(
+            title=title,
+            live=False,
+            you_said="<p>Draft.</p>",
+            we_did="<p>Not yet.</p>",
+            consultation=consultation,
+            owner=staff,
+            actions=[UpdateAction(description="To decide", status="planned")],
+        )
+    )
+    draft.save_revision(user=staff)
+    workflow = draft.get_workflow()
+    assert isinstance(workflow, Workflow), "the updates section has the lead approval workflow"
+    workflow.start(draft, staff)
+    return draft
+
+
 def _letter_due(update) -> Letter:
     """What publishing the update does after commit (notify_update_published)."""
     (letter_id,) = update_letters_create(update=update)
@@ -142,11 +258,34 @@ def build_world() -> World:
     other_home, other_index, other_update_index = make_pcn_site(
         hostname="other.localhost", default=False
     )
+    # PCN B is in another Place and ICS: their names are B's too.
+    other_pcn = other_home.pcn
+    other_pcn.place = Place.objects.create(
+        name="OTHERPCNPLACE Borough",
+        integrated_care_system=IntegratedCareSystem.objects.create(name="OTHERPCNICS Vale"),
+    )
+    other_pcn.save(update_fields=["place"])
+    other_home.title = other_home.draft_title = "OTHERPCNHOME Mornings"
+    other_home.save()
+    other_neighbourhood = Neighbourhood.objects.create(pcn=other_pcn, name="OTHERPCNNEIGHBOURHOOD")
+    other_practice = Practice.objects.create(
+        pcn=other_pcn,
+        name="OTHERPCNPRACTICE Surgery",
+        ods_code="Y99999",
+        neighbourhood=other_neighbourhood,
+    )
     vision = home.add_child(
         instance=VisionPage(
             title="Our shared vision",
             introduction="<p>Together.</p>",
             priorities=[VisionPriority(title="Access", statement="We want access.")],
+        )
+    )
+    other_vision = other_home.add_child(
+        instance=VisionPage(
+            title="Their shared vision",
+            introduction="<p>Elsewhere.</p>",
+            priorities=[VisionPriority(title="OTHERPCNPRIORITY", statement="Theirs.")],
         )
     )
     privacy_notice = home.add_child(
@@ -160,6 +299,7 @@ def build_world() -> World:
     )
     privacy_notice.save_revision().publish()
     pcn_sections_setup(pcn=home.pcn, home=home)
+    pcn_sections_setup(pcn=other_pcn, home=other_home)
 
     open_consultation = make_consultation(
         consultation_index, phase="open", title="Evening appointments"
@@ -171,11 +311,37 @@ def build_world() -> World:
         title="Weekend opening",
         moderation_mode=ModerationMode.POST,
     )
-    other_consultation = make_consultation(other_index, phase="open", title="Other PCN")
+    other_consultation = make_consultation(
+        other_index, phase="open", title="OTHERPCNCONSULTATION Mornings"
+    )
+    # Only PCN A's moderators and staff may view it (Wagtail's page privacy, by group).
+    private_consultation = make_consultation(
+        consultation_index, phase="open", title="PRIVATECONSULTATION Staff rota"
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=private_consultation, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([home.pcn.moderator_group, home.pcn.staff_group])
 
     moderator = _user(groups=[home.pcn.moderator_group])
-    other_moderator = _user(groups=[other_home.pcn.moderator_group])
-    staff = _user(groups=[home.pcn.staff_group])
+    other_moderator = _user(groups=[other_pcn.moderator_group])
+    staff = _user(
+        groups=[home.pcn.staff_group],
+        username="THISPCNSTAFFUSER",
+        email="THISPCNSTAFFUSER@example.org",
+        first_name="THISPCNSTAFFNAME",
+        last_name="Ashworth",
+        display_name="<b>x</b> THISPCNSTAFFNAME",
+    )
+    lead = _user(groups=[home.pcn.staff_group, home.pcn.lead_group])
+    other_staff = _user(
+        groups=[other_pcn.staff_group],
+        username="OTHERPCNSTAFFUSER",
+        email="OTHERPCNSTAFFUSER@example.org",
+        first_name="OTHERPCNSTAFFNAME",
+        last_name="Brennan",
+        display_name="<b>x</b> OTHERPCNSTAFFNAME",
+    )
     place = home.pcn.place
     place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
     place.save(update_fields=["lead_group"])
@@ -188,6 +354,7 @@ def build_world() -> World:
         "moderator": moderator,
         "other_moderator": other_moderator,
         "staff": staff,
+        "lead": lead,
         "place_lead": place_lead,
         "admin": _user(is_superuser=True, is_staff=True),
     }
@@ -212,7 +379,18 @@ def build_world() -> World:
         consultation=reviewed_consultation, name="Weekends", summary="People want weekends."
     )
     IdeaTheme.objects.create(idea=reviewed_idea, theme=theme)
-    other_theme = Theme.objects.create(consultation=other_consultation, name="Other")
+    other_theme = Theme.objects.create(
+        consultation=other_consultation,
+        name="OTHERPCNTHEME Mornings",
+        priority=other_vision.priorities.get(),
+    )
+    # Fed into PCN A's public vision, yet from a consultation only A's people may see.
+    private_theme = Theme.objects.create(
+        consultation=private_consultation,
+        name="PRIVATETHEME Rotas",
+        summary="Staff rotas.",
+        priority=vision.priorities.get(),
+    )
 
     update = update_index.add_child(
         instance=UpdatePage(
@@ -231,15 +409,43 @@ def build_world() -> World:
     _paper_idea(other_consultation, other_moderator, theme=other_theme, marker="OTHERPCNPOST")
     other_update = other_update_index.add_child(
         instance=UpdatePage(
-            title="Other PCN update",
+            title="OTHERPCNUPDATE Mornings",
             you_said="<p>Other.</p>",
             we_did="<p>Something.</p>",
             consultation=other_consultation,
+            owner=other_staff,
             actions=[UpdateAction(description="Something", status="planned")],
         )
     )
     other_update.themes.set([other_theme])
-    other_update.save_revision().publish()
+    # Approved by B's lead; the log names the member of staff who wrote it.
+    other_update.save_revision(user=other_staff).publish(
+        user=other_staff, skip_permission_checks=True
+    )
+
+    # Drafts waiting for each PCN's lead, written by each PCN's staff; B's vision locked by
+    # B's staff (the locked pages report names who locked it).
+    draft = _draft_update(
+        update_index, staff=staff, consultation=reviewed_consultation, title="THISPCNDRAFT plan"
+    )
+    other_draft = _draft_update(
+        other_update_index,
+        staff=other_staff,
+        consultation=other_consultation,
+        title="OTHERPCNDRAFT plan",
+    )
+    VisionPage.objects.filter(pk=other_vision.pk).update(
+        locked=True, locked_by=other_staff, locked_at=timezone.now()
+    )
+
+    # Each PCN's own collection (made with the PCN), renamed to carry its marker.
+    collection, other_collection = home.pcn.collection, other_pcn.collection
+    collection.name = "THISPCNCOLLECTION uploads"
+    collection.save()
+    other_collection.name = "OTHERPCNCOLLECTION uploads"
+    other_collection.save()
+    image, document = _uploads(collection, staff, "THISPCN")
+    other_image, other_document = _uploads(other_collection, other_staff, "OTHERPCN")
 
     return World(
         home=home,
@@ -260,11 +466,28 @@ def build_world() -> World:
         other_letter=_letter_due(other_update),
         people=people,
         unsubscribe_token=signing.dumps({"user": author.pk}, salt=UNSUBSCRIBE_SALT),
+        draft=draft,
+        private_consultation=private_consultation,
+        private_theme=private_theme,
+        image=image,
+        document=document,
+        collection=collection,
+        other_staff=other_staff,
+        other_consultation_index=other_index,
+        other_update_index=other_update_index,
+        other_vision=other_vision,
+        other_draft=other_draft,
+        other_neighbourhood=other_neighbourhood,
+        other_practice=other_practice,
+        other_image=other_image,
+        other_document=other_document,
+        other_collection=other_collection,
     )
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the world's uploads
     return build_world()
 
 

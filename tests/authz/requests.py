@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page, Task, Workflow, WorkflowState, get_page_models
 
 from tests.authz.conftest import SECRETS
 
@@ -79,18 +80,317 @@ SAMPLE_URLS = {
 }
 
 
-def _snippet(model):
+def _snippet(model, other, query):
+    """A snippet's screens: the listing is Wagtail's; the chooser is ours (it keeps to the
+    person's PCNs: home/admin_views.py). `other(world)` is PCN B's instance; `query` finds it."""
+    base = f"/admin/snippets/home/{model}/"
+    chooser = f"wagtailsnippetchoosers_home_{model}"
     return {
-        f"admin/snippets/home/{model}/": lambda w: {
-            f"admin {model} list": f"/admin/snippets/home/{model}/"
+        base.removeprefix("/"): lambda w: {
+            f"admin {model} list": base,
+            f"admin edit other PCN's {model}": f"{base}edit/{other(w).pk}/",
+            f"admin other PCN's {model} usage": f"{base}usage/{other(w).pk}/",
+            f"admin other PCN's {model} history": f"{base}history/{other(w).pk}/",
         },
-        f"admin/snippets/choose/home/{model}/": lambda w: {
-            f"admin {model} chooser": f"/admin/snippets/choose/home/{model}/"
+    }, {
+        f"{chooser}:choose": lambda w: {"": reverse(f"{chooser}:choose")},
+        f"{chooser}:choose_results": lambda w: {
+            " [search]": reverse(f"{chooser}:choose_results") + f"?q={query.lower()}"
+        },
+        f"{chooser}:chosen": lambda w: {
+            " [other PCN's]": reverse(f"{chooser}:chosen", args=[other(w).pk])
+        },
+        f"{chooser}:chosen_multiple": lambda w: {
+            " [other PCN's]": reverse(f"{chooser}:chosen_multiple") + f"?id={other(w).pk}"
+        },
+        f"{chooser}:create": lambda w: {"": reverse(f"{chooser}:create")},
+    }
+
+
+_SNIPPETS = [
+    _snippet("neighbourhood", lambda w: w.other_neighbourhood, "OTHERPCNNEIGHBOURHOOD"),
+    _snippet("practice", lambda w: w.other_practice, "OTHERPCNPRACTICE"),
+    _snippet("primarycarenetwork", lambda w: w.other_home.pcn, "Test"),
+    _snippet("place", lambda w: w.other_home.pcn.place, "OTHERPCNPLACE"),
+    _snippet(
+        "integratedcaresystem",
+        lambda w: w.other_home.pcn.place.integrated_care_system,
+        "OTHERPCNICS",
+    ),
+]
+
+
+def _page_admin(w, label, page):
+    """The screens of one page, by the label of whose page it is ("other PCN's draft")."""
+    revision = page.latest_revision_id
+    return {
+        f"admin edit {label}": f"/admin/pages/{page.pk}/edit/",
+        f"admin preview {label}": f"/admin/pages/{page.pk}/edit/preview/",
+        f"admin view {label} as a draft": f"/admin/pages/{page.pk}/view_draft/",
+        f"admin history of {label}": f"/admin/pages/{page.pk}/history/",
+        f"admin history results of {label}": f"/admin/pages/{page.pk}/history/results/",
+        f"admin revisions of {label}": f"/admin/pages/{page.pk}/revisions/",
+        f"admin a revision of {label}": f"/admin/pages/{page.pk}/revisions/{revision}/view/",
+        f"admin compare revisions of {label}": (
+            f"/admin/pages/{page.pk}/revisions/compare/earliest...latest/"
+        ),
+        f"admin usage of {label}": f"/admin/pages/{page.pk}/usage/",
+        f"admin copy {label}": f"/admin/pages/{page.pk}/copy/",
+        f"admin move {label}": f"/admin/pages/{page.pk}/move/",
+        f"admin move {label} to this PCN": (
+            f"/admin/pages/{page.pk}/move/{w.update_index.pk}/confirm/"
+        ),
+        f"admin move {label} to other PCN": (
+            f"/admin/pages/{page.pk}/move/{w.other_update_index.pk}/confirm/"
+        ),
+        f"admin lock {label}": f"/admin/pages/{page.pk}/lock/",
+        f"admin unlock {label}": f"/admin/pages/{page.pk}/unlock/",
+        f"admin privacy of {label}": f"/admin/pages/{page.pk}/privacy/",
+        f"admin delete {label}": f"/admin/pages/{page.pk}/delete/",
+        f"admin workflow history of {label}": f"/admin/pages/{page.pk}/workflow_history/",
+    }
+
+
+def _workflow_admin(w, label, page):
+    """A page waiting in its workflow: the screens of its approval."""
+    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
+    task_state = state.current_task_state
+    return {
+        f"admin workflow history detail of {label}": (
+            f"/admin/pages/{page.pk}/workflow_history/detail/{state.pk}/"
+        ),
+        f"admin cancel the workflow of {label}": (
+            f"/admin/pages/workflow/confirm_cancellation/{page.pk}/"
+        ),
+        f"admin preview {label} in its workflow": (
+            f"/admin/pages/workflow/preview/{page.pk}/{task_state.task_id}/"
+        ),
+        f"admin approve {label}": (
+            f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+        ),
+        f"admin approve {label} with a comment": (
+            f"/admin/pages/workflow/collect_action_data/{page.pk}/approve/{task_state.pk}/"
+        ),
+    }
+
+
+def _other_task(w):
+    return Task.objects.get(name=f"{w.other_home.pcn.name}: approval by a PCN lead")
+
+
+def _other_workflow(w):
+    return Workflow.objects.get(name=f"{w.other_home.pcn.name}: PCN lead approval")
+
+
+def _uploads_admin(kind, chooser_kind):
+    """Wagtail's image or document screens, for PCN B's upload (and A's, as a control)."""
+
+    def samples(w):
+        this = getattr(w, chooser_kind)
+        other = getattr(w, f"other_{chooser_kind}")
+        base = f"/admin/{kind}/"
+        if kind == "images":
+            edit, delete = f"{base}{{}}/", f"{base}{{}}/delete/"
+        else:
+            edit, delete = f"{base}edit/{{}}/", f"{base}delete/{{}}/"
+        urls = {
+            f"admin add {chooser_kind}": f"{base}add/",
+            f"admin add several {kind}": f"{base}multiple/add/",
+            f"admin edit this PCN's {chooser_kind}": edit.format(this.pk),
+            f"admin edit other PCN's {chooser_kind}": edit.format(other.pk),
+            f"admin delete other PCN's {chooser_kind}": delete.format(other.pk),
+            f"admin other PCN's {chooser_kind} usage": f"{base}usage/{other.pk}/",
+            f"admin {chooser_kind} chooser results": (
+                f"{base}chooser/results/?q=otherpcn{chooser_kind}"
+            ),
+            f"admin {chooser_kind} chooser chosen other PCN's": (
+                f"{base}chooser/chosen/{other.pk}/"
+            ),
+            f"admin {chooser_kind} chooser chosen several": (
+                f"{base}chooser/chosen-multiple/?id={this.pk}&id={other.pk}"
+            ),
+        }
+        if kind == "images":
+            urls[f"admin other PCN's {chooser_kind} URL generator"] = (
+                f"{base}{other.pk}/generate_url/"
+            )
+            urls["admin image chooser format of other PCN's"] = (
+                f"{base}chooser/{other.pk}/select_format/"
+            )
+        else:
+            urls["admin document chooser"] = f"{base}chooser/"
+        return urls
+
+    return samples
+
+
+def _uploads_listing(kind, chooser_kind):
+    """Our images or documents listing (its tag filter keeps to the person's uploads)."""
+    return {
+        f"pcn_admin:{kind}": lambda w: {
+            "": reverse(f"pcn_admin:{kind}"),
+            " [search]": reverse(f"pcn_admin:{kind}") + f"?q=otherpcn{chooser_kind}",
+            " [other PCN's collection]": reverse(f"pcn_admin:{kind}")
+            + f"?collection_id={w.other_collection.pk}",
+        },
+        f"pcn_admin:{kind}-results": lambda w: {"": reverse(f"pcn_admin:{kind}-results")},
+    }
+
+
+def _bulk(app_model, action, ids):
+    return reverse("pcn_admin:bulk-action", args=[*app_model.split("/"), action]) + (
+        "?" + "&".join(f"id={pk}" for pk in ids)
+    )
+
+
+def _uploads_api(kind, other):
+    """The admin API's endpoints for images or documents, asked for PCN B's upload."""
+    return {
+        f"wagtailadmin_api:{kind}:listing": lambda w: {
+            "": reverse(f"wagtailadmin_api:{kind}:listing"),
+            " [search]": reverse(f"wagtailadmin_api:{kind}:listing")
+            + f"?search=otherpcn{kind[:-1]}",
+        },
+        f"wagtailadmin_api:{kind}:detail": lambda w: {
+            " [other PCN's]": reverse(f"wagtailadmin_api:{kind}:detail", args=[other(w).pk])
+        },
+        f"wagtailadmin_api:{kind}:find": lambda w: {
+            " [other PCN's]": reverse(f"wagtailadmin_api:{kind}:find") + f"?id={other(w).pk}"
         },
     }
 
 
-# Representative screens of each group of Wagtail's own admin URLs: {label: URL}.
+def _report(name, query=""):
+    return lambda w: {"": reverse(f"pcn_admin:{name}") + query}
+
+
+# The Wagtail admin screens replaced to keep each PCN to its own (home/admin_urls.py, the
+# admin API's endpoints and the snippet choosers): our own rows, asked for PCN B's objects.
+BOUNDARY_SAMPLE_URLS = {
+    "pcn_admin:choose-page": lambda w: {
+        "": reverse("pcn_admin:choose-page"),
+        **{
+            f" [{model._meta.label_lower}]": reverse("pcn_admin:choose-page")
+            + f"?page_type={model._meta.label_lower}"
+            for model in get_page_models()
+            if model is not Page
+        },
+    },
+    "pcn_admin:choose-page-child": lambda w: {
+        " [other PCN's home]": reverse("pcn_admin:choose-page-child", args=[w.other_home.pk]),
+        " [other PCN's updates]": reverse(
+            "pcn_admin:choose-page-child", args=[w.other_update_index.pk]
+        )
+        + "?page_type=consultations.updatepage",
+        " [this PCN's updates]": reverse("pcn_admin:choose-page-child", args=[w.update_index.pk])
+        + "?page_type=consultations.updatepage",
+    },
+    "pcn_admin:choose-page-chosen-multiple": lambda w: {
+        " [both PCNs' pages]": reverse("pcn_admin:choose-page-chosen-multiple")
+        + f"?id={w.draft.pk}&id={w.other_draft.pk}&id={w.other_consultation.pk}"
+    },
+    "pcn_admin:bulk-action": lambda w: {
+        " [delete, both PCNs' consultations]": _bulk(
+            "wagtailcore/page", "delete", [w.open_consultation.pk, w.other_consultation.pk]
+        ),
+        " [delete, other PCN's pages]": _bulk(
+            "wagtailcore/page", "delete", [w.other_draft.pk, w.other_update.pk]
+        ),
+        " [delete, all of other PCN's updates]": reverse(
+            "pcn_admin:bulk-action", args=["wagtailcore", "page", "delete"]
+        )
+        + f"?id=all&childOf={w.other_update_index.pk}",
+        " [publish, other PCN's draft]": _bulk("wagtailcore/page", "publish", [w.other_draft.pk]),
+        " [unpublish, other PCN's update]": _bulk(
+            "wagtailcore/page", "unpublish", [w.other_update.pk]
+        ),
+        " [move, other PCN's pages]": _bulk(
+            "wagtailcore/page", "move", [w.other_update.pk, w.other_draft.pk]
+        ),
+        " [delete, other PCN's image]": _bulk("wagtailimages/image", "delete", [w.other_image.pk]),
+        " [tag, other PCN's image]": _bulk("wagtailimages/image", "add_tags", [w.other_image.pk]),
+        " [move, both PCNs' images]": _bulk(
+            "wagtailimages/image", "add_to_collection", [w.image.pk, w.other_image.pk]
+        ),
+        " [delete, other PCN's document]": _bulk(
+            "wagtaildocs/document", "delete", [w.other_document.pk]
+        ),
+        " [move, other PCN's document]": _bulk(
+            "wagtaildocs/document", "add_to_collection", [w.other_document.pk]
+        ),
+        " [delete, other PCN's staff]": _bulk("engage/user", "delete", [w.other_staff.pk]),
+        " [give a role, other PCN's staff]": _bulk(
+            "engage/user", "assign_role", [w.other_staff.pk]
+        ),
+        " [deactivate, other PCN's staff]": _bulk(
+            "engage/user", "set_active_state", [w.other_staff.pk]
+        ),
+        " [delete, other PCN's neighbourhood]": _bulk(
+            "home/neighbourhood", "delete", [w.other_neighbourhood.pk]
+        ),
+    },
+    "pcn_admin:locked-pages": _report("locked-pages"),
+    "pcn_admin:locked-pages-results": _report("locked-pages-results"),
+    "pcn_admin:workflow": _report("workflow"),
+    "pcn_admin:workflow-results": _report("workflow-results"),
+    "pcn_admin:workflow-tasks": _report("workflow-tasks"),
+    "pcn_admin:workflow-tasks-results": _report("workflow-tasks-results"),
+    "pcn_admin:site-history": lambda w: {
+        "": reverse("pcn_admin:site-history"),
+        " [CSV]": reverse("pcn_admin:site-history") + "?export=csv",
+    },
+    "pcn_admin:site-history-results": _report("site-history-results"),
+    "pcn_admin:page-types-usage": _report("page-types-usage"),
+    "pcn_admin:page-types-usage-results": _report("page-types-usage-results"),
+    "pcn_admin:forms": _report("forms"),
+    "pcn_admin:forms-results": _report("forms-results"),
+    "pcn_admin:tag-autocomplete": lambda w: {
+        " [a]": reverse("pcn_admin:tag-autocomplete") + "?term=a",
+        " [this PCN's]": reverse("pcn_admin:tag-autocomplete") + "?term=THISPCN",
+        " [other PCN's]": reverse("pcn_admin:tag-autocomplete") + "?term=OTHERPCN",
+    },
+    "pcn_admin:tag-model-autocomplete": lambda w: {
+        " [other PCN's]": reverse("pcn_admin:tag-model-autocomplete", args=["taggit", "tag"])
+        + "?term=OTHERPCN",
+        " [not a tag model]": reverse(
+            "pcn_admin:tag-model-autocomplete", args=["wagtailimages", "image"]
+        )
+        + "?term=OTHERPCN",
+    },
+    "wagtailadmin_api:pages:listing": lambda w: {
+        "": reverse("wagtailadmin_api:pages:listing"),
+        " [search]": reverse("wagtailadmin_api:pages:listing") + "?search=plan",
+        " [below other PCN's home]": reverse("wagtailadmin_api:pages:listing")
+        + f"?child_of={w.other_home.pk}",
+    },
+    "wagtailadmin_api:pages:detail": lambda w: {
+        " [this PCN's draft]": reverse("wagtailadmin_api:pages:detail", args=[w.draft.pk]),
+        " [other PCN's draft]": reverse("wagtailadmin_api:pages:detail", args=[w.other_draft.pk]),
+    },
+    "wagtailadmin_api:pages:find": lambda w: {
+        " [other PCN's draft]": reverse("wagtailadmin_api:pages:find") + f"?id={w.other_draft.pk}"
+    },
+    "wagtailadmin_api:pages:action": lambda w: {
+        " [publish other PCN's draft]": reverse(
+            "wagtailadmin_api:pages:action", args=[w.other_draft.pk, "publish"]
+        ),
+        " [delete other PCN's update]": reverse(
+            "wagtailadmin_api:pages:action", args=[w.other_update.pk, "delete"]
+        ),
+    },
+    **_uploads_listing("images", "image"),
+    **_uploads_listing("documents", "document"),
+    "pcn_admin:image-chooser": lambda w: {"": reverse("pcn_admin:image-chooser")},
+    **_uploads_api("images", lambda w: w.other_image),
+    **_uploads_api("documents", lambda w: w.other_document),
+    **{key: builder for _group, choosers in _SNIPPETS for key, builder in choosers.items()},
+}
+SAMPLE_URLS |= BOUNDARY_SAMPLE_URLS
+
+
+# Representative screens of each group of Wagtail's own admin URLs: {label: URL}. PCN B's
+# objects are asked for by PCN A's people everywhere: by id, in listings, searches, choosers,
+# reports and bulk actions.
 ADMIN_SAMPLES = {
     "admin/": lambda w: {"admin dashboard": "/admin/"},
     "admin/^.*/": lambda w: {"admin unknown screen": "/admin/no-such-screen/"},  # catch-all
@@ -100,6 +400,22 @@ ADMIN_SAMPLES = {
     "admin/pages/": lambda w: {
         "admin page explorer": "/admin/pages/",
         "admin explore this PCN": f"/admin/pages/{w.home.pk}/",
+        "admin explore other PCN": f"/admin/pages/{w.other_home.pk}/",
+        "admin explore other PCN's updates": f"/admin/pages/{w.other_update_index.pk}/results/",
+        "admin explorer search from the root": "/admin/pages/?q=plan",
+        "admin explorer search of this PCN": f"/admin/pages/{w.home.pk}/?q=Mornings",
+        "admin explorer search of the whole tree": (
+            f"/admin/pages/{w.home.pk}/?q=Mornings&search_all=1"
+        ),
+        "admin page search": "/admin/pages/search/?q=plan",
+        "admin page search results": "/admin/pages/search/results/?q=Mornings",
+        "admin page type usage": "/admin/pages/usage/consultations/updatepage/",
+        "admin page type usage results": ("/admin/pages/usage/consultations/updatepage/results/"),
+        "admin choose where to add an update": "/admin/pages/create/consultations/updatepage",
+        "admin add an update to other PCN": (
+            f"/admin/pages/add/consultations/updatepage/{w.other_update_index.pk}/"
+        ),
+        "admin add a page below other PCN's home": (f"/admin/pages/{w.other_home.pk}/add_subpage/"),
         "admin edit this PCN's consultation": f"/admin/pages/{w.open_consultation.pk}/edit/",
         "admin edit other PCN's consultation": f"/admin/pages/{w.other_consultation.pk}/edit/",
         "admin unpublish this PCN's consultation": (
@@ -109,51 +425,84 @@ ADMIN_SAMPLES = {
             f"/admin/pages/{w.other_consultation.pk}/unpublish/"
         ),
         "admin delete this PCN's update": f"/admin/pages/{w.update.pk}/delete/",
+        "admin convert other PCN's alias": f"/admin/pages/{w.other_update.pk}/convert_alias/",
+        "admin set the position of other PCN's update": (
+            f"/admin/pages/{w.other_update.pk}/set_position/"
+        ),
+        **_page_admin(w, "this PCN's draft", w.draft),
+        **_page_admin(w, "other PCN's draft", w.other_draft),
+        **_workflow_admin(w, "this PCN's draft", w.draft),
+        **_workflow_admin(w, "other PCN's draft", w.other_draft),
     },
-    "admin/api/": lambda w: {"admin pages API": "/admin/api/main/pages/"},
-    "admin/bulk/": lambda w: {
-        "admin bulk delete": (
-            f"/admin/bulk/wagtailcore/page/delete/?id={w.open_consultation.pk}"
-            f"&id={w.other_consultation.pk}"
-        )
+    "admin/choose-page/": lambda w: {
+        "admin page chooser search": "/admin/choose-page/search/?q=plan",
+        "admin page chooser search for updates": (
+            "/admin/choose-page/search/?q=Mornings&page_type=consultations.updatepage"
+        ),
     },
-    "admin/choose-page/": lambda w: {"admin page chooser": "/admin/choose-page/"},
     "admin/choose-external-link/": lambda w: {"admin link chooser": "/admin/choose-external-link/"},
     "admin/choose-email-link/": lambda w: {"admin email chooser": "/admin/choose-email-link/"},
     "admin/choose-phone-link/": lambda w: {"admin phone chooser": "/admin/choose-phone-link/"},
     "admin/choose-anchor-link/": lambda w: {"admin anchor chooser": "/admin/choose-anchor-link/"},
-    "admin/tag-autocomplete/": lambda w: {"admin tags": "/admin/tag-autocomplete/?term=a"},
-    "admin/collections/": lambda w: {"admin collections": "/admin/collections/"},
+    "admin/collections/": lambda w: {
+        "admin collections": "/admin/collections/",
+        "admin edit other PCN's collection": f"/admin/collections/{w.other_collection.pk}/",
+        "admin privacy of other PCN's collection": (
+            f"/admin/collections/{w.other_collection.pk}/privacy/"
+        ),
+    },
+    # The other reports are ours (BOUNDARY_SAMPLE_URLS); this one was always the person's own.
     "admin/reports/": lambda w: {
-        "admin site history": "/admin/reports/site-history/",
-        "admin workflow report": "/admin/reports/workflow/",
+        "admin aging pages report": "/admin/reports/aging-pages/",
+        "admin aging pages report results": "/admin/reports/aging-pages/results/",
+        "admin aging pages report as CSV": "/admin/reports/aging-pages/?export=csv",
     },
     "admin/dismissibles/": lambda w: {"admin dismissibles": "/admin/dismissibles/"},
     "admin/editing-sessions/": lambda w: {
         "admin editing session": "/admin/editing-sessions/release/999999/"
     },
     "admin/block-preview/": lambda w: {"admin block preview": "/admin/block-preview/"},
-    "admin/forms/": lambda w: {"admin form submissions": "/admin/forms/"},
+    "admin/forms/": lambda w: {
+        "admin form submissions of other PCN's page": (
+            f"/admin/forms/submissions/{w.other_update.pk}/"
+        ),
+    },
     "admin/redirects/": lambda w: {"admin redirects": "/admin/redirects/"},
     "admin/settings/": lambda w: {"admin settings": "/admin/settings/home/nothing/"},
     "admin/embeds/": lambda w: {"admin embed chooser": "/admin/embeds/chooser/"},
     "admin/snippets/": lambda w: {"admin snippets": "/admin/snippets/"},
-    **_snippet("neighbourhood"),
-    **_snippet("practice"),
-    **_snippet("primarycarenetwork"),
-    **_snippet("place"),
-    **_snippet("integratedcaresystem"),
-    "admin/sites/": lambda w: {"admin sites": "/admin/sites/"},
+    **{group: builder for listings, _choosers in _SNIPPETS for group, builder in listings.items()},
+    "admin/sites/": lambda w: {
+        "admin sites": "/admin/sites/",
+        "admin edit other PCN's site": f"/admin/sites/edit/{w.other_home.get_site().pk}/",
+    },
     "admin/users/": lambda w: {
         "admin users": "/admin/users/",
+        "admin users search": "/admin/users/?q=otherpcnstaffuser",
         "admin edit a resident": f"/admin/users/edit/{w.people['other_resident'].pk}/",
+        "admin edit other PCN's staff": f"/admin/users/edit/{w.other_staff.pk}/",
+        "admin history of other PCN's staff": f"/admin/users/history/{w.other_staff.pk}/",
     },
-    "admin/groups/": lambda w: {"admin groups": "/admin/groups/"},
+    "admin/groups/": lambda w: {
+        "admin groups": "/admin/groups/",
+        "admin edit other PCN's staff group": (
+            f"/admin/groups/edit/{w.other_home.pcn.staff_group_id}/"
+        ),
+    },
     "admin/sprite/": lambda w: {"admin icons": "/admin/sprite/"},
     "admin/jsi18n/": lambda w: {"admin translations": "/admin/jsi18n/"},
-    "admin/images/": lambda w: {"admin images": "/admin/images/"},
-    "admin/documents/": lambda w: {"admin documents": "/admin/documents/"},
-    "admin/workflows/": lambda w: {"admin workflows": "/admin/workflows/list/"},
+    "admin/images/": _uploads_admin("images", "image"),
+    "admin/documents/": _uploads_admin("documents", "document"),
+    "admin/workflows/": lambda w: {
+        "admin workflows": "/admin/workflows/list/",
+        "admin edit other PCN's workflow": f"/admin/workflows/edit/{_other_workflow(w).pk}/",
+        "admin other PCN's workflow usage": f"/admin/workflows/usage/{_other_workflow(w).pk}/",
+        "admin workflow tasks": "/admin/workflows/tasks/index/",
+        "admin edit other PCN's workflow task": (
+            f"/admin/workflows/tasks/edit/{_other_task(w).pk}/"
+        ),
+        "admin workflow task chooser": "/admin/workflows/task_chooser/",
+    },
     "admin/failwhale/": lambda w: {},  # Wagtail's deliberate error page, for testing logging
     "admin/test404/": lambda w: {"admin test 404": "/admin/test404/"},
 }
@@ -233,6 +582,31 @@ POST_BODIES = [
     ("moderation:themes", lambda w: {"action": "create", "name": "A new theme"}),
     ("moderation:theme", lambda w: {"action": "save", "name": "Renamed theme"}),
     ("moderation:assign", lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]}),
+    # Bulk actions that would act on PCN B's objects (or move them into PCN A) if allowed.
+    ("pcn_admin:bulk-action [move, other PCN's pages]", lambda w: {"chooser": w.update_index.pk}),
+    ("pcn_admin:bulk-action [move, both", lambda w: {"collection": w.collection.pk}),
+    ("pcn_admin:bulk-action [move, other PCN's doc", lambda w: {"collection": w.collection.pk}),
+    ("pcn_admin:bulk-action [tag", lambda w: {"tags": "moved"}),
+    (
+        "pcn_admin:bulk-action [give a role",
+        lambda w: {"role": w.home.pcn.staff_group_id},
+    ),
+    ("pcn_admin:bulk-action [deactivate", lambda w: {"mark_as_active": ""}),
+    ("admin move other PCN's draft to this PCN", lambda w: {}),
+    ("admin lock other PCN's draft", lambda w: {}),
+    ("admin unlock other PCN's draft", lambda w: {}),
+    (
+        "admin privacy of other PCN's draft",
+        lambda w: {"restriction_type": "password", "password": "let-me-in-please"},
+    ),
+    (
+        "admin edit other PCN's image",
+        lambda w: {"title": "Renamed", "collection": w.collection.pk},
+    ),
+    (
+        "admin edit other PCN's document",
+        lambda w: {"title": "Renamed", "collection": w.collection.pk},
+    ),
 ]
 
 

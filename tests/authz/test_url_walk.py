@@ -10,17 +10,20 @@ writes down who may use it:
   (ConsultationPage's `_route_to` routes, UpdateIndexPage's feed). The open consultation's
   routes that take an idea or comment are walked once per state of post: published, pending,
   hidden, withdrawn.
-- The admin: our own screens (consultations/wagtail_hooks.py) are one row each, for this PCN's
-  and the other PCN's objects. Wagtail's own screens are several hundred; they are grouped by
-  the first path segment after /admin/ (snippets by app and model), every group must appear in
-  `ADMIN_SAMPLES`, and its representative screens are rows here. The rule they follow:
+- The admin: our own screens (consultations/wagtail_hooks.py, and the Wagtail screens
+  replaced to keep each PCN to its own: home/admin_urls.py, the admin API, the snippet
+  choosers) are one row each, for this PCN's and the other PCN's objects. Wagtail's own
+  screens are several hundred; they are grouped by the first path segment after /admin/
+  (snippets by app and model), every group must appear in `ADMIN_SAMPLES`, and its
+  representative screens are rows here, asked for PCN B's objects by id, in listings,
+  searches, choosers, reports and bulk actions. The rule they follow:
   a visitor or a signed-in person without admin access is sent to the admin's sign-in ("adm");
   moderators and staff have admin access but only see what their permissions allow, and
   Wagtail refuses the rest by sending them back to the dashboard ("no"); the admin sees all.
 
 Each row is (GET answers, POST answers or None), one word per role in ROLES order:
 
-    visitor, unverified, resident, other_resident, moderator, other_moderator, staff,
+    visitor, unverified, resident, other_resident, moderator, other_moderator, staff, lead,
     place_lead, admin
 
 "resident" wrote every idea and comment under test; "other_resident" wrote none. The words:
@@ -28,22 +31,30 @@ Each row is (GET answers, POST answers or None), one word per role in ROLES orde
 redirected to /admin/ (Wagtail's refusal); "go" redirected anywhere else (the action was
 done, or there was nothing to do); otherwise the status code.
 
-Every 200 is searched for the marker words of pending, hidden and withdrawn posts
-(tests/authz/conftest.py SECRETS) that the role may not see. Every POST is followed by a check
-that nothing of the other PCN changed (unless the role works there or is the admin), that
-no page of PCN A was unpublished or deleted (unless the role is its staff or the admin), and
-that no letter of PCN A was marked as sent (unless the role is its moderator, staff or admin).
+Every 200 is searched for the marker words (tests/authz/conftest.py SECRETS) the role may not
+see: of pending, hidden and withdrawn posts, of PCN A's private consultation, and of every
+object of PCN B (its twin), which PCN A's moderator, staff and lead must never see anywhere.
+Every POST is
+followed by a check that nothing of the other PCN changed (pages, their privacy and
+workflows, ideas, themes, letters, uploads, neighbourhoods, staff; unless the role works
+there or is the admin), that no page of PCN A was unpublished or deleted (unless the role is
+its staff, lead or the admin), and that no letter of PCN A was marked as sent (unless the
+role is its moderator, staff, lead or admin).
 Each request runs in a transaction that is rolled back, so every one starts from the same world.
 
 POSTs are sent to every state-changing endpoint; CSRF is enforced in its own pass below.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, WorkflowState
 
 from consultations.models import Idea, Letter, Theme
+from home.models import Neighbourhood
 from tests.authz import walk
 from tests.authz.conftest import ROLES
 from tests.authz.requests import (
@@ -56,378 +67,820 @@ from tests.authz.requests import (
 
 EXPECTED = {
     # Accounts (allauth) and our own account page
-    "account_profile": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
-    "account_login": ("ok go go go go go go go go", "ok go go go go go go go go"),
-    "account_logout": ("go ok ok ok ok ok ok ok ok", "go go go go go go go go go"),
-    "account_inactive": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_signup": ("ok go go go go go go go go", "ok go go go go go go go go"),
-    "account_reauthenticate": ("in ok ok ok ok ok ok ok ok", None),
+    "account_profile": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    "account_login": ("ok go go go go go go go go go", "ok go go go go go go go go go"),
+    "account_logout": ("go ok ok ok ok ok ok ok ok ok", "go go go go go go go go go go"),
+    "account_inactive": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_signup": ("ok go go go go go go go go go", "ok go go go go go go go go go"),
+    "account_reauthenticate": ("in ok ok ok ok ok ok ok ok ok", None),
     # allauth refuses a new address (with a form error) on an account with two-factor sign-in.
-    "account_email": ("in ok ok ok ok ok ok ok ok", "in go go go ok ok ok ok ok"),
-    "account_email_verification_sent": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_change_password": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
-    "account_set_password": ("in go go go go go go go go", "in go go go go go go go go"),
-    "account_reset_password": ("ok ok ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok ok ok"),
-    "account_confirm_login_code": ("in go go go go go go go go", None),
-    "account_confirm_email": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_reset_password_from_key_done": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_reset_password_from_key": ("ok ok ok ok ok ok ok ok ok", None),
-    "account_reset_password_done": ("ok ok ok ok ok ok ok ok ok", None),
+    "account_email": ("in ok ok ok ok ok ok ok ok ok", "in go go go ok ok ok ok ok ok"),
+    "account_email_verification_sent": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_change_password": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    "account_set_password": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "account_reset_password": ("ok ok ok ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok ok ok ok"),
+    "account_confirm_login_code": ("in go go go go go go go go go", None),
+    "account_confirm_email": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_reset_password_from_key_done": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_reset_password_from_key": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "account_reset_password_done": ("ok ok ok ok ok ok ok ok ok ok", None),
     # Two-factor authentication (allauth.mfa). Every role below has an authenticator app;
     # the residents have none. Changing anything first asks to confirm it is you
     # (account_reauthenticate), which a session that did not just sign in has not done.
-    "mfa_index": ("in ok ok ok ok ok ok ok ok", None),
-    "mfa_authenticate": ("in go go go go go go go go", "in go go go go go go go go"),
-    "mfa_reauthenticate": ("in go go go ok ok ok ok ok", "in go go go ok ok ok ok ok"),
-    "mfa_activate_totp": ("in go go go go go go go go", "in go go go go go go go go"),
-    "mfa_deactivate_totp": ("in 404 404 404 go go go go go", "in 404 404 404 go go go go go"),
-    "mfa_view_recovery_codes": ("in 404 404 404 go go go go go", None),
+    "mfa_index": ("in ok ok ok ok ok ok ok ok ok", None),
+    "mfa_authenticate": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "mfa_reauthenticate": ("in go go go ok ok ok ok ok ok", "in go go go ok ok ok ok ok ok"),
+    "mfa_activate_totp": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "mfa_deactivate_totp": ("in 404 404 404 go go go go go go", "in 404 404 404 go go go go go go"),
+    "mfa_view_recovery_codes": ("in 404 404 404 go go go go go go", None),
     "mfa_generate_recovery_codes": (
-        "in go go go go go go go go",
-        "in go go go go go go go go",
+        "in go go go go go go go go go",
+        "in go go go go go go go go go",
     ),
-    "mfa_download_recovery_codes": ("in 404 404 404 go go go go go", None),
+    "mfa_download_recovery_codes": ("in 404 404 404 go go go go go go", None),
     # Other sign-in forms' addresses send everyone to allauth's, which asks for the code.
     "admin-login-redirect": (
-        "in 403 403 403 403 403 403 403 403",
-        "in 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
     ),
-    "page-login-redirect": ("in in in in in in in in in", "in in in in in in in in in"),
+    "page-login-redirect": ("in in in in in in in in in in", "in in in in in in in in in in"),
     # A resident's own data: the download (a POST sends the file) and erasing the account.
     # Any signed-in person may do either, for their own account only (the walk's POST to
     # erase uses the person's own password; each request is rolled back).
-    "account_data_download": ("in ok ok ok ok ok ok ok ok", "in ok ok ok ok ok ok ok ok"),
-    "account_erase": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
-    "account_erase_done": ("ok ok ok ok ok ok ok ok ok", None),
+    "account_data_download": ("in ok ok ok ok ok ok ok ok ok", "in ok ok ok ok ok ok ok ok ok"),
+    "account_erase": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    "account_erase_done": ("ok ok ok ok ok ok ok ok ok ok", None),
     # A resident's own pages
-    "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok", None),
-    "consultations:preferences": ("in ok ok ok ok ok ok ok ok", "in go go go go go go go go"),
+    "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok ok", None),
+    "consultations:preferences": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
     "consultations:unsubscribe [signed]": (
-        "ok ok ok ok ok ok ok ok ok",
-        "ok ok ok ok ok ok ok ok ok",
+        "ok ok ok ok ok ok ok ok ok ok",
+        "ok ok ok ok ok ok ok ok ok ok",
     ),
     "consultations:unsubscribe [forged]": (
-        "400 400 400 400 400 400 400 400 400",
-        "400 400 400 400 400 400 400 400 400",
+        "400 400 400 400 400 400 400 400 400 400",
+        "400 400 400 400 400 400 400 400 400 400",
     ),
     # Wagtail's page-serving helpers and documents
-    "wagtaildocs_serve": ("404 404 404 404 404 404 404 404 404", None),
-    "wagtaildocs_authenticate_with_password": ("404 404 404 404 404 404 404 404 404", None),
-    "wagtailcore_authenticate_with_password": ("404 404 404 404 404 404 404 404 404", None),
+    "wagtaildocs_serve": ("404 404 404 404 404 404 404 404 404 404", None),
+    "wagtaildocs_authenticate_with_password": ("404 404 404 404 404 404 404 404 404 404", None),
+    "wagtailcore_authenticate_with_password": ("404 404 404 404 404 404 404 404 404 404", None),
     # Pages of PCN A's site, and every route of its routable pages
-    "page home": ("ok ok ok ok ok ok ok ok ok", None),
-    "page consultations": ("ok ok ok ok ok ok ok ok ok", None),
-    "page open consultation ideas": ("ok ok ok ok ok ok ok ok ok", None),
+    "page home": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page consultations": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page open consultation ideas": ("ok ok ok ok ok ok ok ok ok ok", None),
     "page open consultation follow": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 go go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 go go go go go go go go",
     ),
     "page open consultation idea-create": (
-        "in 403 ok ok ok ok ok ok ok",
-        "in 403 go go go go go go go",
+        "in 403 ok ok ok ok ok ok ok ok",
+        "in 403 go go go go go go go go",
     ),
-    "page open consultation idea-detail [published]": ("ok ok ok ok ok ok ok ok ok", None),
-    "page open consultation idea-detail [pending]": ("404 404 ok 404 ok 404 404 404 ok", None),
-    "page open consultation idea-detail [hidden]": ("404 404 ok 404 ok 404 404 404 ok", None),
-    "page open consultation idea-detail [withdrawn]": ("404 404 404 404 ok 404 404 404 ok", None),
+    "page open consultation idea-detail [published]": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page open consultation idea-detail [pending]": ("404 404 ok 404 ok 404 404 404 404 ok", None),
+    "page open consultation idea-detail [hidden]": ("404 404 ok 404 ok 404 404 404 404 ok", None),
+    "page open consultation idea-detail [withdrawn]": (
+        "404 404 404 404 ok 404 404 404 404 ok",
+        None,
+    ),
     "page open consultation idea-edit [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation idea-edit [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-edit [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-edit [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-withdraw [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation idea-withdraw [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-withdraw [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-withdraw [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-support [published]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 403 go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 403 go go go go go go go",
     ),
     "page open consultation idea-support [pending]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 403 404 403 404 404 404 403",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-support [hidden]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 403 404 403 404 404 404 403",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-support [withdrawn]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 404 404 403 404 404 404 403",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-follow [published]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 go go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 go go go go go go go go",
     ),
     "page open consultation idea-follow [pending]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 go 404 go 404 404 404 go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 go 404 go 404 404 404 404 go",
     ),
     "page open consultation idea-follow [hidden]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 go 404 go 404 404 404 go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 go 404 go 404 404 404 404 go",
     ),
     "page open consultation idea-follow [withdrawn]": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 404 404 404 go 404 404 404 go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 404 404 404 go 404 404 404 404 go",
     ),
     "page open consultation idea-flag [published]": (
-        "in 403 403 ok ok ok ok ok ok",
-        "in 403 403 go go go go go go",
+        "in 403 403 ok ok ok ok ok ok ok",
+        "in 403 403 go go go go go go go",
     ),
     "page open consultation idea-flag [pending]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-flag [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation idea-flag [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-create [published]": (
-        "in 403 ok ok ok ok ok ok ok",
-        "in 403 go go go go go go go",
+        "in 403 ok ok ok ok ok ok ok ok",
+        "in 403 go go go go go go go go",
     ),
     "page open consultation comment-create [pending]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-create [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-create [withdrawn]": (
-        "in 404 404 404 403 404 404 404 403",
-        "in 404 404 404 403 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
+        "in 404 404 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-edit [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation comment-edit [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-edit [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-withdraw [published]": (
-        "in 403 ok 403 403 403 403 403 403",
-        "in 403 go 403 403 403 403 403 403",
+        "in 403 ok 403 403 403 403 403 403 403",
+        "in 403 go 403 403 403 403 403 403 403",
     ),
     "page open consultation comment-withdraw [pending]": (
-        "in 404 ok 404 403 404 404 404 403",
-        "in 404 go 404 403 404 404 404 403",
+        "in 404 ok 404 403 404 404 404 404 403",
+        "in 404 go 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-withdraw [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
-    "page open consultation what-we-heard": ("404 404 404 404 ok 404 404 404 ok", None),
-    "page open consultation what-we-heard-csv": ("404 404 404 404 ok 404 404 404 ok", None),
+    "page open consultation what-we-heard": ("404 404 404 404 ok 404 404 404 404 ok", None),
+    "page open consultation what-we-heard-csv": ("404 404 404 404 ok 404 404 404 404 ok", None),
     "page open consultation comment-flag [published]": (
-        "in 403 403 ok ok ok ok ok ok",
-        "in 403 403 go go go go go go",
+        "in 403 403 ok ok ok ok ok ok ok",
+        "in 403 403 go go go go go go go",
     ),
     "page open consultation comment-flag [pending]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
     "page open consultation comment-flag [hidden]": (
-        "in 404 403 404 403 404 404 404 403",
-        "in 404 403 404 403 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
+        "in 404 403 404 403 404 404 404 404 403",
     ),
-    "page open consultation index_route": ("ok ok ok ok ok ok ok ok ok", None),
-    "page reviewed consultation ideas": ("ok ok ok ok ok ok ok ok ok", None),
+    "page open consultation index_route": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation ideas": ("ok ok ok ok ok ok ok ok ok ok", None),
     "page reviewed consultation follow": (
-        "405 405 405 405 405 405 405 405 405",
-        "in 403 go go go go go go go",
+        "405 405 405 405 405 405 405 405 405 405",
+        "in 403 go go go go go go go go",
     ),
     "page reviewed consultation idea-create": (
-        "in 403 403 403 403 403 403 403 403",
-        "in 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
+        "in 403 403 403 403 403 403 403 403 403",
     ),
-    "page reviewed consultation what-we-heard": ("ok ok ok ok ok ok ok ok ok", None),
-    "page reviewed consultation what-we-heard-csv": ("ok ok ok ok ok ok ok ok ok", None),
-    "page reviewed consultation index_route": ("ok ok ok ok ok ok ok ok ok", None),
-    "page updates feed": ("ok ok ok ok ok ok ok ok ok", None),
-    "page updates index_route": ("ok ok ok ok ok ok ok ok ok", None),
-    "page update": ("ok ok ok ok ok ok ok ok ok", None),
-    "page vision": ("ok ok ok ok ok ok ok ok ok", None),
-    "page privacy notice": ("ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation what-we-heard": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation what-we-heard-csv": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page reviewed consultation index_route": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page updates feed": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page updates index_route": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page update": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page vision": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "page privacy notice": ("ok ok ok ok ok ok ok ok ok ok", None),
+    # PCN A's private consultation (view restricted to its moderators' and staff groups):
+    # everyone else is asked to sign in, as Wagtail does for a group restriction.
+    "page private consultation ideas": ("in in in in ok in ok ok in ok", None),
+    "page private consultation follow": ("in in in in 405 in 405 405 in 405", None),
+    "page private consultation idea-create": ("in in in in ok in ok ok in ok", None),
+    "page private consultation what-we-heard": ("in in in in ok in 404 404 in ok", None),
+    "page private consultation what-we-heard-csv": ("in in in in ok in 404 404 in ok", None),
+    "page private consultation index_route": ("in in in in ok in ok ok in ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
-    "moderation:queue": ("adm adm adm adm ok ok no adm ok", "adm adm adm adm go go no adm go"),
+    "moderation:queue": (
+        "adm adm adm adm ok ok no no adm ok",
+        "adm adm adm adm go go no no adm go",
+    ),
     "moderation:consultations": (
-        "adm adm adm adm ok ok no adm ok",
-        "adm adm adm adm 405 405 no adm 405",
+        "adm adm adm adm ok ok no no adm ok",
+        "adm adm adm adm 405 405 no no adm 405",
     ),
     "moderation:themes [this PCN]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:themes [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "moderation:assign [this PCN]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:assign [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "moderation:theme [this PCN]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:theme [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "moderation:post [pending idea]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:post [pending comment]": (
-        "adm adm adm adm ok no no adm ok",
-        "adm adm adm adm go no no adm go",
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
     ),
     "moderation:post [other PCN's idea]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     # Entering paper, phone and meeting contributions, and letters to print: moderators and
     # staff of the PCN. Another PCN's consultation is not found (the form lists only those
     # the user may enter to); another PCN's update is refused.
-    "offline:consultations": ("adm adm adm adm ok ok ok adm ok", None),
+    "offline:consultations": ("adm adm adm adm ok ok ok ok adm ok", None),
     # The idea chooser lists and accepts the published ideas of the PCNs one works for.
-    "idea_chooser:choose": ("adm adm adm adm ok ok ok adm ok", None),
-    "idea_chooser:choose_results": ("adm adm adm adm ok ok ok adm ok", None),
-    "idea_chooser:chosen_multiple": ("adm adm adm adm ok ok ok adm ok", None),
-    "idea_chooser:chosen [this PCN]": ("adm adm adm adm ok 404 ok adm ok", None),
-    "idea_chooser:chosen [other PCN]": ("adm adm adm adm 404 404 404 adm 404", None),
+    "idea_chooser:choose": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "idea_chooser:choose_results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "idea_chooser:chosen_multiple": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "idea_chooser:chosen [this PCN]": ("adm adm adm adm ok 404 ok ok adm ok", None),
+    "idea_chooser:chosen [other PCN]": ("adm adm adm adm 404 404 404 404 adm 404", None),
     "offline:idea [this PCN]": (
-        "adm adm adm adm ok 404 ok adm ok",
-        "adm adm adm adm go 404 go adm go",
+        "adm adm adm adm ok 404 ok ok adm ok",
+        "adm adm adm adm go 404 go go adm go",
     ),
     "offline:idea [other PCN]": (
-        "adm adm adm adm 404 ok 404 adm ok",
-        "adm adm adm adm 404 go 404 adm go",
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
     ),
     "offline:idea [this PCN, other PCN's consultation posted]": (
-        "adm adm adm adm ok 404 ok adm ok",
-        "adm adm adm adm 400 404 400 adm go",
+        "adm adm adm adm ok 404 ok ok adm ok",
+        "adm adm adm adm 400 404 400 400 adm go",
     ),
-    "offline:letter-updates": ("adm adm adm adm ok ok ok adm ok", None),
+    "offline:letter-updates": ("adm adm adm adm ok ok ok ok adm ok", None),
     "offline:letters [this PCN]": (
-        "adm adm adm adm ok no ok adm ok",
-        "adm adm adm adm go no go adm go",
+        "adm adm adm adm ok no ok ok adm ok",
+        "adm adm adm adm go no go go adm go",
     ),
     "offline:letters [other PCN]": (
-        "adm adm adm adm no ok no adm ok",
-        "adm adm adm adm no go no adm go",
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
     ),
     "offline:letters [this PCN, other PCN's letter posted]": (
-        "adm adm adm adm ok no ok adm ok",
-        "adm adm adm adm go no go adm go",
+        "adm adm adm adm ok no ok ok adm ok",
+        "adm adm adm adm go no go go adm go",
     ),
-    "offline:letters-print [this PCN]": ("adm adm adm adm ok no ok adm ok", None),
-    "offline:letters-print [other PCN]": ("adm adm adm adm no ok no adm ok", None),
+    "offline:letters-print [this PCN]": ("adm adm adm adm ok no ok ok adm ok", None),
+    "offline:letters-print [other PCN]": ("adm adm adm adm no ok no no adm ok", None),
+    # Wagtail's screens replaced to keep each PCN to its own (home/admin_urls.py, the admin
+    # API, the snippet choosers), asked for PCN B's objects by PCN A's people. Another PCN's
+    # page, upload, neighbourhood or practice is not found ("404") where Wagtail would have
+    # named it; a listing, search, chooser or report answers ("ok") with PCN A's only.
+    "pcn_admin:choose-page": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [home.homepage]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [home.visionpage]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [home.privacynoticepage]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:choose-page [consultations.consultationindexpage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.consultationpage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.updateindexpage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.updatepage]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-child [other PCN's home]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-child [other PCN's updates]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-child [this PCN's updates]": (
+        "adm adm adm adm ok 404 ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:choose-page-chosen-multiple [both PCNs' pages]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "pcn_admin:bulk-action [delete, both PCNs' consultations]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        "adm adm adm adm go go go go adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's pages]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [delete, all of other PCN's updates]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [publish, other PCN's draft]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [unpublish, other PCN's update]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [move, other PCN's pages]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's image]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [tag, other PCN's image]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [move, both PCNs' images]": (
+        "adm adm adm adm 404 404 ok ok adm ok",
+        "adm adm adm adm 404 404 go go adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's document]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [move, other PCN's document]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        "adm adm adm adm 404 404 404 404 adm go",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's staff]": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "pcn_admin:bulk-action [give a role, other PCN's staff]": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "pcn_admin:bulk-action [deactivate, other PCN's staff]": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "pcn_admin:bulk-action [delete, other PCN's neighbourhood]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    "pcn_admin:locked-pages": ("adm adm adm adm no no no no adm ok", None),
+    "pcn_admin:locked-pages-results": ("adm adm adm adm no no no no adm ok", None),
+    "pcn_admin:workflow": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:workflow-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:workflow-tasks": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:workflow-tasks-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:site-history": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:site-history [CSV]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:site-history-results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:page-types-usage": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:page-types-usage-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:forms": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:forms-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images [search]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images [other PCN's collection]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:images-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:image-chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:documents": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:documents [search]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:documents [other PCN's collection]": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:documents-results": ("adm adm adm adm no no ok ok adm ok", None),
+    "pcn_admin:tag-autocomplete [a]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-autocomplete [this PCN's]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-autocomplete [other PCN's]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-model-autocomplete [other PCN's]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "pcn_admin:tag-model-autocomplete [not a tag model]": (
+        "adm adm adm adm 404 404 404 404 adm 404",
+        None,
+    ),
+    "wagtailadmin_api:pages:listing": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:pages:listing [search]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:pages:listing [below other PCN's home]": (
+        "adm adm adm adm 400 400 400 400 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:pages:detail [this PCN's draft]": (
+        "adm adm adm adm 404 404 ok ok adm ok",
+        None,
+    ),
+    "wagtailadmin_api:pages:detail [other PCN's draft]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:pages:find [other PCN's draft]": (
+        "adm adm adm adm 404 404 404 404 adm go",
+        None,
+    ),
+    "wagtailadmin_api:pages:action [publish other PCN's draft]": (
+        "adm adm adm adm 405 405 405 405 adm 405",
+        "adm adm adm adm 404 404 404 404 adm ok",
+    ),
+    "wagtailadmin_api:pages:action [delete other PCN's update]": (
+        "adm adm adm adm 405 405 405 405 adm 405",
+        "adm adm adm adm 404 404 404 404 adm 204",
+    ),
+    "wagtailadmin_api:documents:listing": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:documents:listing [search]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:documents:detail [other PCN's]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:documents:find [other PCN's]": (
+        "adm adm adm adm 404 404 404 404 adm go",
+        None,
+    ),
+    "wagtailadmin_api:images:listing": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:images:listing [search]": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailadmin_api:images:detail [other PCN's]": (
+        "adm adm adm adm 404 404 404 404 adm ok",
+        None,
+    ),
+    "wagtailadmin_api:images:find [other PCN's]": ("adm adm adm adm 404 404 404 404 adm go", None),
+    "wagtailsnippetchoosers_home_neighbourhood:choose": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_neighbourhood:create": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:choose": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailsnippetchoosers_home_practice:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_practice:create": ("adm adm adm adm no no no no adm ok", None),
+    "wagtailsnippetchoosers_home_primarycarenetwork:choose": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_primarycarenetwork:create": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:choose": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "wagtailsnippetchoosers_home_place:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_place:create": ("adm adm adm adm no no no no adm ok", None),
+    "wagtailsnippetchoosers_home_integratedcaresystem:choose": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:choose_results [search]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:chosen [other PCN's]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:chosen_multiple [other PCN's]": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        None,
+    ),
+    "wagtailsnippetchoosers_home_integratedcaresystem:create": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
     # Samples of Wagtail's own admin, by group (see ADMIN_SAMPLES)
-    "admin dashboard": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin unknown screen": ("adm adm adm adm 404 404 404 adm 404", None),
-    "admin account": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin pages API": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin block preview": ("adm adm adm adm 404 404 404 adm 404", None),
-    "admin bulk delete": ("adm adm adm adm ok ok ok adm ok", "adm adm adm adm go go go adm go"),
-    "admin anchor chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin email chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin link chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin page chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin phone chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin collections": ("adm adm adm adm no no no adm ok", None),
-    "admin dismissibles": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin documents": ("adm adm adm adm no no no adm ok", None),
-    "admin editing session": ("adm adm adm adm 405 405 405 adm 405", None),
-    "admin embed chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin form submissions": ("adm adm adm adm no no ok adm ok", None),
-    "admin groups": ("adm adm adm adm no no no adm ok", None),
-    "admin images": ("adm adm adm adm no no no adm ok", None),
-    "admin translations": ("ok ok ok ok ok ok ok ok ok", None),
-    "admin logout": ("adm adm adm adm 405 405 405 adm 405", "adm adm adm adm adm adm adm adm adm"),
-    "admin page explorer": ("adm adm adm adm no no go adm ok", None),
-    "admin explore this PCN": ("adm adm adm adm no no ok adm ok", None),
-    "admin edit this PCN's consultation": ("adm adm adm adm no no ok adm ok", None),
-    "admin edit other PCN's consultation": ("adm adm adm adm no no no adm ok", None),
+    "admin page chooser search": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin page chooser search for updates": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin edit other PCN's collection": ("adm adm adm adm no no no no adm ok", None),
+    "admin privacy of other PCN's collection": ("adm adm adm adm no no no no adm ok", None),
+    "admin add document": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin add several documents": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit this PCN's document": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's document": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin delete other PCN's document": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin other PCN's document usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin document chooser results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin document chooser chosen other PCN's": ("adm adm adm adm no no no no adm ok", None),
+    "admin document chooser chosen several": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin document chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin form submissions of other PCN's page": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin edit other PCN's staff group": ("adm adm adm adm no no no no adm ok", None),
+    "admin add image": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin add several images": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit this PCN's image": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's image": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin delete other PCN's image": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin other PCN's image usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin image chooser results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin image chooser chosen other PCN's": ("adm adm adm adm no no no no adm ok", None),
+    "admin image chooser chosen several": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin other PCN's image URL generator": ("adm adm adm adm no no 404 404 adm 404", None),
+    "admin image chooser format of other PCN's": ("adm adm adm adm no no no no adm ok", None),
+    "admin explore other PCN": ("adm adm adm adm no no no no adm ok", None),
+    "admin explore other PCN's updates": ("adm adm adm adm no no no no adm ok", None),
+    "admin explorer search from the root": ("adm adm adm adm no no go go adm ok", None),
+    "admin explorer search of this PCN": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin explorer search of the whole tree": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page search": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page search results": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page type usage": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin page type usage results": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin choose where to add an update": ("adm adm adm adm ok ok go go adm ok", None),
+    "admin add an update to other PCN": ("adm adm adm adm no no no no adm ok", None),
+    "admin add a page below other PCN's home": ("adm adm adm adm no no no no adm go", None),
+    "admin convert other PCN's alias": ("adm adm adm adm no 404 no no adm 404", None),
+    "admin set the position of other PCN's update": (
+        "adm adm adm adm no 405 no no adm 405",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "admin edit this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin preview this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin view this PCN's draft as a draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin history of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin history results of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin revisions of this PCN's draft": ("adm adm adm adm go go go go adm go", None),
+    "admin a revision of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin compare revisions of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin usage of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin copy this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin move this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin move this PCN's draft to this PCN": (
+        "adm adm adm adm ok no ok ok adm ok",
+        "adm adm adm adm no no go go adm go",
+    ),
+    "admin move this PCN's draft to other PCN": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin lock this PCN's draft": ("adm adm adm adm 405 no 405 405 adm 405", None),
+    "admin unlock this PCN's draft": ("adm adm adm adm 405 no 405 405 adm 405", None),
+    "admin privacy of this PCN's draft": ("adm adm adm adm no no no ok adm ok", None),
+    "admin delete this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin workflow history of this PCN's draft": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin preview other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin view other PCN's draft as a draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin history of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin history results of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin revisions of other PCN's draft": ("adm adm adm adm go go go go adm go", None),
+    "admin a revision of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin compare revisions of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin usage of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin copy other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin move other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin move other PCN's draft to this PCN": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin move other PCN's draft to other PCN": (
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin lock other PCN's draft": (
+        "adm adm adm adm no 405 no no adm 405",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin unlock other PCN's draft": (
+        "adm adm adm adm no 405 no no adm 405",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin privacy of other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "admin delete other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin workflow history of other PCN's draft": ("adm adm adm adm no no no no adm ok", None),
+    "admin workflow history detail of this PCN's draft": (
+        "adm adm adm adm no no ok ok adm ok",
+        None,
+    ),
+    "admin cancel the workflow of this PCN's draft": ("adm adm adm adm ok no ok ok adm ok", None),
+    "admin preview this PCN's draft in its workflow": ("adm adm adm adm no no no ok adm ok", None),
+    "admin approve this PCN's draft": ("adm adm adm adm no no no ok adm ok", None),
+    "admin approve this PCN's draft with a comment": ("adm adm adm adm no no no ok adm ok", None),
+    "admin workflow history detail of other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
+    "admin cancel the workflow of other PCN's draft": ("adm adm adm adm no ok no no adm ok", None),
+    "admin preview other PCN's draft in its workflow": ("adm adm adm adm no no no no adm ok", None),
+    "admin approve other PCN's draft": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
+    "admin approve other PCN's draft with a comment": ("adm adm adm adm no no no no adm ok", None),
+    "admin aging pages report": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin aging pages report results": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin aging pages report as CSV": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's site": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's integratedcaresystem": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's integratedcaresystem usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's integratedcaresystem history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's neighbourhood": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's neighbourhood usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's neighbourhood history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's place": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's place usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's place history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's practice": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's practice usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's practice history": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's primarycarenetwork": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's primarycarenetwork usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's primarycarenetwork history": ("adm adm adm adm no no no no adm ok", None),
+    "admin users search": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's staff": ("adm adm adm adm no no no no adm ok", None),
+    "admin history of other PCN's staff": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's workflow": ("adm adm adm adm no no no no adm ok", None),
+    "admin other PCN's workflow usage": ("adm adm adm adm no no no no adm ok", None),
+    "admin workflow tasks": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit other PCN's workflow task": ("adm adm adm adm no no no no adm ok", None),
+    "admin workflow task chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin dashboard": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin unknown screen": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin account": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin block preview": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin anchor chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin email chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin link chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin phone chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin collections": ("adm adm adm adm no no no no adm ok", None),
+    "admin dismissibles": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin editing session": ("adm adm adm adm 405 405 405 405 adm 405", None),
+    "admin embed chooser": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin groups": ("adm adm adm adm no no no no adm ok", None),
+    "admin translations": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "admin logout": (
+        "adm adm adm adm 405 405 405 405 adm 405",
+        "adm adm adm adm adm adm adm adm adm adm",
+    ),
+    "admin page explorer": ("adm adm adm adm no no go go adm ok", None),
+    "admin explore this PCN": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit this PCN's consultation": ("adm adm adm adm no no ok ok adm ok", None),
+    "admin edit other PCN's consultation": ("adm adm adm adm no no no no adm ok", None),
     "admin unpublish this PCN's consultation": (
-        "adm adm adm adm no no ok adm ok",
-        "adm adm adm adm no no go adm go",
+        "adm adm adm adm no no ok ok adm ok",
+        "adm adm adm adm no no go go adm go",
     ),
     "admin unpublish other PCN's consultation": (
-        "adm adm adm adm no no no adm ok",
-        "adm adm adm adm no no no adm go",
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
     ),
+    # PCN leads publish on their home page, so may delete below it.
     "admin delete this PCN's update": (
-        "adm adm adm adm no no no adm ok",
-        "adm adm adm adm no no no adm go",
+        "adm adm adm adm no no no ok adm ok",
+        "adm adm adm adm no no no go adm go",
     ),
     # Off: passwords are reset through allauth, like every sign-in (WAGTAIL_PASSWORD_RESET_ENABLED).
-    "admin password reset": ("404 404 404 404 404 404 404 404 404", None),
-    "admin redirects": ("adm adm adm adm no no no adm ok", None),
-    "admin site history": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin workflow report": ("adm adm adm adm no no ok adm ok", None),
-    "admin settings": ("adm adm adm adm 404 404 404 adm 404", None),
-    "admin sites": ("adm adm adm adm no no no adm ok", None),
-    "admin snippets": ("adm adm adm adm no no no adm no", None),
-    "admin integratedcaresystem chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin neighbourhood chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin place chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin practice chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin primarycarenetwork chooser": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin integratedcaresystem list": ("adm adm adm adm no no no adm ok", None),
-    "admin neighbourhood list": ("adm adm adm adm no no no adm ok", None),
-    "admin place list": ("adm adm adm adm no no no adm ok", None),
-    "admin practice list": ("adm adm adm adm no no no adm ok", None),
-    "admin primarycarenetwork list": ("adm adm adm adm no no no adm ok", None),
-    "admin icons": ("ok ok ok ok ok ok ok ok ok", None),
-    "admin tags": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin test 404": ("adm adm adm adm ok ok ok adm ok", None),
-    "admin users": ("adm adm adm adm no no no adm ok", None),
-    "admin edit a resident": ("adm adm adm adm no no no adm ok", "adm adm adm adm no no no adm ok"),
-    "admin workflows": ("adm adm adm adm no no no adm ok", None),
+    "admin password reset": ("404 404 404 404 404 404 404 404 404 404", None),
+    "admin redirects": ("adm adm adm adm no no no no adm ok", None),
+    "admin settings": ("adm adm adm adm 404 404 404 404 adm 404", None),
+    "admin sites": ("adm adm adm adm no no no no adm ok", None),
+    "admin snippets": ("adm adm adm adm no no no no adm no", None),
+    "admin integratedcaresystem list": ("adm adm adm adm no no no no adm ok", None),
+    "admin neighbourhood list": ("adm adm adm adm no no no no adm ok", None),
+    "admin place list": ("adm adm adm adm no no no no adm ok", None),
+    "admin practice list": ("adm adm adm adm no no no no adm ok", None),
+    "admin primarycarenetwork list": ("adm adm adm adm no no no no adm ok", None),
+    "admin icons": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "admin test 404": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "admin users": ("adm adm adm adm no no no no adm ok", None),
+    "admin edit a resident": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm ok",
+    ),
+    "admin workflows": ("adm adm adm adm no no no no adm ok", None),
 }
 
 # The endpoint that does not check CSRF on purpose: the signed token in its URL is the
 # authority, and mail clients post to it for one-click unsubscribe (RFC 8058).
 CSRF_EXEMPT = {"consultations:unsubscribe [signed]", "consultations:unsubscribe [forged]"}
+# The admin API's actions check CSRF themselves, after the admin's own check: a resident or
+# visitor is sent to the admin's sign-in before the token is looked at, and a person with
+# admin access and no token is refused (test_the_admin_api_refuses_an_action_without_a_token).
+CSRF_CHECKED_BY_THE_ADMIN_API = {
+    "wagtailadmin_api:pages:action [publish other PCN's draft]",
+    "wagtailadmin_api:pages:action [delete other PCN's update]",
+}
+
+# Leaks the walk finds that are mended on other branches, in code this branch does not own.
+# The walk passes over exactly these (page, marker) pairs; test_a_known_leak_is_closed
+# shows each is still open (a strict xfail: once mended, it passes, fails as XPASS, and the
+# pair must be taken out of here).
 
 
 def all_targets(world) -> tuple[dict[str, str], list[str], list[str]]:
@@ -478,9 +931,18 @@ def test_admin_urls_are_grouped_and_ours_are_listed_one_by_one():
     assert "admin-login-redirect" in ours
     assert "admin/login/" not in walk.wagtail_admin_groups()
     assert "wagtailadmin_login" not in {p.name for p in walk.resolver_patterns()}
-    assert all(
-        not p.ours for p in walk.resolver_patterns() if walk.admin_group(p.route) in ADMIN_SAMPLES
-    )
+    # Wagtail's screens we replaced to keep each PCN to its own (home/admin_urls.py, the
+    # snippet choosers, the admin API) are our rows too, wherever their address is.
+    assert {
+        "pcn_admin:choose-page",
+        "pcn_admin:bulk-action",
+        "pcn_admin:site-history",
+        "pcn_admin:images",
+        "wagtailadmin_api:pages:listing",
+        "wagtailsnippetchoosers_home_neighbourhood:choose",
+    } <= ours
+    # ...and no group of samples stands for screens that are no longer Wagtail's.
+    assert set(ADMIN_SAMPLES) <= walk.wagtail_admin_groups()
     assert (
         walk.admin_group("admin/snippets/home/place/edit/<int:pk>/") == "admin/snippets/home/place/"
     )
@@ -498,9 +960,37 @@ def _expected(label, index):
 
 def _fingerprint(world):
     other_pages = Page.objects.descendant_of(world.other_home, inclusive=True)
+    other_pcn = world.other_home.pcn
     return {
         "other PCN": (
-            sorted(other_pages.values_list("pk", "live", "title")),
+            sorted(other_pages.values_list("pk", "live", "title", "path", "locked")),
+            sorted(
+                PageViewRestriction.objects.filter(page__in=other_pages).values_list(
+                    "page", "restriction_type"
+                )
+            ),
+            sorted(
+                WorkflowState.objects.filter(
+                    object_id__in=[str(pk) for pk in other_pages.values_list("pk", flat=True)]
+                ).values_list("pk", "status")
+            ),
+            sorted(
+                get_image_model()
+                .objects.filter(pk=world.other_image.pk)
+                .values_list("pk", "title", "collection")
+            ),
+            sorted(
+                get_document_model()
+                .objects.filter(pk=world.other_document.pk)
+                .values_list("pk", "title", "collection")
+            ),
+            sorted(world.other_image.tags.values_list("name", flat=True)),
+            sorted(Neighbourhood.objects.filter(pcn=other_pcn).values_list("pk", "name")),
+            sorted(
+                get_user_model()
+                .objects.filter(pk=world.other_staff.pk)
+                .values_list("pk", "is_active", "groups")
+            ),
             sorted(
                 Idea.objects.filter(consultation=world.other_consultation).values_list(
                     "pk", "status"
@@ -526,13 +1016,16 @@ def _side_effects(world, role, before) -> list[str]:
     after = _fingerprint(world)
     found = []
     if role not in ("other_moderator", "admin") and after["other PCN"] != before["other PCN"]:
-        found.append("changed the other PCN's pages, ideas, themes or letters")
+        found.append(
+            "changed the other PCN's pages, ideas, themes, letters, uploads, neighbourhoods "
+            "or staff"
+        )
     if (
-        role not in ("moderator", "staff", "admin")
+        role not in ("moderator", "staff", "lead", "admin")
         and after["PCN A's letters"] != before["PCN A's letters"]
     ):
         found.append("marked a letter of PCN A as sent")
-    if role not in ("staff", "admin") and after["PCN A's pages"] != before["PCN A's pages"]:
+    if role not in ("staff", "lead", "admin") and after["PCN A's pages"] != before["PCN A's pages"]:
         found.append("unpublished or deleted a page of PCN A")
     return found
 
@@ -563,7 +1056,8 @@ def _walk(world, role, method):
                 f"{method.upper()} {label} ({url}): expected {expected[role]}, got {got}"
                 + (f" -> {where}" if where else "")
             )
-        if response.status_code == 200 and (leaked := leaks(role, text, label)):
+        leaked = leaks(role, text, label)
+        if response.status_code == 200 and leaked:
             failures.append(f"{method.upper()} {label} ({url}): shows {', '.join(leaked)}")
         failures += [f"{method.upper()} {label} ({url}): {effect}" for effect in effects]
     assert not failures, f"As {role}:\n  " + "\n  ".join(failures)
@@ -584,7 +1078,9 @@ def test_a_post_without_a_csrf_token_is_refused_everywhere(world):
     targets, _, _ = all_targets(world)
     failures = []
     for label, url in targets.items():
-        if label not in EXPECTED or EXPECTED[label][1] is None or label in CSRF_EXEMPT:
+        if label not in EXPECTED or EXPECTED[label][1] is None:
+            continue
+        if label in CSRF_EXEMPT | CSRF_CHECKED_BY_THE_ADMIN_API:
             continue
         for role in ("resident", "visitor"):
             response, _ = make_request(
@@ -618,3 +1114,14 @@ def test_the_unsubscribe_link_needs_no_csrf_token_but_only_unsubscribes_its_owne
     world.people["other_resident"].refresh_from_db()
     assert world.people["resident"].email_updates is False
     assert world.people["other_resident"].email_updates is True
+
+
+def test_the_admin_api_refuses_an_action_without_a_token(world):
+    """The control for CSRF_CHECKED_BY_THE_ADMIN_API: an admin, who may publish anything,
+    is refused without the token, and nothing is published."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.people["admin"])
+    url = reverse("wagtailadmin_api:pages:action", args=[world.other_draft.pk, "publish"])
+    assert client.post(url, {}).status_code == 403
+    world.other_draft.refresh_from_db()
+    assert not world.other_draft.live

@@ -114,6 +114,7 @@ def page_label(world, page) -> str:
         world.update.pk: "update",
         world.open_consultation.pk: "open consultation",
         world.reviewed_consultation.pk: "reviewed consultation",
+        world.private_consultation.pk: "private consultation",
     }
     if isinstance(page.specific, PrivacyNoticePage):
         return "privacy notice"

@@ -48,7 +48,12 @@ from home.models import (
     VisionPage,
     VisionPriority,
 )
-from home.services import pcn_create, pcn_sections_setup, pcn_site_create
+from home.services import (
+    pcn_collection_setup,
+    pcn_create,
+    pcn_sections_setup,
+    pcn_site_create,
+)
 
 PCN_ODS_CODE = "U99001"
 
@@ -260,10 +265,17 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Loaded the demo PCN: {pcn.name}."))
             else:
                 self.stdout.write(f"The demo PCN is already loaded: {pcn.name}. Nothing changed.")
+            # Its own collection of images and documents, for its staff only (made with the
+            # PCN; a demo loaded before collections gets it here, once).
+            collection = pcn_collection_setup(pcn=pcn)
             self.create_accounts(pcn)
         self.stdout.write("\nDemo accounts (for this local demo only):")
         for email, _name, role, password in ACCOUNTS:
             self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
+        self.stdout.write(
+            f"\nStaff upload images and documents to the collection {collection.name!r}; "
+            "other PCNs' staff do not see them."
+        )
         self.stdout.write(
             f"Every account but the resident asks for an authenticator code: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp_code`."

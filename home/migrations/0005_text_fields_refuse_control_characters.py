@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('home', '0002_privacy_notice_page'),
+        ('home', '0004_pcn_collections_for_existing_pcns'),
     ]
 
     operations = [
