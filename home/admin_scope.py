@@ -29,6 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.query import PageQuerySet
 
+from home.boundary import pcn_ids_for
 from home.models import (
     HomePage,
     IntegratedCareSystem,
@@ -38,8 +39,6 @@ from home.models import (
     PrimaryCareNetwork,
 )
 
-_PCN_IDS = "_engage_admin_pcn_ids"
-
 
 def _sees_everything(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
@@ -47,18 +46,7 @@ def _sees_everything(user) -> bool:
 
 def _pcn_ids(user) -> list[int]:
     """The ids of the PCNs whose admin this (non-superuser) person may see."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if not hasattr(user, _PCN_IDS):
-        groups = user.groups.values("pk")
-        ids = PrimaryCareNetwork.objects.filter(
-            Q(moderator_group__in=groups)
-            | Q(staff_group__in=groups)
-            | Q(lead_group__in=groups)
-            | Q(place__lead_group__in=groups)
-        ).values_list("pk", flat=True)
-        setattr(user, _PCN_IDS, sorted(set(ids)))
-    return getattr(user, _PCN_IDS)
+    return pcn_ids_for(user)
 
 
 def admin_pcns(*, user) -> QuerySet[PrimaryCareNetwork]:

@@ -164,17 +164,30 @@ def check_links(owner_pcn, links: dict[str, Iterable | models.Model | None]) -> 
         raise ValidationError(errors)
 
 
+def pcn_ids_for(user) -> list[int]:
+    """The ids of the PCNs a person works for: as PPG moderator, staff or PCN lead, or as a
+    place lead, every PCN of their Place. Read once per user object (the admin asks often).
+    A superuser's own groups count here; `pcns_for` gives them every PCN."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if not hasattr(user, "_engage_pcn_ids"):
+        groups = user.groups.values("pk")
+        ids = _pcn_model().objects.filter(
+            Q(moderator_group__in=groups)
+            | Q(staff_group__in=groups)
+            | Q(lead_group__in=groups)
+            | Q(place__lead_group__in=groups)
+        )
+        user._engage_pcn_ids = sorted(set(ids.values_list("pk", flat=True)))
+    return user._engage_pcn_ids
+
+
 def pcns_for(user):
-    """The PCNs a person works for: as PPG moderator, staff or PCN lead (all for an admin)."""
+    """The PCNs a person works for (`pcn_ids_for`); every PCN for an admin."""
     PrimaryCareNetwork = _pcn_model()
-    if user is None or not user.is_authenticated:
-        return PrimaryCareNetwork.objects.none()
-    if user.is_superuser:
+    if user is not None and user.is_authenticated and user.is_superuser:
         return PrimaryCareNetwork.objects.all()
-    groups = user.groups.all()
-    return PrimaryCareNetwork.objects.filter(
-        Q(moderator_group__in=groups) | Q(staff_group__in=groups) | Q(lead_group__in=groups)
-    ).distinct()
+    return PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user))
 
 
 def for_user(queryset, user):
