@@ -60,7 +60,7 @@ def test_every_page_type_refuses_the_characters_in_its_title(db, model, field, v
     assert [error.code for error in refused.value.error_dict[field]] == [code]
 
 
-def test_a_description_may_have_line_breaks():
+def test_a_description_may_have_line_breaks(db):
     page = VisionPage(title="Our vision", search_description="Line one\r\nLine two")
     page.check_text()
 
