@@ -10,13 +10,18 @@ class ConsultationsConfig(AppConfig):
         # them) can only be imported once Django has loaded every app.
         from wagtail.signals import page_published
 
-        from consultations import page_context, signal_handlers, views
+        from consultations import page_context, privacy, signal_handlers, views
         from consultations.models import UpdateIndexPage, UpdatePage, route_views_register
+        from engage.privacy import personal_data_register
         from home.models import HomePage, VisionPage
         from home.pages import page_context_register
 
         # A consultation page's routes are handled by `consultations.views`.
         route_views_register(views)
+
+        # A resident's ideas, comments, supports, follows, reports and emails: in their data
+        # download, and deleted (or their posts kept linked to nobody) when they erase it.
+        personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
 
         # What the pages that show consultations, themes and updates read from them.
         page_context_register(HomePage, page_context.home_page_context)
