@@ -6,12 +6,16 @@ fails the request that caused the email.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core import signing
+from django.core.mail import EmailMessage, send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django_tasks import task
 
+from consultations.loop import update_letters_create, update_notices_create
 from consultations.models import (
     Comment,
     ConsultationPage,
@@ -20,9 +24,13 @@ from consultations.models import (
     ModerationAction,
     ModerationDecision,
     ModerationReason,
+    Notice,
+    OfflineContributor,
     PostStatus,
+    UpdatePage,
 )
 from engage.mail import retry_later
+from home.models import HomePage, PrimaryCareNetwork
 
 
 def _one_line(text: str) -> str:
@@ -103,8 +111,6 @@ def send_moderation_decision(decision_id: int, attempt: int = 1) -> None:
 @task()
 def send_moderation_digest(pcn_id: int) -> int:
     """Email a PCN's moderators when posts are waiting for them. Returns emails sent."""
-    from home.models import HomePage, PrimaryCareNetwork
-
     pcn = PrimaryCareNetwork.objects.filter(pk=pcn_id).select_related("moderator_group").first()
     home = HomePage.objects.filter(pcn_id=pcn_id).first()
     if pcn is None or home is None or pcn.moderator_group is None:
@@ -163,11 +169,6 @@ MAX_ATTEMPTS = 8
 def unsubscribe_url(recipient) -> str:
     """A link that stops these emails: for a user, or for a resident who took part offline
     (an `OfflineContributor`) and gave an email address."""
-    from django.core import signing
-    from django.urls import reverse
-
-    from consultations.models import OfflineContributor
-
     if isinstance(recipient, OfflineContributor):
         payload = {"contributor": recipient.pk}
     else:
@@ -186,10 +187,6 @@ def _notice_message(notice, *, unsubscribe_link: str):
 
     `unsubscribe_link` is made once per email, so the body and the List-Unsubscribe header
     carry the same signed link."""
-    from django.utils.html import strip_tags
-
-    from consultations.models import Notice, UpdatePage
-
     user = notice.recipient
     if notice.kind == Notice.Kind.UPDATE:
         update = UpdatePage.objects.live().filter(pk=notice.update_id).first()
@@ -240,10 +237,6 @@ def _notice_message(notice, *, unsubscribe_link: str):
 @task()
 def send_notice(notice_id: int) -> str:
     """Send one owed email. Safe to run twice; a failure leaves it pending for a retry."""
-    from django.core.mail import EmailMessage
-
-    from consultations.models import Notice
-
     notice = Notice.objects.select_related("user", "contributor").filter(pk=notice_id).first()
     if notice is None or notice.status == Notice.Status.SENT:
         return "nothing to do"
@@ -292,9 +285,6 @@ def notify_update_published(update_id: int) -> int:
 
     Residents who took part offline and gave a postal address are owed a letter instead,
     which the PCN prints from the admin's "Letters to print"."""
-    from consultations.loop import update_letters_create, update_notices_create
-    from consultations.models import UpdatePage
-
     update = UpdatePage.objects.live().filter(pk=update_id).first()
     if update is None:
         return 0
@@ -308,8 +298,6 @@ def notify_update_published(update_id: int) -> int:
 def retry_pending_notices() -> int:
     """Enqueue every notice that has not been sent yet (run by cron: a mail outage is
     caught up when the server is back). Returns how many were enqueued."""
-    from consultations.models import Notice
-
     ids = list(
         Notice.objects.filter(status=Notice.Status.PENDING, attempts__lt=MAX_ATTEMPTS).values_list(
             "pk", flat=True
