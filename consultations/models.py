@@ -675,6 +675,14 @@ class Idea(PcnBoundaryMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.title
 
+    def get_full_url(self) -> str | None:
+        """The address of its page, on its PCN's site (None if no site serves it)."""
+        consultation = self.consultation
+        base = consultation.get_full_url()
+        if base is None:
+            return None
+        return base + consultation.reverse_subpage("idea-detail", args=[self.pk])
+
     @property
     def channel_phrase(self) -> str:
         """How it reached us, to finish a sentence: "on paper", "by phone", "at a meeting"."""

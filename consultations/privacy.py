@@ -39,14 +39,6 @@ def _decisions(post) -> list[dict]:
     ]
 
 
-def _idea_url(idea) -> str | None:
-    consultation = idea.consultation
-    base = consultation.get_full_url()
-    if base is None:
-        return None
-    return base + consultation.reverse_subpage("idea-detail", args=[idea.pk])
-
-
 def _prefetch_decisions(queryset):
     return Prefetch("decisions", queryset=queryset)
 
@@ -89,7 +81,7 @@ def participation_data(*, user) -> dict:
             {
                 "id": idea.pk,
                 "consultation": idea.consultation.title,
-                "url": _idea_url(idea),
+                "url": idea.get_full_url(),
                 "title": idea.title,
                 "body": idea.body,
                 "neighbourhood": idea.neighbourhood.name if idea.neighbourhood else None,
