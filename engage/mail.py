@@ -13,13 +13,14 @@ Every message Engage sends has a key: a name that says which message it is (`not
   run twice;
 - `send_email` claims the row ("sending") before it hands the message to the server, and
   marks it "sent" once the server has taken it;
-- a failure that shows the server did not take the message (it refused or dropped the
-  connection, did not answer within EMAIL_TIMEOUT before the message was sent, or answered
-  with an error) puts the row back to "queued", and the task runs again after the next of
-  RETRY_DELAYS; after the last attempt the email is given up ("failed", logged);
-- a failure once the message was on its way (the connection dropped or timed out while the
-  server was taking it) cannot tell sent from not sent. The row is marked "uncertain",
-  logged, and the message is never sent again: nobody gets the same email twice;
+- a failure that shows the server did not take the message (the connection could not be
+  opened: refused, dropped, or no answer within EMAIL_TIMEOUT; or the server answered a
+  command with an error) puts the row back to "queued", and the task runs again after the
+  next of RETRY_DELAYS; after the last attempt the email is given up ("failed", logged);
+- any other failure once the connection is open (it dropped, or timed out, perhaps while
+  the server was taking the message) cannot tell sent from not sent. The row is marked
+  "uncertain", logged, and the message is never sent again: a rare lost email rather than
+  the same email twice;
 - a task that finds its row "sending" (another task is sending it, or a worker stopped
   mid-send) leaves it alone and sends nothing.
 
@@ -53,9 +54,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 Status = OutgoingEmail.Status
 
-# Sent after each attempt at a keyed email, and when a task finds it uncertain: keyword
-# arguments `key`, `status` (an `OutgoingEmail.Status`: SENT, QUEUED for a retry, FAILED,
-# UNCERTAIN), `attempts` and `error` (the failure, as text, or "").
+# Sent after each attempt at a keyed email: keyword arguments `key`, `status` (an
+# `OutgoingEmail.Status`: SENT, QUEUED for a retry, FAILED, UNCERTAIN), `attempts` and
+# `error` (the failure, as text, or "").
 email_status_changed = Signal()
 
 
@@ -155,12 +156,12 @@ def email_withdraw(key: str) -> bool:
 
 
 def _server_did_not_take_it(error: Exception) -> bool:
-    """Whether a failure while sending shows the server did not take the message.
+    """Whether a failure on an open connection shows the server did not take the message.
 
     The server refused the connection, or answered a command with an error code (a refused
-    sender or recipient, a refused message, a failed sign-in): it did not take it. A dropped
-    connection or a timeout (`SMTPServerDisconnected`, any other `OSError`), or a failure
-    of another kind, may have come after the server took it.
+    sender or recipient, a refused message): it did not take it. A dropped connection or a
+    timeout (`SMTPServerDisconnected`, any other `OSError`), or a failure of another kind,
+    may have come after the server took it.
     """
     if isinstance(error, ConnectionRefusedError):
         return True
