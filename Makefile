@@ -25,9 +25,11 @@ run: $(STAMP)
 	$(BIN)/python manage.py update_database_statistics
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# ruff, and the floors of the house (import-linter's contracts in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

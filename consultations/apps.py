@@ -6,10 +6,33 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Consultations"
 
     def ready(self):
+        # Imported here, not at the top: models (and the views and signal handlers that use
+        # them) can only be imported once Django has loaded every app.
         from wagtail.signals import page_published
 
-        from consultations import signal_handlers
-        from consultations.models import UpdatePage
+        from consultations import notifications, page_context, privacy, signal_handlers, views
+        from consultations.models import UpdateIndexPage, UpdatePage, route_views_register
+        from engage.mail import email_status_changed
+        from engage.privacy import personal_data_register
+        from home.models import HomePage, VisionPage
+        from home.pages import page_context_register
+
+        # A consultation page's routes are handled by `consultations.views`.
+        route_views_register(views)
+
+        # A resident's ideas, comments, supports, follows, reports and emails: in their data
+        # download, and deleted (or their posts kept linked to nobody) when they erase it.
+        personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
+
+        # What the pages that show consultations, themes and updates read from them.
+        page_context_register(HomePage, page_context.home_page_context)
+        page_context_register(VisionPage, page_context.vision_page_context)
+        page_context_register(UpdateIndexPage, page_context.update_index_page_context)
+
+        # Each notice records whether its email went (the mail queue sends and retries it).
+        email_status_changed.connect(
+            notifications.notice_email_status_changed, dispatch_uid="engage-notice-email"
+        )
 
         # Publishing happens in the admin, through workflows and from code; the signal is
         # the one place all of them meet. The handler only enqueues a task.

@@ -1,10 +1,12 @@
-"""An Atom feed of a PCN's "You said, we did" updates."""
+"""An Atom feed of a PCN's "You said, we did" updates.
+
+A route of `UpdateIndexPage`, which hands itself to the feed: the page's own
+`published_updates()` are its items, so the feed needs no model of its own.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
-
-from consultations.models import UpdatePage
 
 FEED_LENGTH = 30
 
@@ -30,12 +32,7 @@ class UpdatesFeed(Feed):
         return index.introduction or "What residents told us, and what we did about it."
 
     def items(self, index):
-        return (
-            UpdatePage.objects.live()
-            .public()
-            .child_of(index)
-            .order_by("-first_published_at")[:FEED_LENGTH]
-        )
+        return index.published_updates()[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

@@ -1,10 +1,11 @@
 """Closing the loop: who hears about an update, each idea's journey, and the PCN's record.
 
 Reads are selectors (each a fixed number of queries); `update_notices_create` and
-`phase_notices_create` write the outbox rows (`Notice`) that `notifications.send_notice`
-delivers and retries. Residents who took part offline hear back too: by email when they gave
-an address (a `Notice` to their `OfflineContributor`), otherwise by a printed letter
-(`update_letters_create` writes the `Letter` rows that the admin's "Letters to print" lists).
+`phase_notices_create` write the outbox rows (`Notice`) whose emails
+`notifications.send_notice` hands to the mail queue. Residents who took part offline hear
+back too: by email when they gave an address (a `Notice` to their `OfflineContributor`),
+otherwise by a printed letter (`update_letters_create` writes the `Letter` rows that the
+admin's "Letters to print" lists).
 """
 
 import statistics

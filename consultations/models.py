@@ -1,7 +1,7 @@
 """Consultations and "You said, we did" updates: the editorial pages PCN staff make."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -20,11 +20,12 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from consultations.feeds import UpdatesFeed
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin
-from home.models import Neighbourhood
+from home.models import Neighbourhood, PcnPageMixin
 from home.page_cache import PublicContentQuerySet
-from home.pages import EngagePage, EngagePageQuerySet, PcnPageMixin
+from home.pages import LEAD_APPROVAL, STAFF_PUBLISH, EngagePage, EngagePageQuerySet
 
 
 class Phase(models.TextChoices):
@@ -47,6 +48,7 @@ class ConsultationIndexPage(EngagePage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["consultations.ConsultationPage"]
     max_count_per_parent = 1
+    section_publishing = STAFF_PUBLISH
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -71,16 +73,35 @@ class ConsultationPageQuerySet(EngagePageQuerySet):
         return self.filter(models.Q(closes_at__lte=timezone.now()) | ~models.Q(phase_override=""))
 
 
+# The view behind each route of a consultation page, by name: `consultations.views`,
+# registered in `ConsultationsConfig.ready()` (`route_views_register`), so the page knows
+# its URLs but not the views behind them.
+_route_views: dict = {}
+
+
 def _route_to(view_name: str):
-    """A page route that hands the request to `consultations.views.<view_name>`."""
+    """A page route that hands the request to the registered view called `view_name`."""
 
     def route(page, request, *args, **kwargs):
-        from consultations import views
-
-        return getattr(views, view_name)(request, page, *args, **kwargs)
+        return _route_views[view_name](request, page, *args, **kwargs)
 
     route.__name__ = view_name
+    route.route_view_name = view_name
     return route
+
+
+def route_views_register(views) -> None:
+    """Take the views of `ConsultationPage`'s routes from `views` (a module, or any object
+    with a view for each route's name); refuse one that lacks any of them."""
+    names = [
+        value.route_view_name
+        for value in vars(ConsultationPage).values()
+        if hasattr(value, "route_view_name")
+    ]
+    missing = [name for name in names if not callable(getattr(views, name, None))]
+    if missing:
+        raise ImproperlyConfigured(f"No view for the consultation page's {missing} routes.")
+    _route_views.update({name: getattr(views, name) for name in names})
 
 
 class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
@@ -249,26 +270,22 @@ class UpdateIndexPage(RoutablePageMixin, EngagePage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["consultations.UpdatePage"]
     max_count_per_parent = 1
+    section_publishing = LEAD_APPROVAL
+
+    def published_updates(self):
+        """Its updates everyone may read, newest first."""
+        return UpdatePage.objects.live().public().child_of(self).order_by("-first_published_at")
 
     def get_context(self, request, *args, **kwargs):
-        from consultations.loop import accountability
-
+        # The PCN's record of closing the loop is added by `consultations.page_context`.
         context = super().get_context(request, *args, **kwargs)
         context["updates"] = (
-            UpdatePage.objects.live()
-            .public()
-            .child_of(self)
-            .select_related("consultation")
-            .prefetch_related("actions")
-            .order_by("-first_published_at")
+            self.published_updates().select_related("consultation").prefetch_related("actions")
         )
-        context["record"] = accountability(home=self.get_parent())
         return context
 
     @path("feed/", name="feed")
     def feed_route(self, request):
-        from consultations.feeds import UpdatesFeed
-
         return UpdatesFeed(self)(request)
 
 
@@ -583,6 +600,7 @@ class Theme(PcnBoundaryMixin, models.Model):
 
 class Idea(PcnBoundaryMixin, index.Indexed, models.Model):
     pcn_via = "consultation"
+    person_shown_via = "author"  # its pages show the author's name (home.page_cache)
 
     consultation = models.ForeignKey(
         ConsultationPage, on_delete=models.CASCADE, related_name="ideas"
@@ -657,6 +675,14 @@ class Idea(PcnBoundaryMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.title
 
+    def get_full_url(self) -> str | None:
+        """The address of its page, on its PCN's site (None if no site serves it)."""
+        consultation = self.consultation
+        base = consultation.get_full_url()
+        if base is None:
+            return None
+        return base + consultation.reverse_subpage("idea-detail", args=[self.pk])
+
     @property
     def channel_phrase(self) -> str:
         """How it reached us, to finish a sentence: "on paper", "by phone", "at a meeting"."""
@@ -709,6 +735,7 @@ class IdeaTheme(PcnBoundaryMixin, models.Model):
 
 class Comment(PcnBoundaryMixin, models.Model):
     pcn_via = "idea"
+    person_shown_via = "author"  # its pages show the author's name (home.page_cache)
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(

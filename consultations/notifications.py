@@ -1,17 +1,27 @@
-"""Emails to residents and moderators, sent by background tasks (django-tasks).
+"""Emails to residents and moderators, written by background tasks (django-tasks).
 
 Tasks take primary keys, look everything up again, and are safe to run twice. Services
 enqueue them with `transaction.on_commit`, so a slow or failing mail server never slows or
-fails the request that caused the email.
+fails the request that caused the email. Each task writes its emails and hands them to
+`engage.mail.email_enqueue` under a key that names the message (`moderation-decision:7`,
+`notice:12`), so an email is queued once however often the task runs; the mail queue sends
+it, retries it and never sends it twice (`engage.mail`). The `Notice` outbox hears how its
+emails went through `engage.mail.email_status_changed` (`notice_email_status_changed`).
+
+Links in emails are absolute and built here: a Wagtail page's `full_url` (it knows its PCN's
+site), or `reverse()` on the site's base address (`engage.mail.absolute_url`).
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core import signing
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django_tasks import task
 
+from consultations.loop import update_letters_create, update_notices_create
 from consultations.models import (
     Comment,
     ConsultationPage,
@@ -20,9 +30,19 @@ from consultations.models import (
     ModerationAction,
     ModerationDecision,
     ModerationReason,
+    Notice,
+    OfflineContributor,
     PostStatus,
+    UpdatePage,
 )
-from engage.mail import retry_later
+from engage.mail import (
+    MAX_ATTEMPTS,
+    absolute_url,
+    email_enqueue,
+    email_withdraw,
+)
+from engage.models import OutgoingEmail
+from home.models import HomePage, PrimaryCareNetwork
 
 
 def _one_line(text: str) -> str:
@@ -30,9 +50,20 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:150]
 
 
+def _subject(text: str) -> str:
+    return _one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}")
+
+
+# Links in emails
+
+
 def idea_full_url(idea: Idea) -> str:
-    consultation = idea.consultation
-    return consultation.full_url + consultation.reverse_subpage("idea-detail", args=[idea.pk])
+    """The idea's page, on its PCN's site."""
+    return idea.get_full_url()
+
+
+def moderation_queue_url() -> str:
+    return absolute_url(reverse("moderation:queue"))
 
 
 NEXT_STEPS = {
@@ -53,10 +84,10 @@ NEXT_STEPS = {
 
 
 @task()
-def send_moderation_decision(decision_id: int, attempt: int = 1) -> None:
+def send_moderation_decision(decision_id: int) -> None:
     """Tell an author, in plain English, what a moderator decided about their post and why.
 
-    If the mail server fails, the task is tried again later (engage.mail.retry_later)."""
+    One email per decision, however often the task runs; the mail queue retries it."""
     decision = (
         ModerationDecision.objects.select_related("idea", "comment__idea")
         .filter(pk=decision_id)
@@ -88,23 +119,18 @@ def send_moderation_decision(decision_id: int, attempt: int = 1) -> None:
         ModerationAction.RESTORE: f"Your {kind} can be seen again",
         ModerationAction.HIDE: f"We have hidden your {kind}",
     }.get(decision.action, f"News about your {kind}")
-    try:
-        send_mail(
-            subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
-            message=render_to_string("consultations/emails/moderation_decision.txt", context),
-            from_email=None,
-            recipient_list=[post.author.email],
-        )
-    except Exception:
-        retry_later(send_moderation_decision, attempt=attempt, decision_id=decision_id)
-        raise
+    email_enqueue(
+        key=f"moderation-decision:{decision.pk}",
+        subject=_subject(subject),
+        body=render_to_string("consultations/emails/moderation_decision.txt", context),
+        to=[post.author.email],
+    )
 
 
 @task()
 def send_moderation_digest(pcn_id: int) -> int:
-    """Email a PCN's moderators when posts are waiting for them. Returns emails sent."""
-    from home.models import HomePage, PrimaryCareNetwork
-
+    """Email a PCN's moderators when posts are waiting for them: once a day each, however
+    often it runs. Returns how many emails were queued."""
     pcn = PrimaryCareNetwork.objects.filter(pk=pcn_id).select_related("moderator_group").first()
     home = HomePage.objects.filter(pcn_id=pcn_id).first()
     if pcn is None or home is None or pcn.moderator_group is None:
@@ -128,7 +154,7 @@ def send_moderation_digest(pcn_id: int) -> int:
     recipients = list(
         pcn.moderator_group.user_set.filter(is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .values_list("pk", "email")
     )
     body = render_to_string(
         "consultations/emails/moderation_digest.txt",
@@ -136,17 +162,22 @@ def send_moderation_digest(pcn_id: int) -> int:
             "pcn": pcn,
             "counts": counts,
             "oldest_days": (timezone.now() - oldest).days if oldest else None,
-            "queue_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/moderation/",
+            "queue_url": moderation_queue_url(),
         },
     )
     total = sum(counts.values())
     waiting = "1 post is" if total == 1 else f"{total} posts are"
-    subject = _one_line(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{waiting} waiting for a moderator at {pcn.name}"
+    subject = _subject(f"{waiting} waiting for a moderator at {pcn.name}")
+    today = timezone.localdate().isoformat()
+    return sum(
+        email_enqueue(
+            key=f"moderation-digest:{pcn.pk}:{today}:{user_id}",
+            subject=subject,
+            body=body,
+            to=[email],
+        )
+        for user_id, email in recipients
     )
-    for email in recipients:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
-    return len(recipients)
 
 
 def models_q_for_consultations(consultations):
@@ -157,25 +188,16 @@ def models_q_for_consultations(consultations):
 
 # Closing the loop: updates and phases, through the Notice outbox.
 
-MAX_ATTEMPTS = 8
-
 
 def unsubscribe_url(recipient) -> str:
     """A link that stops these emails: for a user, or for a resident who took part offline
     (an `OfflineContributor`) and gave an email address."""
-    from django.core import signing
-    from django.urls import reverse
-
-    from consultations.models import OfflineContributor
-
     if isinstance(recipient, OfflineContributor):
         payload = {"contributor": recipient.pk}
     else:
         payload = {"user": recipient.pk}
     token = signing.dumps(payload, salt=UNSUBSCRIBE_SALT)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "consultations:unsubscribe", args=[token]
-    )
+    return absolute_url(reverse("consultations:unsubscribe", args=[token]))
 
 
 UNSUBSCRIBE_SALT = "engage.notifications.unsubscribe"
@@ -186,10 +208,6 @@ def _notice_message(notice, *, unsubscribe_link: str):
 
     `unsubscribe_link` is made once per email, so the body and the List-Unsubscribe header
     carry the same signed link."""
-    from django.utils.html import strip_tags
-
-    from consultations.models import Notice, UpdatePage
-
     user = notice.recipient
     if notice.kind == Notice.Kind.UPDATE:
         update = UpdatePage.objects.live().filter(pk=notice.update_id).first()
@@ -237,32 +255,40 @@ def _notice_message(notice, *, unsubscribe_link: str):
     return subject, render_to_string("consultations/emails/phase_changed.txt", context)
 
 
+def notice_email_key(notice_id: int) -> str:
+    """The key of a notice's email in the mail queue."""
+    return f"notice:{notice_id}"
+
+
+def _notice_settle(notice, why: str) -> None:
+    """Nothing to send any more: the notice is no longer owed, and an email of it still
+    waiting in the mail queue is stopped."""
+    notice.status = Notice.Status.SENT
+    notice.last_error = f"Not sent: {why}."
+    notice.save(update_fields=["status", "last_error"])
+    email_withdraw(notice_email_key(notice.pk))
+
+
 @task()
 def send_notice(notice_id: int) -> str:
-    """Send one owed email. Safe to run twice; a failure leaves it pending for a retry."""
-    from django.core.mail import EmailMessage
-
-    from consultations.models import Notice
-
+    """Hand one owed email to the mail queue. Safe to run twice: a notice's email has one
+    key, so it is queued once (a given-up one is offered again, up to MAX_ATTEMPTS)."""
     notice = Notice.objects.select_related("user", "contributor").filter(pk=notice_id).first()
     if notice is None or notice.status == Notice.Status.SENT:
         return "nothing to do"
     recipient = notice.recipient
     if not recipient.email_updates or not getattr(recipient, "is_active", True):
-        notice.status = Notice.Status.SENT
-        notice.last_error = "Not sent: the person turned these emails off."
-        notice.save(update_fields=["status", "last_error"])
+        _notice_settle(notice, "the person turned these emails off")
         return "turned off"
     link = unsubscribe_url(recipient)
     message = _notice_message(notice, unsubscribe_link=link)
     if message is None:
-        notice.status = Notice.Status.SENT
-        notice.last_error = "Not sent: the page is no longer published."
-        notice.save(update_fields=["status", "last_error"])
+        _notice_settle(notice, "the page is no longer published")
         return "withdrawn"
     subject, body = message
-    email = EmailMessage(
-        subject=_one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
+    queued = email_enqueue(
+        key=notice_email_key(notice.pk),
+        subject=_subject(subject),
         body=body,
         to=[recipient.email],
         headers={
@@ -270,20 +296,29 @@ def send_notice(notice_id: int) -> str:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    try:
-        email.send()
-    except Exception as error:  # any mail failure: keep the notice for a retry
-        Notice.objects.filter(pk=notice.pk).update(
-            attempts=notice.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:1000]
+    return "queued" if queued else "already queued"
+
+
+def notice_email_status_changed(sender, *, key, status, attempts, error, **kwargs) -> None:
+    """What the mail queue did with a notice's email, recorded on the notice (connected to
+    `engage.mail.email_status_changed` in `ConsultationsConfig.ready()`)."""
+    prefix, _, notice_id = key.partition(":")
+    if prefix != "notice" or not notice_id.isdigit():
+        return
+    notices = Notice.objects.filter(pk=int(notice_id))
+    if status == OutgoingEmail.Status.SENT:
+        notices.update(
+            status=Notice.Status.SENT, sent_at=timezone.now(), attempts=attempts, last_error=""
         )
-        return "failed"
-    Notice.objects.filter(pk=notice.pk).update(
-        status=Notice.Status.SENT,
-        sent_at=timezone.now(),
-        attempts=notice.attempts + 1,
-        last_error="",
-    )
-    return "sent"
+    elif status == OutgoingEmail.Status.UNCERTAIN:
+        # Perhaps delivered: no longer owed, so it is never sent twice.
+        notices.update(
+            status=Notice.Status.SENT,
+            attempts=attempts,
+            last_error=f"Perhaps not delivered, and not sent again: {error}"[:1000],
+        )
+    else:  # to be tried again, or given up
+        notices.update(attempts=attempts, last_error=error[:1000])
 
 
 @task()
@@ -292,9 +327,6 @@ def notify_update_published(update_id: int) -> int:
 
     Residents who took part offline and gave a postal address are owed a letter instead,
     which the PCN prints from the admin's "Letters to print"."""
-    from consultations.loop import update_letters_create, update_notices_create
-    from consultations.models import UpdatePage
-
     update = UpdatePage.objects.live().filter(pk=update_id).first()
     if update is None:
         return 0
@@ -306,10 +338,10 @@ def notify_update_published(update_id: int) -> int:
 
 
 def retry_pending_notices() -> int:
-    """Enqueue every notice that has not been sent yet (run by cron: a mail outage is
-    caught up when the server is back). Returns how many were enqueued."""
-    from consultations.models import Notice
-
+    """Enqueue every notice that has not been sent yet (run by cron): a new phase email, one
+    whose task never ran, or one the mail queue gave up on before MAX_ATTEMPTS attempts (the
+    immediate task backend cannot retry later). An email the mail queue is still retrying
+    is left to its schedule. Returns how many notices were enqueued."""
     ids = list(
         Notice.objects.filter(status=Notice.Status.PENDING, attempts__lt=MAX_ATTEMPTS).values_list(
             "pk", flat=True

@@ -11,12 +11,20 @@ from django.utils import timezone
 from django_tasks import task
 from threadpoolctl import threadpool_limits
 
-from consultations.clustering import suggest_clusters
 from consultations.models import Idea, SuggestionRun, ThemeSuggestion
 
 logger = logging.getLogger(__name__)
 
 MAX_ERROR_LENGTH = 2000
+
+
+def suggest_clusters(documents, **options):
+    """`consultations.clustering.suggest_clusters`, imported on first use."""
+    # Here, not at the top: scikit-learn, SciPy and NumPy take a few seconds and tens of
+    # megabytes to load, and only the task worker clusters; web processes never need them.
+    from consultations.clustering import suggest_clusters as clusters
+
+    return clusters(documents, **options)
 
 
 @task()

@@ -6,6 +6,7 @@ class EngageConfig(AppConfig):
     verbose_name = "Engage"
 
     def ready(self):
+        # Imported here, not at the top: Wagtail's admin views need every app loaded.
         from engage.spreadsheets import protect_wagtail_exports
 
         # Every CSV the Wagtail admin exports is safe to open in a spreadsheet.

@@ -27,6 +27,8 @@ import csv
 from decimal import Decimal
 from functools import wraps
 
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets,
 # with their fullwidth forms, which some spreadsheets read the same way.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -77,8 +79,6 @@ def protect_wagtail_exports() -> None:
     preprocessing) and `get_heading` (the heading row, of CSV and XLSX alike). Safe to call
     more than once.
     """
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
     write_csv_row = SpreadsheetExportMixin.write_csv_row
     if getattr(write_csv_row, "engage_spreadsheet_safe", False):
         return

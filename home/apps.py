@@ -6,6 +6,8 @@ class HomeConfig(AppConfig):
     verbose_name = "PCN sites"
 
     def ready(self):
+        # Imported here, not at the top: models can only be imported once Django has
+        # loaded every app.
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move

@@ -7,6 +7,7 @@ site whose root is its HomePage; its neighbourhoods and practices are snippets.
 from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -16,7 +17,7 @@ from wagtail.search import index
 
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin
-from home.pages import EngagePage, PageTextMixin, PcnPageForm
+from home.pages import STAFF_PUBLISH, EngagePage, PageTextMixin, PcnPageForm
 
 ods_practice_code = RegexValidator(
     r"^[A-Z][0-9]{5}$",
@@ -201,22 +202,23 @@ class HomePage(EngagePage):
     ]
 
     def get_context(self, request, *args, **kwargs):
-        from consultations.loop import accountability
-        from consultations.models import ConsultationPage, UpdatePage
-
+        # Its consultations, updates and record come from `consultations`, which registers
+        # them with `home.pages.page_context_register`.
         context = super().get_context(request, *args, **kwargs)
-        consultations = ConsultationPage.objects.live().public().descendant_of(self)
-        context["open_consultations"] = consultations.open_now().order_by("closes_at")
-        context["upcoming_consultations"] = consultations.upcoming().order_by("opens_at")[:3]
-        context["latest_updates"] = (
-            UpdatePage.objects.live()
-            .public()
-            .descendant_of(self)
-            .order_by("-first_published_at")[:3]
-        )
         context["vision"] = VisionPage.objects.live().public().child_of(self).first()
-        context["record"] = accountability(home=self)
         return context
+
+
+class PcnPageMixin:
+    """For pages below a PCN's home page: that home page (with its PCN) and the PCN."""
+
+    @cached_property
+    def home_page(self):
+        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
+
+    @property
+    def pcn(self):
+        return self.home_page.pcn if self.home_page else None
 
 
 class VisionPage(EngagePage):
@@ -235,41 +237,13 @@ class VisionPage(EngagePage):
     subpage_types = []
     max_count_per_parent = 1
 
+    section_publishing = STAFF_PUBLISH
+
     def get_context(self, request, *args, **kwargs):
-        from django.db.models import Count, Prefetch, Q
-
-        from consultations.models import ConsultationPage, PostStatus, Theme, UpdatePage
-
+        # Each priority's themes, updates and progress come from `consultations`, which
+        # registers them with `home.pages.page_context_register`.
         context = super().get_context(request, *args, **kwargs)
-        home = self.get_parent()
-        # Themes of this PCN's live consultations that everyone may read: never those of
-        # a private consultation (a view restriction), nor another PCN's.
-        public_consultations = ConsultationPage.objects.live().public().descendant_of(home)
-        themes = (
-            Theme.objects.filter(consultation__in=public_consultations)
-            .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
-            .select_related("consultation")
-            .order_by("-idea_count", "name")
-        )
-        updates = (
-            UpdatePage.objects.live()
-            .public()
-            .descendant_of(home)
-            .prefetch_related("actions")
-            .order_by("-first_published_at")
-        )
-        priorities = list(
-            self.priorities.prefetch_related(
-                Prefetch("themes", queryset=themes), Prefetch("updates", queryset=updates)
-            )
-        )
-        for priority in priorities:
-            actions = [a for update in priority.updates.all() for a in update.actions.all()]
-            done = sum(1 for action in actions if action.status == "done")
-            priority.action_count = len(actions)
-            priority.actions_done = done
-            priority.progress = round(100 * done / len(actions)) if actions else None
-        context["priorities"] = priorities
+        context.setdefault("priorities", self.priorities.all())
         return context
 
 

@@ -16,7 +16,10 @@ What starts a new generation of a site's pages:
   supports or themes changed. The models' saves and deletes send it through signals
   (`connect_signals`), and their querysets' `update()` and `bulk_create()` send it
   themselves (`PublicContentQuerySet`), so moderation's bulk status changes and the
-  support counter are seen too.
+  support counter are seen too;
+- a person's new display name, on the sites whose rows show it (a model of public content
+  names the field with `person_shown_via`), and a person deleted, on the sites of every
+  row of public content that points at them.
 
 A generation is bumped twice: at once, and again when the transaction commits. A request
 that read the old rows before the commit can then only have stored its page under a
@@ -29,7 +32,9 @@ production turns this cache off unless it is set.
 import hashlib
 import uuid
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_save, pre_delete
@@ -166,31 +171,37 @@ def _row_changed(sender, instance, **kwargs) -> None:
     content_changed([_path_of(instance)], bumped=bumped)
 
 
+# (model, field) pairs of public content that point at a person: those whose pages show
+# the person's name (a model's `person_shown_via`), and every one. Found in
+# `connect_signals`, from whichever apps declare public content.
+_people = {"named": [], "linked": []}
+
+
+def _paths_of_person(person, links) -> set[str]:
+    paths = set()
+    for model, field in links:
+        paths |= model._default_manager.filter(**{field: person})._site_paths()
+    return paths
+
+
 def _person_changed(sender, instance, created=False, update_fields=None, **kwargs) -> None:
     """A changed name shows beside the person's posts, on the sites they posted on."""
     if created or kwargs.get("raw"):
         return
     if update_fields is not None and "display_name" not in update_fields:
         return  # signing in saves last_login alone
-    _person_sites_changed(sender, instance)
+    content_changed(_paths_of_person(instance, _people["named"]))
 
 
-def _person_sites_changed(sender, instance, **kwargs) -> None:
+def _person_deleted(sender, instance, **kwargs) -> None:
     """Before an account is deleted: its name leaves its posts, its supports their counts."""
-    from consultations.models import Comment, Idea, Support
-
-    paths = Idea.objects.filter(author=instance)._site_paths()
-    paths |= Comment.objects.filter(author=instance)._site_paths()
-    if kwargs.get("signal") is pre_delete:
-        paths |= Support.objects.filter(user=instance)._site_paths()
-    content_changed(paths)
+    content_changed(_paths_of_person(instance, _people["linked"]))
 
 
 def connect_signals() -> None:
     """Connected in `HomeConfig.ready()`: every model whose querysets are public content."""
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-
+    user = get_user_model()
+    named, linked = [], []
     for model in apps.get_models():
         if isinstance(model._default_manager.all(), PublicContentQuerySet):
             for signal in (post_save, pre_delete):
@@ -198,9 +209,16 @@ def connect_signals() -> None:
                 signal.connect(
                     _row_changed, sender=model, dispatch_uid=f"engage-page-cache-{model._meta}"
                 )
-    user = get_user_model()
+            linked += [
+                (model, field.name)
+                for field in model._meta.concrete_fields
+                if field.is_relation and field.related_model is user
+            ]
+            if shown := getattr(model, "person_shown_via", None):
+                named.append((model, shown))
+    _people.update(named=named, linked=linked)
     post_save.connect(_person_changed, sender=user, dispatch_uid="engage-page-cache-person")
-    pre_delete.connect(_person_sites_changed, sender=user, dispatch_uid="engage-page-cache-gone")
+    pre_delete.connect(_person_deleted, sender=user, dispatch_uid="engage-page-cache-gone")
 
 
 # Serving.

@@ -8,21 +8,77 @@ filter reads all restrictions again. `EngagePage` pages instead:
 - find a child in one query: by its page type when the parent allows only one, or by the
   site's cached slug map (`home.site_cache`) when the parent is the site's home page. The
   page itself is always read fresh, so a stale hint can only cost the usual lookup;
-- check view restrictions against `home.site_cache.view_restrictions()` (read once per
-  request, never cached across requests), walking the parents that routing already read.
+- check view restrictions against `view_restrictions()` (read once per request, never
+  cached across requests), walking the parents that routing already read.
+
+Other apps add to a page's context through `page_context_register` (see there): `home`
+knows nothing of the apps built on it.
 """
+
+import contextlib
+import contextvars
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 from engage.text import text_problems
 from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin, pcn_of
-from home.site_cache import view_restrictions
+
+_request_restrictions: contextvars.ContextVar = contextvars.ContextVar(
+    "engage_view_restrictions", default=None
+)
+
+
+def view_restrictions() -> list[PageViewRestriction]:
+    """Every page view restriction, once per request (each call outside a request reads).
+
+    Shared by Wagtail's view-restriction check and every `.public()` filter of the request;
+    never cached between requests, so a page made private is private at once."""
+    memo = _request_restrictions.get()
+    if memo is not None:
+        if memo.get("restrictions") is None:
+            memo["restrictions"] = list(PageViewRestriction.objects.select_related("page"))
+        return memo["restrictions"]
+    return list(PageViewRestriction.objects.select_related("page"))
+
+
+@contextlib.contextmanager
+def view_restrictions_per_request():
+    """Inside it, `view_restrictions()` reads the database once (`SiteCacheMiddleware`
+    wraps each request in it)."""
+    token = _request_restrictions.set({})
+    try:
+        yield
+    finally:
+        _request_restrictions.reset(token)
+
+
+# What other apps add to the context of a page type: (page class, provider) pairs.
+_context_providers: list[tuple[type, Callable]] = []
+
+
+def page_context_register(page_class: type, provider: Callable[..., dict]) -> None:
+    """Add what `provider(page=page, request=request)` returns to the context of every page
+    of `page_class` (or a subclass).
+
+    How a higher floor fills a lower floor's page: the home page lists open consultations
+    and the vision page the themes behind each priority, yet `home` knows nothing of
+    consultations; `consultations` registers its providers in its `AppConfig.ready()`.
+    """
+    if (page_class, provider) not in _context_providers:
+        _context_providers.append((page_class, provider))
+
+
+# Who publishes a section of a PCN's site (a page type that sits below the home page), as
+# `home.services.pcn_sections_setup` sets it up: the PCN's staff directly, or a PCN lead
+# approving each change through a workflow.
+STAFF_PUBLISH = "staff publish"
+LEAD_APPROVAL = "lead approval"
 
 
 class EngagePageQuerySet(PageQuerySet):
@@ -101,8 +157,19 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
     objects = EngagePageManager()
     base_form_class = PcnPageForm
 
+    # STAFF_PUBLISH or LEAD_APPROVAL for a section of the site; None leaves publishing to
+    # whoever may publish the page above it.
+    section_publishing: str | None = None
+
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        for page_class, provider in _context_providers:
+            if isinstance(self, page_class):
+                context.update(provider(page=self, request=request))
+        return context
 
     def get_view_restrictions(self):
         chain = parent_chain(self)
@@ -134,17 +201,3 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
         if model is None:
             return None
         return model.objects.child_of(self).filter(pk=page_id, slug=slug).first()
-
-
-class PcnPageMixin:
-    """For pages below a PCN's home page: that home page (with its PCN) and the PCN."""
-
-    @cached_property
-    def home_page(self):
-        from home.models import HomePage
-
-        return HomePage.objects.ancestor_of(self).select_related("pcn").first()
-
-    @property
-    def pcn(self):
-        return self.home_page.pcn if self.home_page else None

@@ -2,9 +2,20 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from home.models import HomePage, Place, PrimaryCareNetwork
+from home.pages import LEAD_APPROVAL, STAFF_PUBLISH
 
 # What a PCN's staff may do to the pages of their own site, and nowhere else. They publish
 # consultations and the vision directly; updates go through the PCN leads' approval.
@@ -114,21 +125,21 @@ def _grant(group, page, codenames) -> None:
 
 @transaction.atomic
 def pcn_sections_setup(*, pcn: PrimaryCareNetwork, home: HomePage) -> None:
-    """Once the home page has its sections: staff publish consultations and the vision;
-    updates need a PCN lead's approval (a Wagtail workflow on the updates section)."""
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+    """Once the home page has its sections: staff publish those whose page type says
+    STAFF_PUBLISH (consultations, the vision); those that say LEAD_APPROVAL (updates) need a
+    PCN lead's approval (a Wagtail workflow on the section)."""
+    for section in home.get_children():
+        publishing = getattr(section.specific_class, "section_publishing", None)
+        if publishing == STAFF_PUBLISH:
+            _grant(pcn.staff_group, section, STAFF_SECTION_PERMISSIONS)
+        elif publishing == LEAD_APPROVAL:
+            _lead_approval(pcn=pcn, section=section)
 
-    from consultations.models import ConsultationIndexPage, UpdateIndexPage
-    from home.models import VisionPage
 
-    for section in home.get_children().type(ConsultationIndexPage, VisionPage):
-        _grant(pcn.staff_group, section, STAFF_SECTION_PERMISSIONS)
-    updates = home.get_children().type(UpdateIndexPage).first()
-    if updates is None:
-        return
+def _lead_approval(*, pcn: PrimaryCareNetwork, section: Page) -> None:
     workflow, _ = Workflow.objects.get_or_create(name=f"{pcn.name}: PCN lead approval")
     if not WorkflowTask.objects.filter(workflow=workflow).exists():
         task = GroupApprovalTask.objects.create(name=f"{pcn.name}: approval by a PCN lead")
         task.groups.set([pcn.lead_group])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=updates, defaults={"workflow": workflow})
+    WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})

@@ -9,16 +9,15 @@ the page view restrictions several times over. Here:
   (`site_cache_clear`), so every site reads afresh on its next request. The cache is a
   hint for routing (see `home.pages`); nothing is served from it without the database
   agreeing where that matters.
-- `view_restrictions()`: every page view restriction, read once per request (never
-  cached between requests, so a page made private is private at once), shared by
-  Wagtail's view-restriction check and every `.public()` filter of the request.
+- `SiteCacheMiddleware` also scopes `home.pages.view_restrictions()` to the request: every
+  page view restriction, read once per request (never cached between requests, so a page
+  made private is private at once).
 
 Several server processes must share one cache (`CACHE_URL`) for a change to reach all of
 them at once; with the default local-memory cache, other processes see it within
 `ENGAGE_SITE_CACHE_SECONDS`.
 """
 
-import contextvars
 import uuid
 from dataclasses import dataclass, field
 
@@ -27,12 +26,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.http.request import split_domain_port
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
+
+from home.models import HomePage, PrivacyNoticePage
+from home.pages import view_restrictions_per_request
 
 GENERATION_KEY = "engage:site-cache:generation"
-_request_restrictions: contextvars.ContextVar = contextvars.ContextVar(
-    "engage_view_restrictions", default=None
-)
 
 
 @dataclass
@@ -81,8 +80,6 @@ def page_saved(sender, instance, **kwargs) -> None:
 
 
 def _read_chrome(site: Site | None) -> SiteChrome:
-    from home.models import HomePage, PrivacyNoticePage
-
     if site is None:
         return SiteChrome(site=None)
     home = HomePage.objects.select_related("pcn__place").filter(pk=site.root_page_id).first()
@@ -125,16 +122,6 @@ def site_chrome(request) -> SiteChrome:
     return request._engage_site_chrome
 
 
-def view_restrictions() -> list[PageViewRestriction]:
-    """Every page view restriction, once per request (each call outside a request reads)."""
-    memo = _request_restrictions.get()
-    if memo is not None:
-        if memo.get("restrictions") is None:
-            memo["restrictions"] = list(PageViewRestriction.objects.select_related("page"))
-        return memo["restrictions"]
-    return list(PageViewRestriction.objects.select_related("page"))
-
-
 class SiteCacheMiddleware:
     """Finds the request's site from the cache and scopes the view-restriction memo to it."""
 
@@ -142,9 +129,6 @@ class SiteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_restrictions.set({})
-        try:
+        with view_restrictions_per_request():
             site_chrome(request)
             return self.get_response(request)
-        finally:
-            _request_restrictions.reset(token)

@@ -44,6 +44,8 @@ NOT_TYPED = {
     "consultations.Notice.key",
     "consultations.Notice.last_error",
     "consultations.Letter.key",
+    "engage.OutgoingEmail.key",
+    "engage.OutgoingEmail.last_error",
 }
 
 

@@ -1,4 +1,4 @@
-"""A real SMTP server for the mail tests, that can be down, slow, or up."""
+"""A real SMTP server for the mail tests, that can be down, slow, slow to confirm, or up."""
 
 import email
 import socket
@@ -29,6 +29,8 @@ class _Handler(socketserver.StreamRequestHandler):
                     if line in (b".\r\n", b".\n"):
                         server.messages.append(email.message_from_bytes(b"".join(lines)))
                         lines, in_data = [], False
+                        if server.confirm_delay:
+                            time.sleep(server.confirm_delay)  # took it, confirms too late
                         self.wfile.write(b"250 Queued\r\n")
                     else:
                         lines.append(line[1:] if line.startswith(b"..") else line)
@@ -63,10 +65,13 @@ class MailServer:
         self.messages: list = []
         self._server = None
 
-    def start(self, *, delay: float = 0):
+    def start(self, *, delay: float = 0, confirm_delay: float = 0):
+        """`delay`: seconds before it greets a client; `confirm_delay`: seconds between
+        taking a message and saying so."""
         self.stop()
         self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.delay = delay
+        self._server.confirm_delay = confirm_delay
         self._server.messages = self.messages
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 

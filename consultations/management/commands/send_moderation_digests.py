@@ -1,5 +1,6 @@
 """Run once a day (cron, or a scheduler beside the task worker): tell each PCN's moderators
-when posts are waiting for them. PCNs with nothing waiting get no email."""
+when posts are waiting for them. PCNs with nothing waiting get no email; a second run on the
+same day sends nothing new."""
 
 from django.core.management.base import BaseCommand
 

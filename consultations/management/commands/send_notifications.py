@@ -1,7 +1,8 @@
 """Run every few minutes (cron, or a scheduler beside the task worker).
 
-Tells followers when consultations open, close or are answered, and retries any email
-that could not be sent earlier (for example while the mail server was down).
+Tells followers when consultations open, close or are answered, and queues every update
+or phase email still owed: new ones, and any the mail queue never received or gave up on
+early. An email the mail queue is still retrying keeps to its own schedule (engage.mail).
 """
 
 from django.core.management.base import BaseCommand
@@ -12,7 +13,7 @@ from consultations.notifications import retry_pending_notices
 
 
 class Command(BaseCommand):
-    help = "Queue phase-change emails for followers and retry unsent emails."
+    help = "Queue phase-change emails for followers, and every update or phase email owed."
 
     def handle(self, *args, **options):
         created = 0

@@ -47,7 +47,7 @@ def test_seeded_home_page_lists_the_open_consultation(seeded, client):
 
 @pytest.mark.parametrize("email", ["resident", "moderator", "staff", "placelead", "admin"])
 def test_each_demo_account_can_sign_in(seeded, client, email):
-    from home.management.commands.seed_demo import ACCOUNTS
+    from consultations.management.commands.seed_demo import ACCOUNTS
 
     password = next(p for e, _n, _r, p in ACCOUNTS if e.startswith(email + "@"))
     assert client.login(username=f"{email}@example.org", password=password)
@@ -91,8 +91,8 @@ def test_seed_demo_has_paper_contributions_and_a_letter_to_print(seeded):
 def test_demo_accounts_with_a_role_have_the_documented_authenticator(seeded):
     from allauth.mfa.models import Authenticator
 
+    from consultations.management.commands.seed_demo import ACCOUNTS, DEMO_TOTP_SECRET
     from engage.models import User
-    from home.management.commands.seed_demo import ACCOUNTS, DEMO_TOTP_SECRET
     from tests.factories import totp_secret
 
     for email, _name, role, _password in ACCOUNTS:
@@ -114,7 +114,7 @@ def test_a_demo_loaded_before_two_factor_gets_its_authenticators(seeded):
 
 
 def test_demo_totp_code_prints_the_code_an_app_would_show(db):
-    from home.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from consultations.management.commands.seed_demo import DEMO_TOTP_SECRET
     from tests.factories import totp_code
 
     out = io.StringIO()

@@ -1,0 +1,66 @@
+"""What consultations add to the pages that show them (`home.pages.page_context_register`).
+
+`home` knows nothing of consultations, yet its home page lists the open ones and the latest
+updates, and its vision page shows the themes behind each priority and the updates acting
+on it. These providers are registered in `ConsultationsConfig.ready()`; each reads in a fixed
+number of queries, whatever the number of consultations, themes and updates.
+"""
+
+from django.db.models import Count, Prefetch, Q
+
+from consultations.loop import accountability
+from consultations.models import ConsultationPage, PostStatus, Theme, UpdatePage
+
+
+def home_page_context(*, page, request) -> dict:
+    """The home page: open and upcoming consultations, the latest updates, the record."""
+    consultations = ConsultationPage.objects.live().public().descendant_of(page)
+    return {
+        "open_consultations": consultations.open_now().order_by("closes_at"),
+        "upcoming_consultations": consultations.upcoming().order_by("opens_at")[:3],
+        "latest_updates": (
+            UpdatePage.objects.live()
+            .public()
+            .descendant_of(page)
+            .order_by("-first_published_at")[:3]
+        ),
+        "record": accountability(home=page),
+    }
+
+
+def update_index_page_context(*, page, request) -> dict:
+    """The list of updates: the PCN's record of closing the loop."""
+    return {"record": accountability(home=page.get_parent())}
+
+
+def vision_page_context(*, page, request) -> dict:
+    """Each priority of the vision with its themes, its updates and their progress."""
+    home = page.get_parent()
+    # Themes of this PCN's live consultations that everyone may read: never those of
+    # a private consultation (a view restriction), nor another PCN's.
+    public_consultations = ConsultationPage.objects.live().public().descendant_of(home)
+    themes = (
+        Theme.objects.filter(consultation__in=public_consultations)
+        .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
+        .select_related("consultation")
+        .order_by("-idea_count", "name")
+    )
+    updates = (
+        UpdatePage.objects.live()
+        .public()
+        .descendant_of(home)
+        .prefetch_related("actions")
+        .order_by("-first_published_at")
+    )
+    priorities = list(
+        page.priorities.prefetch_related(
+            Prefetch("themes", queryset=themes), Prefetch("updates", queryset=updates)
+        )
+    )
+    for priority in priorities:
+        actions = [a for update in priority.updates.all() for a in update.actions.all()]
+        done = sum(1 for action in actions if action.status == "done")
+        priority.action_count = len(actions)
+        priority.actions_done = done
+        priority.progress = round(100 * done / len(actions)) if actions else None
+    return {"priorities": priorities}

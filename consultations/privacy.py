@@ -1,0 +1,216 @@
+"""What consultations hold about a person: their part of the data download and the erasure.
+
+Registered with `engage.privacy.personal_data_register` in `ConsultationsConfig.ready()`.
+`participation_data` reads the person's ideas, comments, supports, follows, reports and the
+emails owed to them in a fixed number of queries; `participation_erase` deletes what belongs
+to them alone and deletes their posts, or keeps the posts linked to nobody ("A resident").
+"""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from consultations.models import (
+    Comment,
+    Flag,
+    Follow,
+    Idea,
+    ModerationAction,
+    ModerationDecision,
+    Notice,
+    Support,
+    ThemeSuggestion,
+)
+from consultations.services import comment_count_refresh
+from engage.privacy import log_entries_scrub, search_index_purge, when
+
+# Reading: their part of the download
+
+
+def _decisions(post) -> list[dict]:
+    """What moderators decided about a post and why; never who the moderator was."""
+    return [
+        {
+            "action": ModerationAction(decision.action).label,
+            "reason": decision.reason_label,
+            "note": decision.note,
+            "date": when(decision.created_at),
+        }
+        for decision in post.decisions.all()
+    ]
+
+
+def _prefetch_decisions(queryset):
+    return Prefetch("decisions", queryset=queryset)
+
+
+def participation_data(*, user) -> dict:
+    """Their ideas (with status, channel, themes and the moderation decisions about them),
+    comments, supports, follows, the reports they made and the emails sent to them."""
+    decisions = ModerationDecision.objects.order_by("created_at", "pk")
+    ideas = (
+        Idea.objects.filter(author=user)
+        .select_related("consultation", "neighbourhood")
+        .prefetch_related("themes")
+        .prefetch_related(_prefetch_decisions(decisions))
+        .order_by("created_at", "pk")
+    )
+    comments = (
+        Comment.objects.filter(author=user)
+        .select_related("idea")
+        .prefetch_related(_prefetch_decisions(decisions))
+        .order_by("created_at", "pk")
+    )
+    supports = Support.objects.filter(user=user).select_related("idea").order_by("created_at")
+    follows = (
+        Follow.objects.filter(user=user)
+        .select_related("consultation", "idea")
+        .order_by("created_at", "pk")
+    )
+    flags = (
+        Flag.objects.filter(reporter=user)
+        .select_related("idea", "comment")
+        .order_by("created_at", "pk")
+    )
+    notices = (
+        Notice.objects.filter(user=user)
+        .select_related("consultation", "update")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "ideas": [
+            {
+                "id": idea.pk,
+                "consultation": idea.consultation.title,
+                "url": idea.get_full_url(),
+                "title": idea.title,
+                "body": idea.body,
+                "neighbourhood": idea.neighbourhood.name if idea.neighbourhood else None,
+                "shown_as": idea.get_attribution_display(),
+                "status": idea.get_status_display(),
+                "channel": idea.get_channel_display(),
+                "themes": [theme.name for theme in idea.themes.all()],
+                "supports": idea.support_count,
+                "comments": idea.comment_count,
+                "created": when(idea.created_at),
+                "updated": when(idea.updated_at),
+                "published": when(idea.published_at),
+                "moderation": _decisions(idea),
+            }
+            for idea in ideas
+        ],
+        "comments": [
+            {
+                "id": comment.pk,
+                "idea": {"id": comment.idea_id, "title": comment.idea.title},
+                "reply_to": comment.parent_id,
+                "body": comment.body,
+                "status": comment.get_status_display(),
+                "created": when(comment.created_at),
+                "updated": when(comment.updated_at),
+                "moderation": _decisions(comment),
+            }
+            for comment in comments
+        ],
+        "supports": [
+            {
+                "idea": {"id": support.idea_id, "title": support.idea.title},
+                "date": when(support.created_at),
+            }
+            for support in supports
+        ],
+        "follows": [
+            {
+                "consultation": follow.consultation.title if follow.consultation_id else None,
+                "idea": {"id": follow.idea_id, "title": follow.idea.title}
+                if follow.idea_id
+                else None,
+                "date": when(follow.created_at),
+            }
+            for follow in follows
+        ],
+        "reports": [
+            {
+                "idea": flag.idea_id,
+                "comment": flag.comment_id,
+                "reason": flag.get_reason_display(),
+                "details": flag.details,
+                "date": when(flag.created_at),
+                "resolved": when(flag.resolved_at),
+            }
+            for flag in flags
+        ],
+        "emails": [
+            {
+                "kind": notice.get_kind_display(),
+                "about": (notice.update or notice.consultation).title
+                if (notice.update_id or notice.consultation_id)
+                else None,
+                "status": notice.get_status_display(),
+                "created": when(notice.created_at),
+                "sent": when(notice.sent_at),
+            }
+            for notice in notices
+        ],
+    }
+
+
+# Erasing: what is theirs goes, their posts go or stay linked to nobody
+
+
+def _recount_supports(idea_ids) -> None:
+    if not idea_ids:
+        return
+    counts = (
+        Support.objects.filter(idea=OuterRef("pk"))
+        .order_by()
+        .values("idea")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Idea.objects.filter(pk__in=list(idea_ids)).update(support_count=Coalesce(Subquery(counts), 0))
+
+
+def participation_erase(*, user, keep_posts: bool) -> dict[str, int]:
+    """Delete their supports, follows, reports and emails owed; unlink them from moderation
+    records; delete their ideas and comments (with the replies and supports others gave
+    them), or with `keep_posts` keep them with no author. Returns how many of each."""
+    idea_ids = list(Idea.objects.filter(author=user).values_list("pk", flat=True))
+    comment_ids = list(Comment.objects.filter(author=user).values_list("pk", flat=True))
+
+    # What belongs to them alone.
+    supported = set(Support.objects.filter(user=user).values_list("idea_id", flat=True))
+    Support.objects.filter(user=user).delete()
+    _recount_supports(supported - set(idea_ids))
+    Follow.objects.filter(user=user).delete()
+    Flag.objects.filter(reporter=user).delete()
+    Notice.objects.filter(user=user).delete()
+    # Their own withdrawals (and, for a moderator, their decisions) keep no link to them.
+    ModerationDecision.objects.filter(actor=user).update(actor=None)
+    Flag.objects.filter(resolved_by=user).update(resolved_by=None)
+
+    if keep_posts:
+        Idea.objects.filter(pk__in=idea_ids).update(author=None)
+        Comment.objects.filter(pk__in=comment_ids).update(author=None)
+        # A moderator's note was written to them and may name them; the reason code stays.
+        ModerationDecision.objects.filter(
+            Q(idea_id__in=idea_ids) | Q(comment_id__in=comment_ids)
+        ).update(note="")
+        log_entries_scrub(model=Idea, ids=idea_ids, removed=False)
+        log_entries_scrub(model=Comment, ids=comment_ids, removed=False)
+    else:
+        log_entries_scrub(model=Idea, ids=idea_ids, removed=True)
+        log_entries_scrub(model=Comment, ids=comment_ids, removed=True)
+        # Suggested themes are named after words of the ideas they group.
+        ThemeSuggestion.objects.filter(ideas__in=idea_ids).delete()
+        commented_on = set(
+            Comment.objects.filter(pk__in=comment_ids).values_list("idea_id", flat=True)
+        )
+        # Deleting one by one sends post_delete, which removes each from the search index.
+        for comment in Comment.objects.filter(pk__in=comment_ids):
+            comment.delete()
+        for idea in Idea.objects.filter(pk__in=idea_ids):
+            idea.delete()
+        for idea_id in commented_on - set(idea_ids):
+            comment_count_refresh(idea_id)
+        search_index_purge()
+    return {"ideas": len(idea_ids), "comments": len(comment_ids)}
