@@ -22,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import registry as log_registry
 
 from consultations import loop, moderation, notifications, permissions, services, suggestions
-from consultations.forms import apply_validation_error
+from consultations.forms import ModelIdChoiceField, apply_validation_error
 from consultations.models import (
     Channel,
     Comment,
@@ -40,6 +40,7 @@ from consultations.models import (
     ThemeSuggestion,
     UpdatePage,
 )
+from engage.ids import posted_id, posted_ids
 from home.models import HomePage, Neighbourhood, VisionPriority
 
 QUEUE_PER_PAGE = 50
@@ -100,7 +101,7 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
-    consultation = forms.ModelChoiceField(
+    consultation = ModelIdChoiceField(
         queryset=ConsultationPage.objects.none(), required=False, empty_label="All consultations"
     )
     older_than = forms.ChoiceField(
@@ -425,9 +426,10 @@ class ThemeListView(ModeratorMixin, View):
                     messages.success(request, f"Theme '{theme.name}' created.")
                     return redirect(request.path)
             elif action == "merge":
-                ids = request.POST.getlist("themes")
+                ids = posted_ids(request.POST, "themes")
+                into_id = posted_id(request.POST, "into")
                 themes = list(Theme.objects.filter(consultation=self.consultation, pk__in=ids))
-                into = next((t for t in themes if str(t.pk) == request.POST.get("into")), None)
+                into = next((t for t in themes if t.pk == into_id), None)
                 if into is None or len(themes) < 2:
                     messages.error(request, "Tick two or more themes, and choose the one to keep.")
                 else:
@@ -446,7 +448,7 @@ class ThemeListView(ModeratorMixin, View):
             elif action in ("accept", "discard"):
                 suggestion = get_object_or_404(
                     ThemeSuggestion,
-                    pk=request.POST.get("suggestion"),
+                    pk=posted_id(request.POST, "suggestion"),
                     run__consultation=self.consultation,
                 )
                 if action == "accept":
@@ -514,7 +516,7 @@ class ThemeEditView(ModeratorMixin, View):
         self.load(request, pk)
         action = "quote" if request.POST.get("quote_idea") else request.POST.get("action")
         form = ThemeForm(consultation=self.theme.consultation, initial={"name": self.theme.name})
-        ideas = request.POST.getlist("ideas")
+        ideas = posted_ids(request.POST, "ideas")
         try:
             if action == "save":
                 form = ThemeForm(request.POST, consultation=self.theme.consultation)
@@ -538,7 +540,7 @@ class ThemeEditView(ModeratorMixin, View):
                 messages.success(request, f"Moved the ideas into a new theme, '{new_theme.name}'.")
                 return redirect(request.path)
             elif action == "quote":
-                idea = get_object_or_404(Idea, pk=request.POST.get("quote_idea"))
+                idea = get_object_or_404(Idea, pk=posted_id(request.POST, "quote_idea"))
                 moderation.theme_quote_add(
                     theme=self.theme,
                     user=request.user,
@@ -549,7 +551,7 @@ class ThemeEditView(ModeratorMixin, View):
                 return redirect(request.path)
             elif action == "unquote":
                 quote = get_object_or_404(
-                    ThemeQuote, pk=request.POST.get("quote"), theme=self.theme
+                    ThemeQuote, pk=posted_id(request.POST, "quote"), theme=self.theme
                 )
                 moderation.theme_quote_remove(quote=quote, user=request.user)
                 messages.success(request, "Quote removed.")
@@ -605,10 +607,9 @@ class AssignIdeasView(ModeratorMixin, View):
 
     def post(self, request, pk):
         self.consultation = _consultation_for(request.user, pk)
-        theme = Theme.objects.filter(
-            consultation=self.consultation, pk=request.POST.get("theme") or 0
-        ).first()
-        ids = request.POST.getlist("ideas")
+        theme_id = posted_id(request.POST, "theme")
+        ids = posted_ids(request.POST, "ideas")
+        theme = Theme.objects.filter(consultation=self.consultation, pk=theme_id).first()
         if theme is None or not ids:
             messages.error(request, "Tick at least one idea and choose a theme.")
         else:
@@ -684,7 +685,7 @@ class OfflineMixin(ModeratorMixin):
 
 
 class OfflineIdeaForm(forms.Form):
-    consultation = forms.ModelChoiceField(
+    consultation = ModelIdChoiceField(
         label="Consultation",
         queryset=ConsultationPage.objects.none(),
         empty_label=None,
@@ -731,7 +732,7 @@ class OfflineIdeaForm(forms.Form):
             "(it has %(show_value)d)",
         },
     )
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = ModelIdChoiceField(
         label="Which neighbourhood is it about?",
         queryset=Neighbourhood.objects.none(),
         required=False,
@@ -945,7 +946,9 @@ class LettersView(OfflineMixin, View):
         self.update = _update_for(request.user, pk)
         try:
             sent = services.letters_mark_sent(
-                update=self.update, user=request.user, letter_ids=request.POST.getlist("letters")
+                update=self.update,
+                user=request.user,
+                letter_ids=posted_ids(request.POST, "letters"),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -966,7 +969,7 @@ class LettersPrintView(View):
             raise PermissionDenied("You are not a moderator or member of staff of a PCN.")
         update = _update_for(request.user, pk)
         letters = loop.letters_due(update=update)
-        wanted = [int(pk) for pk in request.GET.getlist("letters") if pk.isdigit()]
+        wanted = posted_ids(request.GET, "letters")
         if wanted:
             letters = letters.filter(pk__in=wanted)
         return TemplateResponse(

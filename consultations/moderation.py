@@ -74,6 +74,11 @@ def post_moderate(
     note = plain_text(note)
     if len(note) > ModerationDecision._meta.get_field("note").max_length:
         raise ValidationError({"note": "Keep the note to 1000 characters or fewer."})
+    if seen_status is not None and seen_status not in PostStatus.values:
+        # The page sends the status it showed; anything else is a damaged or forged form.
+        raise ValidationError(
+            {"seen_status": "This page did not say what you saw. Reload it and decide again."}
+        )
 
     from_statuses, to_status = TRANSITIONS[action]
     expected = (seen_status,) if seen_status else from_statuses
