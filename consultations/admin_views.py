@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -40,7 +40,7 @@ from consultations.models import (
     ThemeSuggestion,
     UpdatePage,
 )
-from engage.ids import posted_id, posted_ids
+from engage.ids import parse_id, posted_id, posted_ids
 from home.models import HomePage, Neighbourhood, VisionPriority
 
 QUEUE_PER_PAGE = 50
@@ -185,22 +185,42 @@ def _post_key(post) -> str:
     return f"{'idea' if isinstance(post, Idea) else 'comment'}-{post.pk}"
 
 
-def _posts_from_keys(user, keys) -> list:
+_POST_KINDS = {"idea": Idea, "comment": Comment}
+
+
+def _post_keys(values) -> list[str]:
+    """The ticked posts' keys ("idea-12", "comment-3"), each once, in order.
+
+    Raises BadRequest for a value that is not such a key: the queue only prints real ones."""
+    keys = []
+    for value in values:
+        kind, _, pk = value.partition("-")
+        if kind not in _POST_KINDS or parse_id(pk) is None:
+            raise BadRequest("A ticked post is not one the queue shows.")
+        keys.append(f"{kind}-{int(pk)}")
+    return list(dict.fromkeys(keys))
+
+
+def _posts_from_keys(user, keys) -> dict:
+    """key -> post, for the keys naming a post of a consultation the user moderates."""
     consultations = moderated_consultations(user)
-    idea_ids = [int(key[5:]) for key in keys if key.startswith("idea-") and key[5:].isdigit()]
-    comment_ids = [int(key[8:]) for key in keys if key.startswith("comment-") and key[8:].isdigit()]
-    ideas = Idea.objects.filter(pk__in=idea_ids, consultation__in=consultations)
+    ids = {
+        kind: [int(key.partition("-")[2]) for key in keys if key.startswith(f"{kind}-")]
+        for kind in _POST_KINDS
+    }
+    ideas = Idea.objects.filter(pk__in=ids["idea"], consultation__in=consultations)
     comments = Comment.objects.filter(
-        pk__in=comment_ids, idea__consultation__in=consultations
+        pk__in=ids["comment"], idea__consultation__in=consultations
     ).select_related("idea")
-    return [*ideas, *comments]
+    found = {_post_key(post): post for post in [*ideas, *comments]}
+    return {key: found[key] for key in keys if key in found}
 
 
 class QueueView(ModeratorMixin, View):
     template_name = "consultations/admin/queue.html"
     page_title = "Moderation queue"
 
-    def get(self, request):
+    def render_queue(self, request, *, decision_form, ticked=(), status=200):
         consultations = moderated_consultations(request.user)
         filters = QueueFilterForm(request.GET or None, consultations=consultations)
         values = filters.cleaned_data if filters.is_valid() else {}
@@ -212,6 +232,8 @@ class QueueView(ModeratorMixin, View):
             older_than=values.get("older_than") or "",
         )
         page = Paginator(posts, QUEUE_PER_PAGE).get_page(request.GET.get("p"))
+        for post in page:
+            post.key = _post_key(post)
         query = request.GET.copy()
         query.pop("p", None)
         return self.render_to_response(
@@ -219,45 +241,68 @@ class QueueView(ModeratorMixin, View):
                 filters=filters,
                 page_obj=page,
                 kind=values.get("kind") or "ideas",
-                decision_form=DecisionForm(),
+                decision_form=decision_form,
+                ticked=set(ticked),
                 query=query.urlencode(),
-            )
+            ),
+            status=status,
         )
 
+    def get(self, request):
+        return self.render_queue(request, decision_form=DecisionForm())
+
     def post(self, request):
-        """Bulk decision on the ticked posts."""
+        """One decision on every ticked post, or on none.
+
+        A post that cannot be decided (another moderator got there first, it is no longer in
+        the moderator's queue, a rule it breaks) stops the whole decision: the queue is shown
+        again with the same posts ticked and the same note, saying which posts stopped it and
+        that nothing was changed.
+        """
         form = DecisionForm(request.POST)
-        keys = request.POST.getlist("posts")
+        keys = _post_keys(request.POST.getlist("posts"))
         if not keys:
             messages.error(request, "Tick at least one post first.")
         elif not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         else:
             posts = _posts_from_keys(request.user, keys)
-            decisions, conflicts = [], []
-            for post in posts:
+            missing = len(keys) - len(posts)
+            failures = []
+            if not missing:
                 try:
-                    decisions.append(
-                        moderation.post_moderate(
-                            post=post,
-                            moderator=request.user,
-                            action=form.cleaned_data["action"],
-                            reason=form.cleaned_data["reason"],
-                            note=form.cleaned_data["note"],
-                            seen_status=request.POST.get(f"seen-{_post_key(post)}") or None,
-                        )
+                    decisions = moderation.posts_moderate_bulk(
+                        posts=list(posts.values()),
+                        moderator=request.user,
+                        action=form.cleaned_data["action"],
+                        reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"],
+                        seen_statuses={
+                            post: request.POST.get(f"seen-{key}") or None
+                            for key, post in posts.items()
+                        },
                     )
-                except moderation.ModerationConflict as conflict:
-                    conflicts.append(f"{post}: {conflict}")
-                except ValidationError as error:
-                    conflicts.append(f"{post}: {' '.join(error.messages)}")
-            if decisions:
-                messages.success(
-                    request, f"{len(decisions)} post(s) updated; their authors will be told."
+                except moderation.BulkModerationRefused as refused:
+                    failures = refused.failures
+                else:
+                    messages.success(
+                        request, f"{len(decisions)} post(s) updated; their authors will be told."
+                    )
+                    return redirect(f"{reverse('moderation:queue')}?{request.GET.urlencode()}")
+            messages.error(
+                request,
+                f"Nothing was changed: {len(failures) + missing} of the {len(keys)} ticked "
+                "posts could not be decided. Check them and decide again.",
+            )
+            if missing:
+                messages.warning(
+                    request,
+                    f"{missing} of the ticked posts are not in your queue "
+                    "(they may have been deleted).",
                 )
-            for conflict in conflicts:
-                messages.warning(request, conflict)
-        return redirect(f"{reverse('moderation:queue')}?{request.GET.urlencode()}")
+            for post, reason in failures:
+                messages.warning(request, f"{post}: {reason}")
+        return self.render_queue(request, decision_form=form, ticked=keys, status=400)
 
 
 class PostView(ModeratorMixin, View):

@@ -283,7 +283,9 @@ EXPECTED = {
     "page vision": ("ok ok ok ok ok ok ok ok ok", None),
     "page privacy notice": ("ok ok ok ok ok ok ok ok ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
-    "moderation:queue": ("adm adm adm adm ok ok no adm ok", "adm adm adm adm go go no adm go"),
+    # The walk ticks a post of each PCN: a bulk decision is for every ticked post or none, so
+    # each PCN's moderator is refused (400, the queue shown again) and only the admin decides.
+    "moderation:queue": ("adm adm adm adm ok ok no adm ok", "adm adm adm adm 400 400 no adm go"),
     "moderation:consultations": (
         "adm adm adm adm ok ok no adm ok",
         "adm adm adm adm 405 405 no adm 405",
