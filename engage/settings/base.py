@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "engage.middleware.TwoFactorRequiredMiddleware",
+    "engage.admin_input.AdminBadInputMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
