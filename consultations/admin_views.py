@@ -431,23 +431,32 @@ class ThemeListView(ModeratorMixin, View):
             {"url": "", "label": self.consultation.title},
         ]
 
-    def context(self, form):
+    def context(self, form, *, typed_names=None):
+        """`typed_names`: suggestion id -> the name the moderator typed for it, shown again
+        when accepting it failed."""
         themes = (
             Theme.objects.filter(consultation=self.consultation)
             .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
             .select_related("priority")
         )
         run = self.consultation.suggestion_runs.first()
+        suggestions = (
+            list(
+                run.suggestions.filter(status=ThemeSuggestion.Status.PROPOSED)
+                .annotate(idea_count=Count("ideas"))
+                .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
+            )
+            if run
+            else []
+        )
+        for suggestion in suggestions:
+            suggestion.shown_name = (typed_names or {}).get(suggestion.pk, suggestion.name)
         return self.get_context_data(
             consultation=self.consultation,
             themes=themes,
             form=form,
             run=run,
-            suggestions=run.suggestions.filter(status=ThemeSuggestion.Status.PROPOSED)
-            .annotate(idea_count=Count("ideas"))
-            .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
-            if run
-            else [],
+            suggestions=suggestions,
             unthemed=Idea.objects.filter(
                 consultation=self.consultation, status=PostStatus.PUBLISHED, themes__isnull=True
             ).count(),
@@ -508,7 +517,10 @@ class ThemeListView(ModeratorMixin, View):
         except ValidationError as error:
             apply_validation_error(form, error)
             messages.error(request, " ".join(error.messages))
-        return self.render_to_response(self.context(form), status=400)
+        typed = {}
+        if action == "accept" and (suggestion_id := posted_id(request.POST, "suggestion")):
+            typed[suggestion_id] = request.POST.get("name", "")
+        return self.render_to_response(self.context(form, typed_names=typed), status=400)
 
 
 class ThemeEditView(ModeratorMixin, View):
@@ -534,7 +546,9 @@ class ThemeEditView(ModeratorMixin, View):
         if not permissions.can_moderate(request.user, self.theme.consultation):
             raise PermissionDenied("You do not moderate this consultation.")
 
-    def context(self, form):
+    def context(self, form, *, new_name="", ticked=()):
+        """`new_name` and `ticked`: what the moderator typed and ticked to split the theme,
+        shown again when it failed."""
         return self.get_context_data(
             theme=self.theme,
             form=form,
@@ -543,6 +557,8 @@ class ThemeEditView(ModeratorMixin, View):
             ),
             quotes=self.theme.quotes.select_related("idea"),
             max_quotes=ThemeQuote.MAX_PER_THEME,
+            new_name=new_name,
+            ticked=set(ticked),
         )
 
     def get(self, request, pk):
@@ -609,7 +625,10 @@ class ThemeEditView(ModeratorMixin, View):
         except ValidationError as error:
             apply_validation_error(form, error)
             messages.error(request, " ".join(error.messages))
-        return self.render_to_response(self.context(form), status=400)
+        return self.render_to_response(
+            self.context(form, new_name=request.POST.get("new_name", ""), ticked=ideas),
+            status=400,
+        )
 
 
 class AssignIdeasView(ModeratorMixin, View):

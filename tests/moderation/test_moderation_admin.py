@@ -976,3 +976,78 @@ def test_a_refused_theme_change_shows_the_error(
         sorted(Theme.objects.values_list("pk", "name")),
         sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")),
     ) == before
+
+
+@theme_screens
+def test_a_refused_split_shows_the_name_typed_and_the_ideas_ticked(
+    client, moderator, consultation, theme_setup
+):
+    theme = Theme.objects.create(consultation=consultation, name="Evenings")
+    theme.ideas.add(*theme_setup["ideas"][:3])
+    client.force_login(moderator)
+    response = client.post(
+        screen_theme_url(theme),
+        {
+            "action": "split",
+            "ideas": [theme_setup["ideas"][1].pk],
+            "new_name": "EVENINGS <typed>",
+        },
+    )
+    assert response.status_code == 400
+    assert "A theme with this name already exists" in response.content.decode()
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("input[name=new_name]")["value"] == "EVENINGS <typed>"
+    ticked = [box["value"] for box in soup.select("input[name=ideas][checked]")]
+    assert ticked == [str(theme_setup["ideas"][1].pk)]
+
+
+@theme_screens
+def test_a_refused_suggestion_shows_the_name_typed(client, moderator, consultation, theme_setup):
+    from consultations.models import SuggestionRun, ThemeSuggestion
+
+    Theme.objects.create(consultation=consultation, name="Evenings")
+    run = SuggestionRun.objects.create(consultation=consultation, status="done")
+    suggestion = ThemeSuggestion.objects.create(run=run, name="Suggested name")
+    client.force_login(moderator)
+    response = client.post(
+        screen_themes_url(consultation),
+        {"action": "accept", "suggestion": suggestion.pk, "name": "evenings"},
+    )
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(f"#suggestion-{suggestion.pk}")["value"] == "evenings"
+
+
+@theme_screens
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "²", "99999999999999999999", "a\x00b"])
+@pytest.mark.parametrize(
+    "action, field",
+    [
+        ("remove", "ideas"),
+        ("split", "ideas"),
+        ("unquote", "quote"),
+        ("merge", "themes"),
+        ("merge", "into"),
+        ("accept", "suggestion"),
+        ("discard", "suggestion"),
+    ],
+)
+def test_an_id_that_is_not_an_id_is_a_bad_request_not_an_error(
+    client, moderator, consultation, theme_setup, action, field, value
+):
+    """Only a hand-made request sends one: a plain 400, nothing changed. An empty value is
+    no choice at all: the screen's own answer (a message, or not found)."""
+    theme = Theme.objects.create(consultation=consultation, name="Evenings")
+    theme.ideas.add(*theme_setup["ideas"][:2])
+    url = (
+        screen_themes_url(consultation)
+        if field in ("themes", "into", "suggestion")
+        else (screen_theme_url(theme))
+    )
+    client.force_login(moderator)
+    client.raise_request_exception = False
+    before = sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id"))
+    response = client.post(url, {"action": action, "new_name": "New", field: value})
+    assert response.status_code in ((302, 400, 404) if value == "" else (400,))
+    assert sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")) == before
+    assert list(Theme.objects.values_list("name", flat=True)) == ["Evenings"]
