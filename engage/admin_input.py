@@ -7,8 +7,10 @@ read a field straight from `request.POST`, or look up an id before checking it, 
 request (a field left out, "abc" where an id goes, a number too large for SQLite) raises an
 exception that Django answers with a 500. We cannot change their code, so this middleware,
 for Wagtail's own views under /admin/ only, turns those exceptions, each of which can only
-mean the request was malformed, into a 400 (or a 404 for an id that names nothing). The
-original exception stays in the log (Django logs the 400 with it as the cause).
+mean the request was malformed, into a 400 (or a 404 for an id that names nothing, or a page
+of a listing that is not there). An exception that could as well be a bug of the server's
+(a ValueError from int(), a NoReverseMatch) counts only when it quotes a value the request
+sent. The original exception stays in the log (Django logs the 400 with it as the cause).
 
 One more defect is headed off before the view runs: Wagtail redirects to a `next` that is not
 a path (`next=abc`) with Django's `redirect()`, which takes it for a URL name and raises
@@ -19,8 +21,10 @@ Wagtail goes where it goes without one.
 import re
 
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
+from django.core.paginator import InvalidPage
 from django.db import IntegrityError
 from django.http import Http404
+from django.urls import NoReverseMatch
 from django.utils.datastructures import MultiValueDictKeyError
 
 ADMIN_PREFIX = "/admin/"
@@ -28,6 +32,9 @@ ADMIN_PREFIX = "/admin/"
 # Django's words when a value for a number field cannot be made a number (Field.get_prep_value):
 # a lookup by an id the request sent, such as Wagtail's choosers showing what was chosen.
 NOT_A_NUMBER = re.compile(r"Field '[^']*' expected a number but got ")
+
+# Python's words when int() is given what is not a whole number.
+NOT_AN_INT = re.compile(r"invalid literal for int\(\) with base 10: ")
 
 # Known defects of particular Wagtail views: (URL name pattern, exception) -> a 400.
 KNOWN_DEFECTS = (
@@ -49,6 +56,16 @@ def is_wagtail_view(request) -> bool:
     return func.__module__.split(".")[0] in ("wagtail", "modelsearch", "modelcluster")
 
 
+def sent_values(request) -> list[str]:
+    sent = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+    return [value for _, values in sent for value in values]
+
+
+def names_a_sent_value(request, message: str) -> bool:
+    """Whether `message` quotes one of the values the request sent (as repr() shows it)."""
+    return any(repr(value) in message for value in sent_values(request) if value)
+
+
 def is_malformed_request_error(request, exception) -> bool:
     """Whether `exception`, raised by a Wagtail admin view, can only mean a malformed request."""
     if isinstance(exception, KeyError) and request.method == "POST":
@@ -66,6 +83,14 @@ def is_malformed_request_error(request, exception) -> bool:
         return True
     if isinstance(exception, ValueError | TypeError) and NOT_A_NUMBER.match(str(exception)):
         return True
+    if isinstance(exception, ValueError) and (found := NOT_AN_INT.match(str(exception))):
+        # int() of a value read by hand (the workflow screen's page number, a StreamField's
+        # count): only when what it could not read is what the request sent.
+        literal = str(exception)[found.end() :]
+        return any(literal == repr(value) for value in sent_values(request))
+    if isinstance(exception, NoReverseMatch):
+        # A URL built from a parameter (the link choosers' parent_page_id=abc): likewise.
+        return names_a_sent_value(request, str(exception))
     name = request.resolver_match.view_name
     return any(
         pattern.match(name) and isinstance(exception, kind) for pattern, kind in KNOWN_DEFECTS
@@ -104,7 +129,8 @@ class AdminBadInputMiddleware:
     def process_exception(self, request, exception):
         if not is_wagtail_view(request):
             return None
-        if isinstance(exception, ObjectDoesNotExist):
+        if isinstance(exception, ObjectDoesNotExist | InvalidPage):
+            # An id of nothing; a page of a listing that is not there (as Django's ListView).
             raise Http404("The request names something that does not exist.") from exception
         if is_malformed_request_error(request, exception):
             raise BadRequest("The request was incomplete or malformed.") from exception

@@ -471,11 +471,17 @@ def page_bodies(browser, url) -> list[dict]:
 
 
 def view_of(label, match) -> tuple:
-    """What runs for a URL: a page route by its name, any other URL by its view (and the
-    action, for Wagtail's page API and bulk actions)."""
+    """What runs for a URL: a page route by its name, any other URL by its view, its URL's
+    name without the namespace (the same view for each snippet model is walked once) and
+    the action, for Wagtail's page API and bulk actions."""
     if match.url_name == "wagtail_serve":
         return ("page", label.split(" [")[0])
-    return (match._func_path, match.kwargs.get("action_name"), match.kwargs.get("action"))
+    return (
+        match._func_path,
+        match.url_name,  # Wagtail routes several page screens through one function
+        match.kwargs.get("action_name"),
+        match.kwargs.get("action"),
+    )
 
 
 def is_ours(view) -> bool:
@@ -708,3 +714,44 @@ def test_malformed_query_strings_on_our_screens_never_fail(world, role):
             if failed(response):
                 failures.append(describe("GET", label, url, query, response))
     _report(role, failures, {"screens": screens}, started, browser)
+
+
+# Parameters Wagtail's admin screens read from the query string: pagination, ordering, the
+# choosers' options, the bulk actions' ids, filters.
+WAGTAIL_QUERY_PARAMETERS = (
+    "p",
+    "ordering",
+    "id",
+    "parent_page_id",
+    "page_type",
+    "locale",
+    "collection_id",
+    "content_type",
+    "multiple",
+    "can_choose_root",
+    "user_perms",
+    "allow_external_link",
+    "link_text",
+    "url",
+    "next",
+    "q",
+)
+
+
+def test_malformed_query_strings_on_the_admins_screens_never_fail(world, extra):
+    """As the admin, one URL per view of Wagtail's admin, with every parameter it reads set
+    to "abc", then to a number beyond 64 bits, at once."""
+    started = time.monotonic()
+    browser = Browser(world, "admin")
+    failures, seen = [], set()
+    for label, url in sorted(all_targets(world, extra).items()):
+        view = view_of(label, resolve(urlsplit(url).path))
+        if not url.startswith("/admin/") or is_ours(view) or view in seen:
+            continue
+        seen.add(view)
+        for value in ("abc", TOO_LARGE):
+            query = dict.fromkeys(WAGTAIL_QUERY_PARAMETERS, value)
+            response, _ = browser.request("get", urlsplit(url).path, query)
+            if failed(response):
+                failures.append(describe("GET", label, url, query, response))
+    _report("admin", failures, {"screens": len(seen)}, started, browser)

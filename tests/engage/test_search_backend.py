@@ -32,9 +32,7 @@ def test_query_syntax_is_searched_for_not_obeyed(open_consultation, typed):
 
 
 def test_words_next_to_syntax_are_still_found(open_consultation):
-    assert list(Page.objects.live().search('"Open" (consultation)')) == [
-        open_consultation.page_ptr
-    ]
+    assert list(Page.objects.live().search('"Open" (consultation)')) == [open_consultation.page_ptr]
     assert list(Page.objects.live().search('"open consultation"')) == [open_consultation.page_ptr]
 
 
