@@ -1,35 +1,46 @@
-"""Malformed input gets a clear answer: a form error or a 4xx, never a 500.
+"""Malformed input gets a clear answer: a form error or a 4xx, never a 500 or an exception.
 
-What is walked, so that a new URL is walked by itself:
+What is walked, found from the running code so that a new URL is walked by itself:
 
 - every URL of the authorisation walk (tests/authz/walk.py): the resolver's patterns outside the
   admin, our own admin screens (SAMPLE_URLS), every page and route of PCN A's site, and the
   sample screens of each group of Wagtail's admin (ADMIN_SAMPLES);
 - every other URL pattern of Wagtail's admin, its arguments filled in by `ARGUMENTS` (a pattern
-  with an argument nobody has described fails `test_every_admin_url_pattern_can_be_walked`);
-  one URL per action of Wagtail's page API and per bulk action Wagtail has registered.
+  with an argument nobody has described fails `test_every_admin_url_pattern_can_be_walked`),
+  one URL per action of Wagtail's page API, and one per bulk action Wagtail has registered.
 
-Each URL is first sent its known-good bodies: the walk's own (POST_BODIES in
-tests/authz/requests.py) and every POST form the page shows the role, one body per submit
-button. A 405 means the URL takes no POST, and it is left there. Otherwise each known-good body
-is sent malformed in every way below, and the URL also gets an empty body and a broken JSON one:
+POSTs (`walk_url`). A view class without post() is left out (Django answers 405 before reading
+anything); every other URL is first sent the walk's own known-good body (POST_BODIES in
+tests/authz/requests.py), and a 405 leaves it there. Then, by what the URL deserves:
 
-- each field left out, one at a time;
-- each field set, one at a time, to each value of `MALFORMED`: "abc", "-1", "1.5", "", "²" (a
-  digit to `str.isdigit` but not to `int`), 10,000 characters, a NUL byte, a number too large
-  for any database integer, and the id of PCN B's object of the field's kind. A form of more
-  than `EVERY_VALUE_UP_TO` fields (Wagtail's page and user forms) gets `VALUES_PER_FIELD` of
-  them per field in turn, so every value still reaches many fields;
-- every field set to each malformed value at once;
-- every key sent twice, with its good value and a malformed one.
+- our own handlers ("every malformation"), for every form the page shows the role (one body
+  per submit button) and the walk's body: each field left out; each field set, one at a
+  time, to each value of `MALFORMED` ("abc", "-1", "1.5", "", "²" (a digit to `str.isdigit`
+  but not to `int`), 10,000 characters, a NUL byte, a number beyond 64 bits) and to the id of
+  PCN B's object of its kind (a form of more than `EVERY_VALUE_UP_TO` fields gets
+  `VALUES_PER_FIELD` of them per field, in turn); every field set to each at once; every key
+  sent twice; and the empty body;
+- Wagtail's and allauth's handlers ("some malformations"): the page's first form with "abc",
+  "", a NUL byte, a number beyond 64 bits and PCN B's ids in every field at once, its keys
+  repeated, the empty body, and a broken JSON body to the page API;
+- a view already walked through another of its URLs (the same screen of another snippet
+  model, a route for a post in another state), or one of ours that refused the role
+  ("briefly"): the empty body and "abc" and a number beyond 64 bits in every field at once;
+- a role refused by Wagtail's or allauth's permission checks: nothing more.
 
-A role refused the known-good body (sent to sign in, Wagtail's "no", 403, 404) gets only the
-empty body, each malformed value in every field at once and the repeated keys: enough to show
-that the refusal comes before the body is read.
+Roles: PCN A's moderator, staff and admin everywhere, and a resident outside the admin. Our
+own handlers get every malformation from the PCN's own roles; the admin, who reaches every
+screen, gets the lighter set on them. Each role's walk is split in `SHARDS` by view, so xdist
+can share it out and each view is walked in full once.
 
-Roles: PCN A's moderator, staff and admin everywhere; a resident outside the admin too. Every
-answer must be below 500 with no exception raised. Each request is rolled back, so every one
-starts from the same world (tests/authz/conftest.py).
+GETs: FTS5 query syntax in every search box of the admin (as the admin) and in the page
+chooser and explorer (as a moderator and staff); every query parameter of our own screens
+malformed (as a resident and a moderator); the parameters Wagtail's screens read, malformed
+(as the admin).
+
+Every answer must be below 500 with no exception raised. Each request is rolled back, so every
+one starts from the same world (tests/authz/conftest.py). Run with -s to see what each walk
+covered and how long it took.
 """
 
 import re
@@ -496,7 +507,8 @@ def walk_url(browser, label, url, world, other_pcn, failures, counts, seen):
     - a role our own handler refuses, or a view already walked through another URL (a snippet
       screen of another model, a page route for a post in another state): the empty body and
       two malformed values in every field at once;
-    - our own handlers: `every_malformation` of every form the page shows;
+    - our own handlers: `every_malformation` of every form the page shows (as the admin,
+      `some_malformations`: the PCN's own roles get every one);
     - Wagtail's and allauth's: `some_malformations` of the page's first form.
     """
     match = resolve(urlsplit(url).path)
