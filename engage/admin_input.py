@@ -48,12 +48,15 @@ KNOWN_DEFECTS = (
 )
 
 
-def is_wagtail_view(request) -> bool:
-    match = getattr(request, "resolver_match", None)
-    if match is None or not request.path_info.startswith(ADMIN_PREFIX):
+def is_wagtail_view(request, view=None) -> bool:
+    """Whether the request is for one of Wagtail's own views under /admin/."""
+    if view is None:
+        match = getattr(request, "resolver_match", None)
+        view = match and match.func
+    if view is None or not request.path_info.startswith(ADMIN_PREFIX):
         return False
-    func = getattr(match.func, "view_class", match.func)
-    return func.__module__.split(".")[0] in ("wagtail", "modelsearch", "modelcluster")
+    view = getattr(view, "view_class", view)
+    return view.__module__.split(".")[0] in ("wagtail", "modelsearch", "modelcluster")
 
 
 def sent_values(request) -> list[str]:
@@ -112,9 +115,12 @@ class AdminBadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(ADMIN_PREFIX):
-            self.drop_bad_next(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_wagtail_view(request, view_func):
+            self.drop_bad_next(request)
+        return None
 
     @staticmethod
     def drop_bad_next(request) -> None:
