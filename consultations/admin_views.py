@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -22,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import registry as log_registry
 
 from consultations import loop, moderation, notifications, permissions, services, suggestions
-from consultations.forms import apply_validation_error
+from consultations.forms import ModelIdChoiceField, apply_validation_error
 from consultations.models import (
     Channel,
     Comment,
@@ -40,6 +40,7 @@ from consultations.models import (
     ThemeSuggestion,
     UpdatePage,
 )
+from engage.ids import parse_id, posted_id, posted_ids
 from home.models import HomePage, Neighbourhood, VisionPriority
 
 QUEUE_PER_PAGE = 50
@@ -100,7 +101,7 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
-    consultation = forms.ModelChoiceField(
+    consultation = ModelIdChoiceField(
         queryset=ConsultationPage.objects.none(), required=False, empty_label="All consultations"
     )
     older_than = forms.ChoiceField(
@@ -184,22 +185,42 @@ def _post_key(post) -> str:
     return f"{'idea' if isinstance(post, Idea) else 'comment'}-{post.pk}"
 
 
-def _posts_from_keys(user, keys) -> list:
+_POST_KINDS = {"idea": Idea, "comment": Comment}
+
+
+def _post_keys(values) -> list[str]:
+    """The ticked posts' keys ("idea-12", "comment-3"), each once, in order.
+
+    Raises BadRequest for a value that is not such a key: the queue only prints real ones."""
+    keys = []
+    for value in values:
+        kind, _, pk = value.partition("-")
+        if kind not in _POST_KINDS or parse_id(pk) is None:
+            raise BadRequest("A ticked post is not one the queue shows.")
+        keys.append(f"{kind}-{int(pk)}")
+    return list(dict.fromkeys(keys))
+
+
+def _posts_from_keys(user, keys) -> dict:
+    """key -> post, for the keys naming a post of a consultation the user moderates."""
     consultations = moderated_consultations(user)
-    idea_ids = [int(key[5:]) for key in keys if key.startswith("idea-") and key[5:].isdigit()]
-    comment_ids = [int(key[8:]) for key in keys if key.startswith("comment-") and key[8:].isdigit()]
-    ideas = Idea.objects.filter(pk__in=idea_ids, consultation__in=consultations)
+    ids = {
+        kind: [int(key.partition("-")[2]) for key in keys if key.startswith(f"{kind}-")]
+        for kind in _POST_KINDS
+    }
+    ideas = Idea.objects.filter(pk__in=ids["idea"], consultation__in=consultations)
     comments = Comment.objects.filter(
-        pk__in=comment_ids, idea__consultation__in=consultations
+        pk__in=ids["comment"], idea__consultation__in=consultations
     ).select_related("idea")
-    return [*ideas, *comments]
+    found = {_post_key(post): post for post in [*ideas, *comments]}
+    return {key: found[key] for key in keys if key in found}
 
 
 class QueueView(ModeratorMixin, View):
     template_name = "consultations/admin/queue.html"
     page_title = "Moderation queue"
 
-    def get(self, request):
+    def render_queue(self, request, *, decision_form, ticked=(), status=200):
         consultations = moderated_consultations(request.user)
         filters = QueueFilterForm(request.GET or None, consultations=consultations)
         values = filters.cleaned_data if filters.is_valid() else {}
@@ -211,6 +232,8 @@ class QueueView(ModeratorMixin, View):
             older_than=values.get("older_than") or "",
         )
         page = Paginator(posts, QUEUE_PER_PAGE).get_page(request.GET.get("p"))
+        for post in page:
+            post.key = _post_key(post)
         query = request.GET.copy()
         query.pop("p", None)
         return self.render_to_response(
@@ -218,45 +241,68 @@ class QueueView(ModeratorMixin, View):
                 filters=filters,
                 page_obj=page,
                 kind=values.get("kind") or "ideas",
-                decision_form=DecisionForm(),
+                decision_form=decision_form,
+                ticked=set(ticked),
                 query=query.urlencode(),
-            )
+            ),
+            status=status,
         )
 
+    def get(self, request):
+        return self.render_queue(request, decision_form=DecisionForm())
+
     def post(self, request):
-        """Bulk decision on the ticked posts."""
+        """One decision on every ticked post, or on none.
+
+        A post that cannot be decided (another moderator got there first, it is no longer in
+        the moderator's queue, a rule it breaks) stops the whole decision: the queue is shown
+        again with the same posts ticked and the same note, saying which posts stopped it and
+        that nothing was changed.
+        """
         form = DecisionForm(request.POST)
-        keys = request.POST.getlist("posts")
+        keys = _post_keys(request.POST.getlist("posts"))
         if not keys:
             messages.error(request, "Tick at least one post first.")
         elif not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         else:
             posts = _posts_from_keys(request.user, keys)
-            decisions, conflicts = [], []
-            for post in posts:
+            missing = len(keys) - len(posts)
+            failures = []
+            if not missing:
                 try:
-                    decisions.append(
-                        moderation.post_moderate(
-                            post=post,
-                            moderator=request.user,
-                            action=form.cleaned_data["action"],
-                            reason=form.cleaned_data["reason"],
-                            note=form.cleaned_data["note"],
-                            seen_status=request.POST.get(f"seen-{_post_key(post)}") or None,
-                        )
+                    decisions = moderation.posts_moderate_bulk(
+                        posts=list(posts.values()),
+                        moderator=request.user,
+                        action=form.cleaned_data["action"],
+                        reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"],
+                        seen_statuses={
+                            post: request.POST.get(f"seen-{key}") or None
+                            for key, post in posts.items()
+                        },
                     )
-                except moderation.ModerationConflict as conflict:
-                    conflicts.append(f"{post}: {conflict}")
-                except ValidationError as error:
-                    conflicts.append(f"{post}: {' '.join(error.messages)}")
-            if decisions:
-                messages.success(
-                    request, f"{len(decisions)} post(s) updated; their authors will be told."
+                except moderation.BulkModerationRefused as refused:
+                    failures = refused.failures
+                else:
+                    messages.success(
+                        request, f"{len(decisions)} post(s) updated; their authors will be told."
+                    )
+                    return redirect(f"{reverse('moderation:queue')}?{request.GET.urlencode()}")
+            messages.error(
+                request,
+                f"Nothing was changed: {len(failures) + missing} of the {len(keys)} ticked "
+                "posts could not be decided. Check them and decide again.",
+            )
+            if missing:
+                messages.warning(
+                    request,
+                    f"{missing} of the ticked posts are not in your queue "
+                    "(they may have been deleted).",
                 )
-            for conflict in conflicts:
-                messages.warning(request, conflict)
-        return redirect(f"{reverse('moderation:queue')}?{request.GET.urlencode()}")
+            for post, reason in failures:
+                messages.warning(request, f"{post}: {reason}")
+        return self.render_queue(request, decision_form=form, ticked=keys, status=400)
 
 
 class PostView(ModeratorMixin, View):
@@ -385,23 +431,32 @@ class ThemeListView(ModeratorMixin, View):
             {"url": "", "label": self.consultation.title},
         ]
 
-    def context(self, form):
+    def context(self, form, *, typed_names=None):
+        """`typed_names`: suggestion id -> the name the moderator typed for it, shown again
+        when accepting it failed."""
         themes = (
             Theme.objects.filter(consultation=self.consultation)
             .annotate(idea_count=Count("ideas", filter=Q(ideas__status=PostStatus.PUBLISHED)))
             .select_related("priority")
         )
         run = self.consultation.suggestion_runs.first()
+        suggestions = (
+            list(
+                run.suggestions.filter(status=ThemeSuggestion.Status.PROPOSED)
+                .annotate(idea_count=Count("ideas"))
+                .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
+            )
+            if run
+            else []
+        )
+        for suggestion in suggestions:
+            suggestion.shown_name = (typed_names or {}).get(suggestion.pk, suggestion.name)
         return self.get_context_data(
             consultation=self.consultation,
             themes=themes,
             form=form,
             run=run,
-            suggestions=run.suggestions.filter(status=ThemeSuggestion.Status.PROPOSED)
-            .annotate(idea_count=Count("ideas"))
-            .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
-            if run
-            else [],
+            suggestions=suggestions,
             unthemed=Idea.objects.filter(
                 consultation=self.consultation, status=PostStatus.PUBLISHED, themes__isnull=True
             ).count(),
@@ -425,9 +480,10 @@ class ThemeListView(ModeratorMixin, View):
                     messages.success(request, f"Theme '{theme.name}' created.")
                     return redirect(request.path)
             elif action == "merge":
-                ids = request.POST.getlist("themes")
+                ids = posted_ids(request.POST, "themes")
+                into_id = posted_id(request.POST, "into")
                 themes = list(Theme.objects.filter(consultation=self.consultation, pk__in=ids))
-                into = next((t for t in themes if str(t.pk) == request.POST.get("into")), None)
+                into = next((t for t in themes if t.pk == into_id), None)
                 if into is None or len(themes) < 2:
                     messages.error(request, "Tick two or more themes, and choose the one to keep.")
                 else:
@@ -446,7 +502,7 @@ class ThemeListView(ModeratorMixin, View):
             elif action in ("accept", "discard"):
                 suggestion = get_object_or_404(
                     ThemeSuggestion,
-                    pk=request.POST.get("suggestion"),
+                    pk=posted_id(request.POST, "suggestion"),
                     run__consultation=self.consultation,
                 )
                 if action == "accept":
@@ -461,7 +517,10 @@ class ThemeListView(ModeratorMixin, View):
         except ValidationError as error:
             apply_validation_error(form, error)
             messages.error(request, " ".join(error.messages))
-        return self.render_to_response(self.context(form), status=400)
+        typed = {}
+        if action == "accept" and (suggestion_id := posted_id(request.POST, "suggestion")):
+            typed[suggestion_id] = request.POST.get("name", "")
+        return self.render_to_response(self.context(form, typed_names=typed), status=400)
 
 
 class ThemeEditView(ModeratorMixin, View):
@@ -487,7 +546,9 @@ class ThemeEditView(ModeratorMixin, View):
         if not permissions.can_moderate(request.user, self.theme.consultation):
             raise PermissionDenied("You do not moderate this consultation.")
 
-    def context(self, form):
+    def context(self, form, *, new_name="", ticked=()):
+        """`new_name` and `ticked`: what the moderator typed and ticked to split the theme,
+        shown again when it failed."""
         return self.get_context_data(
             theme=self.theme,
             form=form,
@@ -496,6 +557,8 @@ class ThemeEditView(ModeratorMixin, View):
             ),
             quotes=self.theme.quotes.select_related("idea"),
             max_quotes=ThemeQuote.MAX_PER_THEME,
+            new_name=new_name,
+            ticked=set(ticked),
         )
 
     def get(self, request, pk):
@@ -514,7 +577,7 @@ class ThemeEditView(ModeratorMixin, View):
         self.load(request, pk)
         action = "quote" if request.POST.get("quote_idea") else request.POST.get("action")
         form = ThemeForm(consultation=self.theme.consultation, initial={"name": self.theme.name})
-        ideas = request.POST.getlist("ideas")
+        ideas = posted_ids(request.POST, "ideas")
         try:
             if action == "save":
                 form = ThemeForm(request.POST, consultation=self.theme.consultation)
@@ -538,7 +601,7 @@ class ThemeEditView(ModeratorMixin, View):
                 messages.success(request, f"Moved the ideas into a new theme, '{new_theme.name}'.")
                 return redirect(request.path)
             elif action == "quote":
-                idea = get_object_or_404(Idea, pk=request.POST.get("quote_idea"))
+                idea = get_object_or_404(Idea, pk=posted_id(request.POST, "quote_idea"))
                 moderation.theme_quote_add(
                     theme=self.theme,
                     user=request.user,
@@ -549,7 +612,7 @@ class ThemeEditView(ModeratorMixin, View):
                 return redirect(request.path)
             elif action == "unquote":
                 quote = get_object_or_404(
-                    ThemeQuote, pk=request.POST.get("quote"), theme=self.theme
+                    ThemeQuote, pk=posted_id(request.POST, "quote"), theme=self.theme
                 )
                 moderation.theme_quote_remove(quote=quote, user=request.user)
                 messages.success(request, "Quote removed.")
@@ -562,7 +625,10 @@ class ThemeEditView(ModeratorMixin, View):
         except ValidationError as error:
             apply_validation_error(form, error)
             messages.error(request, " ".join(error.messages))
-        return self.render_to_response(self.context(form), status=400)
+        return self.render_to_response(
+            self.context(form, new_name=request.POST.get("new_name", ""), ticked=ideas),
+            status=400,
+        )
 
 
 class AssignIdeasView(ModeratorMixin, View):
@@ -605,10 +671,9 @@ class AssignIdeasView(ModeratorMixin, View):
 
     def post(self, request, pk):
         self.consultation = _consultation_for(request.user, pk)
-        theme = Theme.objects.filter(
-            consultation=self.consultation, pk=request.POST.get("theme") or 0
-        ).first()
-        ids = request.POST.getlist("ideas")
+        theme_id = posted_id(request.POST, "theme")
+        ids = posted_ids(request.POST, "ideas")
+        theme = Theme.objects.filter(consultation=self.consultation, pk=theme_id).first()
         if theme is None or not ids:
             messages.error(request, "Tick at least one idea and choose a theme.")
         else:
@@ -684,7 +749,7 @@ class OfflineMixin(ModeratorMixin):
 
 
 class OfflineIdeaForm(forms.Form):
-    consultation = forms.ModelChoiceField(
+    consultation = ModelIdChoiceField(
         label="Consultation",
         queryset=ConsultationPage.objects.none(),
         empty_label=None,
@@ -731,7 +796,7 @@ class OfflineIdeaForm(forms.Form):
             "(it has %(show_value)d)",
         },
     )
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = ModelIdChoiceField(
         label="Which neighbourhood is it about?",
         queryset=Neighbourhood.objects.none(),
         required=False,
@@ -945,7 +1010,9 @@ class LettersView(OfflineMixin, View):
         self.update = _update_for(request.user, pk)
         try:
             sent = services.letters_mark_sent(
-                update=self.update, user=request.user, letter_ids=request.POST.getlist("letters")
+                update=self.update,
+                user=request.user,
+                letter_ids=posted_ids(request.POST, "letters"),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -966,7 +1033,7 @@ class LettersPrintView(View):
             raise PermissionDenied("You are not a moderator or member of staff of a PCN.")
         update = _update_for(request.user, pk)
         letters = loop.letters_due(update=update)
-        wanted = [int(pk) for pk in request.GET.getlist("letters") if pk.isdigit()]
+        wanted = posted_ids(request.GET, "letters")
         if wanted:
             letters = letters.filter(pk__in=wanted)
         return TemplateResponse(

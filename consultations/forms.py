@@ -4,7 +4,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from consultations.models import Attribution, Comment, FlagReason, Idea
+from engage.ids import parse_id
 from home.models import Neighbourhood
+
+
+class ModelIdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses a value that is not an id before it asks the database.
+
+    Django's looks up whatever was sent and turns a wrong type into a form error, but not a
+    number beyond 64 bits: SQLite cannot be asked about one (OverflowError, a 500) when the
+    model's key is a page's (a one-to-one key, which Django does not range-check).
+    """
+
+    def to_python(self, value):
+        if isinstance(value, self.queryset.model):
+            return value
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
 
 
 class IdeaForm(forms.Form):

@@ -74,6 +74,11 @@ def post_moderate(
     note = plain_text(note)
     if len(note) > ModerationDecision._meta.get_field("note").max_length:
         raise ValidationError({"note": "Keep the note to 1000 characters or fewer."})
+    if seen_status is not None and seen_status not in PostStatus.values:
+        # The page sends the status it showed; anything else is a damaged or forged form.
+        raise ValidationError(
+            {"seen_status": "This page did not say what you saw. Reload it and decide again."}
+        )
 
     from_statuses, to_status = TRANSITIONS[action]
     expected = (seen_status,) if seen_status else from_statuses
@@ -124,21 +129,60 @@ def _conflict_message(post, current_status) -> str:
     )
 
 
+class BulkModerationRefused(Exception):
+    """Some of the chosen posts could not be decided, so none was.
+
+    `failures` lists each post that stopped the decision, with the reason in plain English.
+    """
+
+    def __init__(self, failures: list[tuple[Idea | Comment, str]]):
+        super().__init__(f"{len(failures)} post(s) could not be decided; nothing was changed.")
+        self.failures = failures
+
+
 def posts_moderate_bulk(
-    *, posts, moderator, action: str, reason: str = "", note: str = ""
-) -> tuple[list[ModerationDecision], list[str]]:
-    """Moderate several posts; each is its own decision. Returns decisions and conflicts."""
-    decisions, conflicts = [], []
-    for post in posts:
-        try:
-            decisions.append(
-                post_moderate(
-                    post=post, moderator=moderator, action=action, reason=reason, note=note
+    *,
+    posts,
+    moderator,
+    action: str,
+    reason: str = "",
+    note: str = "",
+    seen_statuses: dict | None = None,
+) -> list[ModerationDecision]:
+    """Decide on every post or on none.
+
+    Each post is decided as `post_moderate` decides one (`seen_statuses` maps a post to the
+    status the moderator saw), all in one transaction. If any cannot be decided (another
+    moderator got there first, it is not the moderator's to decide, a rule it breaks), the
+    others are still tried, so that every post that stops the decision is known, and then the
+    transaction is rolled back: no status changes, no decision or audit entry is kept and no
+    author is emailed. `BulkModerationRefused` then lists them. The posts passed in may hold
+    the statuses they were given before the rollback: read them again to show them.
+    """
+    seen_statuses = seen_statuses or {}
+    decisions, failures = [], []
+    with transaction.atomic():
+        for post in posts:
+            try:
+                decisions.append(
+                    post_moderate(
+                        post=post,
+                        moderator=moderator,
+                        action=action,
+                        reason=reason,
+                        note=note,
+                        seen_status=seen_statuses.get(post),
+                    )
                 )
-            )
-        except ModerationConflict as conflict:
-            conflicts.append(str(conflict))
-    return decisions, conflicts
+            except (ModerationConflict, PermissionDenied) as error:
+                failures.append((post, str(error)))
+            except ValidationError as error:
+                failures.append((post, " ".join(error.messages)))
+        if failures:
+            transaction.set_rollback(True)
+    if failures:
+        raise BulkModerationRefused(failures)
+    return decisions
 
 
 # Themes

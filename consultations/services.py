@@ -39,6 +39,7 @@ from consultations.models import (
     Support,
     UpdatePage,
 )
+from engage.ids import parse_id
 from engage.text import plain_text, text_problems
 
 
@@ -305,7 +306,7 @@ def letters_mark_sent(*, update: UpdatePage, user, letter_ids) -> int:
     """
     if not permissions.can_send_letters(user, update):
         raise PermissionDenied("You cannot send letters for this update.")
-    ids = [int(pk) for pk in letter_ids if str(pk).isdigit()]
+    ids = [pk for pk in map(parse_id, letter_ids) if pk is not None]
     if not ids:
         raise ValidationError("Tick the letters you have sent.")
     sent = Letter.objects.filter(update=update, pk__in=ids, status=Letter.Status.DUE).update(

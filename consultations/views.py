@@ -22,6 +22,7 @@ from consultations.forms import (
 )
 from consultations.loop import idea_journeys
 from consultations.models import Comment, ConsultationPage, Follow, Idea, PostStatus
+from engage.ids import parse_id
 from engage.spreadsheets import csv_lines
 
 # Helpers
@@ -373,8 +374,8 @@ def comment_create(request, page: ConsultationPage, idea_id: int):
                 messages.success(request, "Thank you. Your comment is published.")
             return redirect(f"{_idea_url(page, idea)}#comment-{comment.pk}")
     elif request.method == "GET":
-        parent_id = request.GET.get("reply_to")
-        if parent_id and parent_id.isdigit():
+        parent_id = parse_id(request.GET.get("reply_to"))
+        if parent_id is not None:
             parent = Comment.objects.filter(pk=parent_id, idea=idea, parent__isnull=True).first()
             if parent is None or not permissions.can_view_comment(request.user, parent):
                 raise Http404("No such comment")

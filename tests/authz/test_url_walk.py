@@ -305,9 +305,11 @@ EXPECTED = {
     "page private consultation what-we-heard-csv": ("in in in in ok in 404 404 in ok", None),
     "page private consultation index_route": ("in in in in ok in ok ok in ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
+    # The walk ticks a post of each PCN: a bulk decision is for every ticked post or none, so
+    # each PCN's moderator is refused (400, the queue shown again) and only the admin decides.
     "moderation:queue": (
         "adm adm adm adm ok ok no no adm ok",
-        "adm adm adm adm go go no no adm go",
+        "adm adm adm adm 400 400 no no adm go",
     ),
     "moderation:consultations": (
         "adm adm adm adm ok ok no no adm ok",

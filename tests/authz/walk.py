@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
@@ -31,6 +32,7 @@ class Pattern:
     route: str  # the full pattern, e.g. "accounts/login/"
     name: str | None  # namespaced URL name, e.g. "consultations:preferences"
     module: str  # where its view lives
+    arguments: tuple[str, ...] = ()  # the names of the URL's arguments, e.g. ("page_id",)
 
     @property
     def ours(self) -> bool:
@@ -41,6 +43,13 @@ class Pattern:
         return self.name or self.route
 
 
+def arguments(pattern: URLPattern | URLResolver) -> tuple[str, ...]:
+    """The names of the arguments in one pattern or resolver's part of a URL."""
+    if isinstance(pattern.pattern, RoutePattern):
+        return tuple(pattern.pattern.converters)
+    return tuple(pattern.pattern.regex.groupindex)
+
+
 def resolver_patterns() -> list[Pattern]:
     """Every pattern a request can reach, in the resolver's order.
 
@@ -49,20 +58,27 @@ def resolver_patterns() -> list[Pattern]:
     Wagtail's sign-in form, and is one of our rows rather than a Wagtail group.
     """
 
-    def walk(patterns, prefix="", namespace=None):
+    def walk(patterns, prefix="", namespace=None, above=()):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 ns = namespace
                 if pattern.namespace:
                     ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+                yield from walk(
+                    pattern.url_patterns,
+                    prefix + str(pattern.pattern),
+                    ns,
+                    above + arguments(pattern),
+                )
             elif isinstance(pattern, URLPattern):
                 name = pattern.name and (
                     f"{namespace}:{pattern.name}" if namespace else pattern.name
                 )
                 callback = pattern.callback
                 module = getattr(callback, "view_class", callback).__module__
-                yield Pattern(prefix + str(pattern.pattern), name, module)
+                yield Pattern(
+                    prefix + str(pattern.pattern), name, module, above + arguments(pattern)
+                )
 
     reachable, routes = [], set()
     for pattern in walk(get_resolver().url_patterns):

@@ -156,11 +156,14 @@ def test_cannot_decide_on_another_pcns_post(client, moderator, two_pcns, post, a
     assert not ModerationDecision.objects.exists()
 
 
-def test_smuggling_another_pcns_posts_into_the_bulk_form_changes_nothing_of_theirs(
+def test_smuggling_another_pcns_posts_into_the_bulk_form_changes_nothing_at_all(
     client, moderator, two_pcns, on_commit, mailoutbox
 ):
+    """A bulk decision applies to every ticked post or to none: PCN B's posts are not in this
+    moderator's queue, so not even PCN A's post ticked with them is decided."""
     client.force_login(moderator)
     b_keys = [key(two_pcns["b_idea"]), key(two_pcns["b_comment"])]
+    before = statuses()
     with on_commit(execute=True):
         response = client.post(
             QUEUE,
@@ -172,12 +175,16 @@ def test_smuggling_another_pcns_posts_into_the_bulk_form_changes_nothing_of_thei
                 "note": "",
             },
         )
-    assert response.status_code == 302
-    assert Idea.objects.get(pk=two_pcns["b_idea"].pk).status == PostStatus.PENDING
-    assert Comment.objects.get(pk=two_pcns["b_comment"].pk).status == PostStatus.PENDING
-    assert Idea.objects.get(pk=two_pcns["a_idea"].pk).status == PostStatus.PUBLISHED
-    assert [d.idea_id for d in ModerationDecision.objects.all()] == [two_pcns["a_idea"].pk]
-    assert len(mailoutbox) == 1
+    assert response.status_code == 400
+    assert messages_of(response) == [
+        "Nothing was changed: 2 of the 3 ticked posts could not be decided. Check them and "
+        "decide again.",
+        "2 of the ticked posts are not in your queue (they may have been deleted).",
+    ]
+    assert b"Secret of the other PCN" not in response.content
+    assert statuses() == before
+    assert not ModerationDecision.objects.exists()
+    assert mailoutbox == []
 
 
 def test_smuggling_only_another_pcns_post_changes_nothing(client, moderator, two_pcns):
@@ -445,13 +452,86 @@ def test_a_stale_bulk_form_reports_the_conflict_and_changes_nothing(
                 "note": "",
             },
         )
-    assert response.status_code == 302
-    [warning] = messages_of(response)
+    assert response.status_code == 400
+    summary, warning = messages_of(response)
+    assert summary.startswith("Nothing was changed: 1 of the 1 ticked posts could not be decided")
     assert warning.startswith("Already done: Another moderator dealt with this idea")
     assert "'published'" in warning
     assert Idea.objects.get(pk=idea.pk).status == PostStatus.PUBLISHED
     assert ModerationDecision.objects.get().action == "approve"
     assert mailoutbox == []
+
+
+def test_one_post_that_cannot_be_decided_stops_the_whole_bulk_decision(
+    client, moderator, home, consultation, author, on_commit, mailoutbox
+):
+    """Every ticked post or none: the others stay as they were, the moderator is told which
+    post stopped it and that nothing was changed, and the form comes back as they filled it."""
+    ideas = [make_idea(consultation, author, title=f"Waiting {n}") for n in range(3)]
+    # Another moderator approved the middle one after this moderator loaded the queue.
+    other = make_moderator(home)
+    moderation.post_moderate(post=ideas[1], moderator=other, action="approve")
+    client.force_login(moderator)
+    with on_commit(execute=True):
+        response = client.post(
+            QUEUE,
+            {
+                "posts": [key(idea) for idea in ideas],
+                **{f"seen-{key(idea)}": "pending" for idea in ideas},
+                "action": "hide",
+                "reason": "spam",
+                "note": "Typed with care",
+            },
+        )
+    assert response.status_code == 400
+    summary, row = messages_of(response)
+    assert summary == (
+        "Nothing was changed: 1 of the 3 ticked posts could not be decided. "
+        "Check them and decide again."
+    )
+    assert row.startswith("Waiting 1: Another moderator dealt with this idea")
+    assert [Idea.objects.get(pk=idea.pk).status for idea in ideas] == [
+        PostStatus.PENDING,
+        PostStatus.PUBLISHED,
+        PostStatus.PENDING,
+    ]
+    assert not ModerationDecision.objects.filter(actor=moderator).exists()
+    assert mailoutbox == []
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("textarea[name=note]").get_text().strip() == "Typed with care"
+    ticked = {box["value"] for box in soup.select("input[name=posts][checked]")}
+    assert ticked == {key(ideas[0]), key(ideas[2])}  # the approved one has left the queue
+
+
+def test_a_damaged_seen_status_stops_the_bulk_decision_plainly(
+    client, moderator, consultation, author
+):
+    ideas = [make_idea(consultation, author, title=f"Waiting {n}") for n in range(2)]
+    client.force_login(moderator)
+    response = client.post(
+        QUEUE,
+        {
+            "posts": [key(idea) for idea in ideas],
+            f"seen-{key(ideas[0])}": "pending",
+            f"seen-{key(ideas[1])}": "garbage\x00",
+            "action": "approve",
+        },
+    )
+    assert response.status_code == 400
+    assert "Waiting 1: This page did not say what you saw." in " ".join(messages_of(response))
+    assert set(Idea.objects.values_list("status", flat=True)) == {PostStatus.PENDING}
+
+
+@pytest.mark.parametrize(
+    "posts", [["idea-abc"], ["idea-1.5"], ["idea-²"], ["idea-99999999999999999999"], ["x-1"]]
+)
+def test_a_ticked_post_that_is_not_a_post_key_is_a_bad_request(
+    client, moderator, pending_idea, posts
+):
+    client.force_login(moderator)
+    response = client.post(QUEUE, {"posts": [*posts, key(pending_idea)], "action": "approve"})
+    assert response.status_code == 400
+    assert Idea.objects.get(pk=pending_idea.pk).status == PostStatus.PENDING
 
 
 def test_bulk_hide_without_a_reason_changes_nothing(client, moderator, consultation, author):
@@ -896,3 +976,78 @@ def test_a_refused_theme_change_shows_the_error(
         sorted(Theme.objects.values_list("pk", "name")),
         sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")),
     ) == before
+
+
+@theme_screens
+def test_a_refused_split_shows_the_name_typed_and_the_ideas_ticked(
+    client, moderator, consultation, theme_setup
+):
+    theme = Theme.objects.create(consultation=consultation, name="Evenings")
+    theme.ideas.add(*theme_setup["ideas"][:3])
+    client.force_login(moderator)
+    response = client.post(
+        screen_theme_url(theme),
+        {
+            "action": "split",
+            "ideas": [theme_setup["ideas"][1].pk],
+            "new_name": "EVENINGS <typed>",
+        },
+    )
+    assert response.status_code == 400
+    assert "A theme with this name already exists" in response.content.decode()
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("input[name=new_name]")["value"] == "EVENINGS <typed>"
+    ticked = [box["value"] for box in soup.select("input[name=ideas][checked]")]
+    assert ticked == [str(theme_setup["ideas"][1].pk)]
+
+
+@theme_screens
+def test_a_refused_suggestion_shows_the_name_typed(client, moderator, consultation, theme_setup):
+    from consultations.models import SuggestionRun, ThemeSuggestion
+
+    Theme.objects.create(consultation=consultation, name="Evenings")
+    run = SuggestionRun.objects.create(consultation=consultation, status="done")
+    suggestion = ThemeSuggestion.objects.create(run=run, name="Suggested name")
+    client.force_login(moderator)
+    response = client.post(
+        screen_themes_url(consultation),
+        {"action": "accept", "suggestion": suggestion.pk, "name": "evenings"},
+    )
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(f"#suggestion-{suggestion.pk}")["value"] == "evenings"
+
+
+@theme_screens
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "²", "99999999999999999999", "a\x00b"])
+@pytest.mark.parametrize(
+    "action, field",
+    [
+        ("remove", "ideas"),
+        ("split", "ideas"),
+        ("unquote", "quote"),
+        ("merge", "themes"),
+        ("merge", "into"),
+        ("accept", "suggestion"),
+        ("discard", "suggestion"),
+    ],
+)
+def test_an_id_that_is_not_an_id_is_a_bad_request_not_an_error(
+    client, moderator, consultation, theme_setup, action, field, value
+):
+    """Only a hand-made request sends one: a plain 400, nothing changed. An empty value is
+    no choice at all: the screen's own answer (a message, or not found)."""
+    theme = Theme.objects.create(consultation=consultation, name="Evenings")
+    theme.ideas.add(*theme_setup["ideas"][:2])
+    url = (
+        screen_themes_url(consultation)
+        if field in ("themes", "into", "suggestion")
+        else (screen_theme_url(theme))
+    )
+    client.force_login(moderator)
+    client.raise_request_exception = False
+    before = sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id"))
+    response = client.post(url, {"action": action, "new_name": "New", field: value})
+    assert response.status_code in ((302, 400, 404) if value == "" else (400,))
+    assert sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")) == before
+    assert list(Theme.objects.values_list("name", flat=True)) == ["Evenings"]

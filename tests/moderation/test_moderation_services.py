@@ -236,16 +236,63 @@ def test_the_second_of_two_moderators_gets_a_conflict(pending_idea, moderator, h
     assert log_actions(pending_idea) == [("engage.moderation.approve", moderator.pk)]
 
 
-def test_bulk_moderation_reports_conflicts_and_decides_the_rest(consultation, author, moderator):
+def test_bulk_moderation_decides_every_post_or_none(consultation, author, moderator):
+    """One post that cannot be decided stops them all: the others are still tried, so that
+    every post that stops it is named, and then everything is rolled back."""
     waiting = [make_idea(consultation, author) for _ in range(2)]
     already = make_idea(consultation, author, status=PostStatus.PUBLISHED)
-    decisions, conflicts = moderation.posts_moderate_bulk(
-        posts=[*waiting, already], moderator=moderator, action="approve"
+    with pytest.raises(moderation.BulkModerationRefused) as refused:
+        moderation.posts_moderate_bulk(
+            posts=[waiting[0], already, waiting[1]], moderator=moderator, action="approve"
+        )
+    [(post, reason)] = refused.value.failures
+    assert post == already
+    assert "'published'" in reason and "Nothing was changed" in reason
+    assert sorted(Idea.objects.values_list("status", flat=True)) == [
+        PostStatus.PENDING,
+        PostStatus.PENDING,
+        PostStatus.PUBLISHED,
+    ]
+    assert not ModerationDecision.objects.exists()
+    assert log_actions(waiting[0]) == [] and log_actions(waiting[1]) == []
+
+
+def test_bulk_moderation_names_every_post_that_stopped_it(consultation, author, moderator):
+    stale = make_idea(consultation, author)
+    gone = make_idea(consultation, author, status=PostStatus.HIDDEN)
+    fine = make_idea(consultation, author)
+    with pytest.raises(moderation.BulkModerationRefused) as refused:
+        moderation.posts_moderate_bulk(
+            posts=[stale, gone, fine],
+            moderator=moderator,
+            action="approve",
+            seen_statuses={stale: "published", gone: "not-a-status"},
+        )
+    assert [post for post, _ in refused.value.failures] == [stale, gone]
+    assert "did not say what you saw" in refused.value.failures[1][1]
+    assert Idea.objects.get(pk=fine.pk).status == PostStatus.PENDING
+
+
+def test_bulk_moderation_decides_them_all_when_it_can(consultation, author, moderator):
+    waiting = [make_idea(consultation, author) for _ in range(3)]
+    decisions = moderation.posts_moderate_bulk(
+        posts=waiting,
+        moderator=moderator,
+        action="hide",
+        reason="spam",
+        seen_statuses=dict.fromkeys(waiting, "pending"),
     )
     assert [d.idea for d in decisions] == waiting
-    assert len(conflicts) == 1 and "published" in conflicts[0]
-    assert set(Idea.objects.values_list("status", flat=True)) == {PostStatus.PUBLISHED}
-    assert ModerationDecision.objects.count() == 2
+    assert set(Idea.objects.values_list("status", flat=True)) == {PostStatus.HIDDEN}
+
+
+def test_a_seen_status_that_is_not_a_status_is_refused_plainly(pending_idea, moderator):
+    with pytest.raises(ValidationError) as error:
+        moderation.post_moderate(
+            post=pending_idea, moderator=moderator, action="approve", seen_status="x\x00"
+        )
+    assert "did not say what you saw" in " ".join(error.value.messages)
+    assert Idea.objects.get(pk=pending_idea.pk).status == PostStatus.PENDING
 
 
 @pytest.mark.django_db(transaction=True)
