@@ -660,9 +660,10 @@ def test_search_syntax_in_the_admins_searches_never_fails(world, extra):
         for text in (ALL_AT_ONCE, "riverside") if view in views else SEARCH_SYNTAX:
             search(browser, label, url, text, failures)
         views.add(view)
-    assert {"admin page chooser", "admin explore this PCN", "admin neighbourhood list"} <= set(
-        searched
-    )
+    # Each kind of search box was found (a view keeps the first of its labels, in order).
+    # (the page chooser has its own test below, as the roles who use it)
+    for kind in ("admin explore", "admin neighbourhood list"):
+        assert any(label.startswith(kind) for label in searched), (kind, sorted(searched))
     _report("admin", failures, {"search screens": len(searched)}, started, browser)
 
 

@@ -6,12 +6,13 @@ from django.db import connection
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from engage.search import SafeSQLiteSearchBackend, fts5_string
 from home.models import Neighbourhood
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="The fix is for SQLite's full-text search"
-)
+if connection.vendor != "sqlite":
+    pytest.skip("The fix is for SQLite's full-text search", allow_module_level=True)
+
+# Only on SQLite: the module loads SQLite-only search models.
+from engage.search_sqlite import SafeSQLiteSearchBackend, fts5_string
 
 
 def test_the_sqlite_backend_is_the_safe_one(db):
