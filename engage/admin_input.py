@@ -18,6 +18,7 @@ NoReverseMatch, *after* the page was deleted or unpublished. Such a `next` is dr
 Wagtail goes where it goes without one.
 """
 
+import json
 import re
 
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
@@ -40,6 +41,9 @@ NOT_AN_INT = re.compile(r"invalid literal for int\(\) with base 10: ")
 KNOWN_DEFECTS = (
     # The external link chooser without a `url` field: its URL field's to_python(None).
     (re.compile(r"wagtailadmin_choose_page_external_link$"), AttributeError),
+    # A page's rich text sent as JSON that is not a Draftail document (a number, a list):
+    # Wagtail's converter reads it as a dict. The editor always sends a document.
+    (re.compile(r"wagtailadmin_pages:(add|edit)$"), AttributeError),
     # A snippet chooser's "create" URL when the chooser has no creation form: form is None.
     (re.compile(r"wagtailsnippetchoosers_\w+:create$"), AttributeError),
     # A workflow's task formset lets a task be added twice (a forged INITIAL_FORMS): the
@@ -90,6 +94,9 @@ def is_malformed_request_error(request, exception) -> bool:
     if isinstance(exception, ValidationError):
         # A form or formset's check of the request's data that escaped the form.
         return True
+    if isinstance(exception, json.JSONDecodeError) and request.method == "POST":
+        # A rich text or StreamField value that is not JSON: the editor always sends JSON.
+        return any(exception.doc == value for value in sent_values(request))
     if isinstance(exception, OverflowError):
         # SQLite cannot be asked about a number beyond 64 bits, and only a request sends one.
         return True
