@@ -23,7 +23,7 @@ import re
 
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
 from django.core.paginator import InvalidPage
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.urls import NoReverseMatch
 from django.utils.datastructures import MultiValueDictKeyError
@@ -97,6 +97,10 @@ def is_malformed_request_error(request, exception) -> bool:
     if isinstance(exception, json.JSONDecodeError) and request.method == "POST":
         # A rich text or StreamField value that is not JSON: the editor always sends JSON.
         return any(exception.doc == value for value in sent_values(request))
+    if isinstance(exception, DataError) and request.method == "POST":
+        # A value the database refuses (too long for its column, a NUL byte on PostgreSQL)
+        # that Wagtail's form did not check first, e.g. a bulk action's tags.
+        return True
     if isinstance(exception, OverflowError):
         # SQLite cannot be asked about a number beyond 64 bits, and only a request sends one.
         return True
