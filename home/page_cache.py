@@ -287,7 +287,7 @@ class PageCacheMiddleware:
         # The key is taken before the page is read, so a page rendered from rows a
         # concurrent change is replacing is stored under a generation already gone; the
         # site generation is the one the request's chrome was read under.
-        address = f"{request.scheme}://{request._get_raw_host()}{request.get_full_path()}"
+        address = request.build_absolute_uri()
         digest = hashlib.sha256(address.encode()).hexdigest()
         return (
             f"engage:page-cache:page:{request._engage_site_generation}:"

@@ -107,17 +107,20 @@ def _read_chrome(site: Site | None) -> SiteChrome:
 def site_chrome(request) -> SiteChrome:
     """This request's site, home page, PCN and navigation (cached per host name)."""
     if not hasattr(request, "_engage_site_chrome"):
-        hostname = split_domain_port(request._get_raw_host())[0]
+        # CommonMiddleware, above this one, has already checked the host against
+        # ALLOWED_HOSTS, so the public get_host() cannot refuse it here.
+        hostname = split_domain_port(request.get_host())[0]
         port = request.get_port()
         request._engage_site_generation = generation()
         key = f"engage:site-cache:{request._engage_site_generation}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
-            chrome = _read_chrome(Site._find_for_request(request))
+            chrome = _read_chrome(Site.find_for_request(request))
             cache.set(key, chrome, _timeout())
         request._engage_site_chrome = chrome
         # Wagtail reads the site from here (Site.find_for_request), and routes from its
-        # root page: the cached HomePage, already specific.
+        # root page: the cached HomePage, already specific. No public API seeds it: the
+        # attribute is the cache `Site.find_for_request` documents (docs/wagtail-apis.md).
         request._wagtail_site = chrome.site
     return request._engage_site_chrome
 
