@@ -37,6 +37,7 @@ urlpatterns = [
         name="account_erase_done",
     ),
     path("accounts/", include("allauth.urls")),
+    path("", include("home.urls")),
     path("", include("consultations.urls")),
 ]
 

@@ -110,6 +110,8 @@ EXPECTED = {
     "account_data_download": ("in ok ok ok ok ok ok ok ok ok", "in ok ok ok ok ok ok ok ok ok"),
     "account_erase": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
     "account_erase_done": ("ok ok ok ok ok ok ok ok ok ok", None),
+    # The site's accessibility statement: public, and only read.
+    "home:accessibility-statement": ("ok ok ok ok ok ok ok ok ok ok", None),
     # A resident's own pages
     "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok ok", None),
     "consultations:preferences": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
