@@ -10,10 +10,18 @@ class ConsultationsConfig(AppConfig):
         # them) can only be imported once Django has loaded every app.
         from wagtail.signals import page_published
 
-        from consultations import notifications, page_context, privacy, signal_handlers, views
+        from consultations import (
+            notifications,
+            page_context,
+            privacy,
+            retention,
+            signal_handlers,
+            views,
+        )
         from consultations.models import UpdateIndexPage, UpdatePage, route_views_register
         from engage.mail import email_status_changed
         from engage.privacy import personal_data_register
+        from engage.retention import retention_rule_register
         from home.models import HomePage, VisionPage
         from home.pages import page_context_register
 
@@ -23,6 +31,11 @@ class ConsultationsConfig(AppConfig):
         # A resident's ideas, comments, supports, follows, reports and emails: in their data
         # download, and deleted (or their posts kept linked to nobody) when they erase it.
         personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
+
+        # How long withdrawn and hidden posts, reports, offline contact details and the
+        # records of emails and letters sent are kept.
+        for rule in retention.PARTICIPATION_RULES:
+            retention_rule_register(rule)
 
         # What the pages that show consultations, themes and updates read from them.
         page_context_register(HomePage, page_context.home_page_context)

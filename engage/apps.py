@@ -7,7 +7,12 @@ class EngageConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: Wagtail's admin views need every app loaded.
+        from engage.retention import PLATFORM_RULES, retention_rule_register
         from engage.spreadsheets import protect_wagtail_exports
 
         # Every CSV the Wagtail admin exports is safe to open in a spreadsheet.
         protect_wagtail_exports()
+
+        # How long the platform keeps emails' records, unconfirmed accounts and the audit log.
+        for rule in PLATFORM_RULES:
+            retention_rule_register(rule)

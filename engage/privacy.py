@@ -293,14 +293,17 @@ def account_erase(*, user, keep_posts: bool) -> dict[str, int]:
     return data
 
 
-def unverified_accounts(*, older_than_days: int):
-    """Accounts whose email address was never confirmed, made more than N days ago.
+def unverified_accounts(*, older_than_days: int | None = None, joined_before=None):
+    """Accounts whose email address was never confirmed, made more than N days ago (or
+    before a given time).
 
     Only self-registered residents: never staff, admins, or anyone in a group (moderators
     and PCN staff are added to groups, and may be set up without an email confirmation).
     A resident must confirm their email before they can sign in, so these never signed in.
     """
-    cutoff = timezone.now() - timedelta(days=older_than_days)
+    if joined_before is None:
+        joined_before = timezone.now() - timedelta(days=older_than_days)
+    cutoff = joined_before
     verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
     in_a_group = User.groups.through.objects.filter(user=OuterRef("pk"))
     return (
@@ -313,9 +316,11 @@ def unverified_accounts(*, older_than_days: int):
 
 
 @transaction.atomic
-def unverified_accounts_remove(*, older_than_days: int) -> int:
+def unverified_accounts_remove(*, older_than_days: int | None = None, joined_before=None) -> int:
     """Delete every account `unverified_accounts` finds. Returns how many."""
-    users = list(unverified_accounts(older_than_days=older_than_days).select_for_update())
+    if joined_before is None:
+        joined_before = timezone.now() - timedelta(days=older_than_days)
+    users = list(unverified_accounts(joined_before=joined_before).select_for_update())
     user_ids = {user.pk for user in users}
     for user in users:
         _erase_one(user=user, keep_posts=False)
@@ -323,6 +328,8 @@ def unverified_accounts_remove(*, older_than_days: int) -> int:
         _sessions_delete(user_ids)
         _audit(
             REMOVE_UNVERIFIED_LOG_ACTION,
-            {"accounts": len(users), "older_than_days": older_than_days},
+            {"accounts": len(users), "older_than_days": older_than_days}
+            if older_than_days is not None
+            else {"accounts": len(users), "joined_before": joined_before.isoformat()},
         )
     return len(users)

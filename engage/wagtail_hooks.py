@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from wagtail import hooks
 
 from engage.privacy import ERASE_LOG_ACTION, REMOVE_UNVERIFIED_LOG_ACTION
+from engage.retention import RETENTION_LOG_ACTION
 
 
 @hooks.register("register_log_actions")
@@ -14,6 +15,11 @@ def register_account_log_actions(actions):
         REMOVE_UNVERIFIED_LOG_ACTION,
         "Remove unconfirmed accounts",
         "Accounts whose email address was never confirmed were deleted",
+    )
+    actions.register_action(
+        RETENTION_LOG_ACTION,
+        "Apply retention periods",
+        "Records past their retention period were removed or anonymised",
     )
 
 

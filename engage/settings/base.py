@@ -378,3 +378,8 @@ ENGAGE_RATE_LIMITS = {
 # Privacy: accounts whose email address was never confirmed are deleted after this many
 # days by `manage.py remove_unverified_accounts`.
 ENGAGE_UNVERIFIED_ACCOUNT_DAYS = env_int("ENGAGE_UNVERIFIED_ACCOUNT_DAYS", 30)
+
+# How many days each kind of record is kept before `manage.py apply_retention` removes or
+# anonymises it, by the rule's key; any key left out keeps its default (the README's table,
+# or `manage.py apply_retention --dry-run`). For example {"hidden_posts": 730}.
+ENGAGE_RETENTION_DAYS: dict[str, int] = {}
