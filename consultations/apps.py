@@ -12,6 +12,7 @@ class ConsultationsConfig(AppConfig):
 
         from consultations import (
             notifications,
+            onboarding,
             page_context,
             privacy,
             retention,
@@ -24,6 +25,7 @@ class ConsultationsConfig(AppConfig):
         from engage.retention import retention_rule_register
         from home.models import HomePage, VisionPage
         from home.pages import page_context_register
+        from home.services import pcn_section_builder_register
 
         # A consultation page's routes are handled by `consultations.views`.
         route_views_register(views)
@@ -31,6 +33,9 @@ class ConsultationsConfig(AppConfig):
         # A resident's ideas, comments, supports, follows, reports and emails: in their data
         # download, and deleted (or their posts kept linked to nobody) when they erase it.
         personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
+
+        # A PCN set up without code gets its consultations and updates sections.
+        pcn_section_builder_register(onboarding.pcn_sections_add)
 
         # How long withdrawn and hidden posts, reports, offline contact details and the
         # records of emails and letters sent are kept.

@@ -2,9 +2,12 @@
 screens (see home/admin_scope.py for the rule, home/admin_views.py for the screens Wagtail
 offers no hook for)."""
 
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.admin_scope import (
@@ -21,6 +24,7 @@ from home.admin_views import (
     PcnSnippetChooserViewSet,
 )
 from home.models import IntegratedCareSystem, Neighbourhood, Place, Practice, PrimaryCareNetwork
+from home.pcn_setup import PcnSetupView
 
 ORGANISATIONS = (Neighbourhood, Practice, PrimaryCareNetwork, Place, IntegratedCareSystem)
 
@@ -58,11 +62,25 @@ class PracticeViewSet(OrganisationViewSet):
     search_fields = ["name", "ods_code"]
 
 
+class PrimaryCareNetworkIndexView(SnippetIndexView):
+    """The list of PCNs, whose "add" button sets a PCN up whole (home/pcn_setup.py) rather
+    than saving a bare row with no groups, site or pages."""
+
+    @cached_property
+    def add_url(self):
+        if not self.permission_policy.user_has_permission(self.request.user, "add"):
+            return None
+        return reverse("pcn-setup")
+
+    add_item_label = "Set up a PCN"
+
+
 class PrimaryCareNetworkViewSet(OrganisationViewSet):
     model = PrimaryCareNetwork
     icon = "group"
     list_display = ["name", "ods_code", "place"]
     search_fields = ["name", "ods_code"]
+    index_view_class = PrimaryCareNetworkIndexView
 
 
 class PlaceViewSet(OrganisationViewSet):
@@ -130,3 +148,8 @@ def admin_api_within_pcn_boundary(router):
     router.register_endpoint("pages", PcnPagesAdminAPIViewSet)
     router.register_endpoint("images", PcnImagesAdminAPIViewSet)
     router.register_endpoint("documents", PcnDocumentsAdminAPIViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_pcn_setup_url():
+    return [path("pcns/set-up/", PcnSetupView.as_view(), name="pcn-setup")]

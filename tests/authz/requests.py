@@ -570,6 +570,17 @@ POST_BODIES = [
         },
     ),
     ("moderation:post", lambda w: {"action": "approve", "reason": "", "note": ""}),
+    (
+        "pcn-setup",
+        lambda w: {
+            "name": "A walked PCN",
+            "ods_code": "U77777",
+            "place": str(w.home.pcn.place_id),
+            "hostname": "walked.example.nhs.uk",
+            "neighbourhoods": "Walkside",
+            "practices": "Y77777, Walkside Surgery, Walkside",
+        },
+    ),
     ("offline:idea [this PCN]", _offline_idea_form(lambda w: w.open_consultation)),
     ("offline:idea [other PCN]", _offline_idea_form(lambda w: w.other_consultation)),
     (

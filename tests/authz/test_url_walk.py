@@ -357,6 +357,11 @@ EXPECTED = {
     # staff of the PCN. Another PCN's consultation is not found (the form lists only those
     # the user may enter to); another PCN's update is refused.
     "offline:consultations": ("adm adm adm adm ok ok ok ok adm ok", None),
+    # Setting up a PCN (home/pcn_setup.py) is for admins only.
+    "pcn-setup": (
+        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm go",
+    ),
     # The idea chooser lists and accepts the published ideas of the PCNs one works for.
     "idea_chooser:choose": ("adm adm adm adm ok ok ok ok adm ok", None),
     "idea_chooser:choose_results": ("adm adm adm adm ok ok ok ok adm ok", None),
