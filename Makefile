@@ -19,9 +19,11 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The demo site answers at 127.0.0.1:$(PORT), and its emails' links point there too.
+run: export PORT := $(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --address 127.0.0.1:$(PORT)
 	$(BIN)/python manage.py update_database_statistics
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -8,6 +8,11 @@ from .base import *  # noqa: F403
 
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]  # noqa: F405
 
+# Links in emails go where `make run` serves the site: 127.0.0.1 on $PORT (8000 by default).
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+)
+
 # Serve source assets straight from static/ while developing.
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

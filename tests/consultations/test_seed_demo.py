@@ -129,3 +129,42 @@ def test_demo_totp_code_prints_the_code_an_app_would_show(db):
 def test_demo_totp_code_refuses_to_run_with_debug_off(db):
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG on"):
         call_command("demo_totp_code", stdout=io.StringIO())
+
+
+def test_the_demo_site_answers_where_make_run_serves_it(db):
+    out = io.StringIO()
+    call_command("seed_demo", allow_without_debug=True, address="127.0.0.1:8123", stdout=out)
+    from wagtail.models import Site
+
+    from consultations.models import UpdatePage
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8123)
+    assert UpdatePage.objects.live().first().full_url.startswith("http://127.0.0.1:8123/")
+    # Run again on another port: the links follow it.
+    call_command(
+        "seed_demo", allow_without_debug=True, address="127.0.0.1:9000", stdout=io.StringIO()
+    )
+    site.refresh_from_db()
+    assert site.port == 9000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_the_demo_prints_no_email_and_sends_none(mailoutbox):
+    # Committed for real, as `make run` does: publishing the demo's update owes its
+    # contributors emails once the load commits.
+    out = io.StringIO()
+    call_command("seed_demo", allow_without_debug=True, stdout=out)
+    assert "Subject:" not in out.getvalue()
+    assert "email(s) to the demo's fictional residents were not sent." in out.getvalue()
+    assert mailoutbox == []
+
+
+def test_a_bad_address_is_refused():
+    from consultations.management.commands.seed_demo import site_address
+
+    assert site_address("127.0.0.1:8000") == ("127.0.0.1", 8000)
+    assert site_address("Demo.Example") == ("demo.example", 80)
+    for bad in ("127.0.0.1:x", ":8000", "host:0", "host:70000"):
+        with pytest.raises(Exception, match="is not a host:port"):
+            site_address(bad)

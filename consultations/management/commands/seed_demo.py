@@ -7,14 +7,18 @@ current code), so the command refuses to run on a site with DEBUG off unless tol
 is intended (for example a throwaway benchmark database).
 """
 
+import argparse
+from contextlib import contextmanager
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -236,6 +240,34 @@ PRIVACY_NOTICE_BODY = """
 """
 
 
+def site_address(value: str) -> tuple[str, int]:
+    """ "127.0.0.1:8000" -> ("127.0.0.1", 8000); a bare host name is on port 80."""
+    hostname, _, port = value.strip().rpartition(":") if ":" in value else (value, "", "80")
+    hostname = hostname.strip().lower()
+    if not hostname or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a host:port, like 127.0.0.1:8000.")
+    return hostname, int(port)
+
+
+@contextmanager
+def emails_kept_back():
+    """Every email sent inside is kept in a list instead (Django's in-memory backend)."""
+    previous = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    had_outbox = hasattr(mail, "outbox")
+    saved = list(getattr(mail, "outbox", []))
+    mail.outbox = []
+    kept = mail.outbox
+    try:
+        yield kept
+    finally:
+        settings.EMAIL_BACKEND = previous
+        if had_outbox:
+            mail.outbox = saved
+        else:
+            del mail.outbox
+
+
 def paragraph(text: str) -> tuple[str, str]:
     return ("paragraph", f"<p>{text}</p>")
 
@@ -249,15 +281,32 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though DEBUG is off (for throwaway benchmark or test databases).",
         )
+        parser.add_argument(
+            "--address",
+            type=site_address,
+            default=("localhost", 80),
+            help="host:port the demo site is served at (make run: 127.0.0.1:$PORT), so the "
+            "links in its emails and letters lead there.",
+        )
 
-    def handle(self, *args, allow_without_debug=False, **options):
-        from django.conf import settings
-
+    def handle(self, *args, allow_without_debug=False, address=("localhost", 80), **options):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "seed_demo creates accounts with well-known passwords, so it only runs with "
                 "DEBUG on. Pass --allow-without-debug for a throwaway database."
             )
+        if isinstance(address, str):  # from call_command, which does not parse keywords
+            address = site_address(address)
+        # The demo's residents are fictional: the emails loading it owes them are kept
+        # back, not printed before the server starts.
+        with emails_kept_back() as kept_back:
+            self.load(address)
+        if kept_back:
+            self.stdout.write(
+                f"{len(kept_back)} email(s) to the demo's fictional residents were not sent."
+            )
+
+    def load(self, address):
         with transaction.atomic():
             pcn = PrimaryCareNetwork.objects.filter(ods_code=PCN_ODS_CODE).first()
             if pcn is None:
@@ -265,6 +314,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Loaded the demo PCN: {pcn.name}."))
             else:
                 self.stdout.write(f"The demo PCN is already loaded: {pcn.name}. Nothing changed.")
+            hostname, port = address
+            Site.objects.filter(root_page__homepage__pcn=pcn).update(hostname=hostname, port=port)
             # Its own collection of images and documents, for its staff only (made with the
             # PCN; a demo loaded before collections gets it here, once).
             collection = pcn_collection_setup(pcn=pcn)
