@@ -182,3 +182,19 @@ def test_ods_names_are_tidied_from_capitals():
     assert ods_name_tidy("THE ST. JOHN'S SURGERY") == "The St. John's Surgery"
     assert ods_name_tidy("NHS SOUTH EAST LONDON ICB - 72Q") == "NHS South East London ICB - 72Q"
     assert ods_name_tidy("ASHTON-UNDER-LYNE PCN") == "Ashton-Under-Lyne PCN"
+
+
+def test_seed_demo_loads_the_demo_files_through_the_imports(settings):
+    from home.models import LsoaDeprivation, PostcodeLsoa, PracticePopulation
+    from home.selectors import pcn_population, postcode_deprivation_decile
+
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+    pcn = PrimaryCareNetwork.objects.get(ods_code="U99001")
+    assert (pcn.place.ods_code, pcn.place.integrated_care_system.ods_code) == ("Z9X", "QZZ")
+    # The other fictional PCN of the ICB is not added: the demo names no --icb.
+    assert not PrimaryCareNetwork.objects.filter(ods_code="U99002").exists()
+    assert pcn_population(pcn=pcn).total > 30_000
+    assert PracticePopulation.objects.values("practice").distinct().count() == 4
+    assert LsoaDeprivation.objects.count() == 8
+    assert PostcodeLsoa.objects.count() == 10
+    assert postcode_deprivation_decile(postcode="RB1 1AA") == 1
