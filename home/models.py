@@ -267,7 +267,7 @@ class LsoaDeprivation(models.Model):
 
     edition = models.CharField(max_length=7, choices=Edition.choices)
     lsoa_code = models.CharField("LSOA code", max_length=9)
-    lsoa_name = models.CharField("LSOA name", max_length=100)
+    lsoa_name = models.CharField("LSOA name", max_length=100, validators=[validate_single_line])
     imd_rank = models.PositiveIntegerField("IMD rank", help_text="1 is the most deprived.")
     imd_decile = models.PositiveSmallIntegerField(
         "IMD decile", help_text="1 is the most deprived tenth of LSOAs, 10 the least."

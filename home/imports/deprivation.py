@@ -15,8 +15,10 @@ The edition is told by those headings. The rank and decile headings of File 7 go
 import re
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from engage.text import validate_single_line
 from home.imports.files import (
     BATCH_SIZE,
     ImportReport,
@@ -99,8 +101,10 @@ def _read(rows, headings: list[str], report: ImportReport) -> None:
         rank, decile = cells[columns["rank"]], cells[columns["decile"]]
         if not ENGLISH_LSOA.match(code):
             report.problem(line, f"{code!r} is not the code of an English LSOA (E01 and 6 digits)")
-        elif not name or len(name) > 100:
-            report.problem(line, "the LSOA name is blank or longer than 100 characters")
+        elif not name or len(name) > 100 or not _one_line(name):
+            report.problem(
+                line, "the LSOA name is blank, longer than 100 characters or not one line"
+            )
         elif not rank.isdigit() or int(rank) < 1:
             report.problem(line, f"the IMD rank {rank!r} is not a whole number from 1")
         elif not decile.isdigit() or not 1 <= int(decile) <= 10:
@@ -115,6 +119,14 @@ def _read(rows, headings: list[str], report: ImportReport) -> None:
                 _write(batch, report)
                 batch = {}
     _write(batch, report)
+
+
+def _one_line(text: str) -> bool:
+    try:
+        validate_single_line(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _write(batch, report):

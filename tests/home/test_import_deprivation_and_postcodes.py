@@ -109,16 +109,18 @@ def test_bad_deprivation_lines_are_reported_and_the_rest_stored(tmp_path):
             ["E01000004", "Rank 001A", "E09000001", "City", "high", 1],
             ["E01000005", "Decile 001A", "E09000001", "City", 10, 11],
             ["E01000006"],
+            ["E01000007", "Line\u202ebreak", "E09000001", "City", 10, 1],
         ],
     )
     report = deprivation_import(path=path)
     assert [str(problem) for problem in report.problems] == [
         "line 3: 'W01000001' is not the code of an English LSOA (E01 and 6 digits)",
-        "line 4: the LSOA name is blank or longer than 100 characters",
+        "line 4: the LSOA name is blank, longer than 100 characters or not one line",
         "line 5: the IMD rank 'high' is not a whole number from 1",
         "line 6: the IMD decile '11' is not a whole number from 1 to 10",
         # A workbook pads a short row with blanks.
-        "line 7: the LSOA name is blank or longer than 100 characters",
+        "line 7: the LSOA name is blank, longer than 100 characters or not one line",
+        "line 8: the LSOA name is blank, longer than 100 characters or not one line",
     ]
     assert [row[1] for row in deprivation()] == ["E01000001"]
 
