@@ -27,14 +27,30 @@ ods_pcn_code = RegexValidator(
     r"^U[0-9]{5}$",
     "Enter the PCN's ODS code: the letter U then five digits, like U12345.",
 )
+ods_three_character_code = RegexValidator(
+    r"^[A-Z0-9]{3}$",
+    "Enter the ODS code: three capital letters or digits, like QWE or 72Q.",
+)
 
 
 class IntegratedCareSystem(models.Model):
     name = models.CharField(max_length=150, unique=True, validators=[validate_single_line])
+    ods_code = models.CharField(
+        "ICB code",
+        max_length=3,
+        blank=True,
+        validators=[ods_three_character_code],
+        help_text="The ODS code of the system's Integrated Care Board, like QWE.",
+    )
 
     class Meta:
         verbose_name = "integrated care system"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"], condition=~models.Q(ods_code=""), name="unique_ics_ods_code"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -47,6 +63,14 @@ class Place(models.Model):
     integrated_care_system = models.ForeignKey(
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="places"
     )
+    ods_code = models.CharField(
+        "Sub ICB Location code",
+        max_length=3,
+        blank=True,
+        validators=[ods_three_character_code],
+        help_text="The ODS code of the Sub ICB Location the Place stands for, like 72Q: "
+        "the NHS files place each PCN in one.",
+    )
     lead_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_place"
     )
@@ -58,7 +82,10 @@ class Place(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["integrated_care_system", "name"], name="unique_place_name_per_ics"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["ods_code"], condition=~models.Q(ods_code=""), name="unique_place_ods_code"
+            ),
         ]
 
     def __str__(self):
@@ -172,6 +199,116 @@ class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
+
+
+class PracticePopulation(models.Model):
+    """How many patients a practice had registered on one extract date, by sex and five-year
+    age band: NHS England's "Patients registered at a GP practice" (`home/imports/population.py`).
+
+    Reference data published in aggregate, not personal data.
+    """
+
+    pcn_via = "practice"
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+
+    class AgeBand(models.TextChoices):
+        # The file's own labels (AGE_GROUP_5), youngest first.
+        A0_4 = "0_4", "0 to 4"
+        A5_9 = "5_9", "5 to 9"
+        A10_14 = "10_14", "10 to 14"
+        A15_19 = "15_19", "15 to 19"
+        A20_24 = "20_24", "20 to 24"
+        A25_29 = "25_29", "25 to 29"
+        A30_34 = "30_34", "30 to 34"
+        A35_39 = "35_39", "35 to 39"
+        A40_44 = "40_44", "40 to 44"
+        A45_49 = "45_49", "45 to 49"
+        A50_54 = "50_54", "50 to 54"
+        A55_59 = "55_59", "55 to 59"
+        A60_64 = "60_64", "60 to 64"
+        A65_69 = "65_69", "65 to 69"
+        A70_74 = "70_74", "70 to 74"
+        A75_79 = "75_79", "75 to 79"
+        A80_84 = "80_84", "80 to 84"
+        A85_89 = "85_89", "85 to 89"
+        A90_94 = "90_94", "90 to 94"
+        A95_PLUS = "95+", "95 and over"
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="populations")
+    extract_date = models.DateField()
+    sex = models.CharField(max_length=6, choices=Sex.choices)
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "registered population"
+        ordering = ["practice", "extract_date", "sex", "age_band"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "extract_date", "sex", "age_band"],
+                name="unique_practice_population_band",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.practice_id} {self.extract_date} {self.sex} {self.age_band}: {self.count}"
+
+
+class LsoaDeprivation(models.Model):
+    """The Index of Multiple Deprivation of one Lower layer Super Output Area (LSOA) in one
+    edition of the English Indices of Deprivation (`home/imports/deprivation.py`)."""
+
+    class Edition(models.TextChoices):
+        IOD2025 = "IoD2025", "English Indices of Deprivation 2025 (LSOA 2021)"
+        IOD2019 = "IoD2019", "English Indices of Deprivation 2019 (LSOA 2011)"
+
+    edition = models.CharField(max_length=7, choices=Edition.choices)
+    lsoa_code = models.CharField("LSOA code", max_length=9)
+    lsoa_name = models.CharField("LSOA name", max_length=100, validators=[validate_single_line])
+    imd_rank = models.PositiveIntegerField("IMD rank", help_text="1 is the most deprived.")
+    imd_decile = models.PositiveSmallIntegerField(
+        "IMD decile", help_text="1 is the most deprived tenth of LSOAs, 10 the least."
+    )
+
+    class Meta:
+        verbose_name = "LSOA deprivation"
+        ordering = ["edition", "lsoa_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "lsoa_code"], name="unique_lsoa_deprivation_per_edition"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(imd_decile__gte=1, imd_decile__lte=10),
+                name="lsoa_deprivation_decile_1_to_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lsoa_code} ({self.edition}): decile {self.imd_decile}"
+
+
+class PostcodeLsoa(models.Model):
+    """Which 2021 LSOA a postcode lies in, from the ONS postcode lookup
+    (`home/imports/postcodes.py`). A postcode ONS has terminated keeps its last LSOA and the
+    month it ended: people still give old postcodes."""
+
+    postcode = models.CharField(
+        max_length=8, unique=True, help_text="Capitals, one space before the last three."
+    )
+    lsoa_code = models.CharField("LSOA code", max_length=9, db_index=True)
+    terminated = models.DateField(
+        null=True, blank=True, help_text="The first day of the month ONS ended the postcode."
+    )
+
+    class Meta:
+        verbose_name = "postcode LSOA"
+        ordering = ["postcode"]
+
+    def __str__(self):
+        return f"{self.postcode}: {self.lsoa_code}"
 
 
 class HomePage(EngagePage):

@@ -34,6 +34,12 @@ NOT_TYPED = {
     # Codes checked by a pattern of letters and digits.
     "home.PrimaryCareNetwork.ods_code",
     "home.Practice.ods_code",
+    "home.IntegratedCareSystem.ods_code",
+    "home.Place.ods_code",
+    # Reference data written by the imports, which check each code's pattern (home/imports).
+    "home.LsoaDeprivation.lsoa_code",
+    "home.PostcodeLsoa.postcode",
+    "home.PostcodeLsoa.lsoa_code",
     # Email addresses: Django's validator refuses any control character.
     "engage.User.email",
     "home.PrimaryCareNetwork.contact_email",

@@ -10,6 +10,7 @@ is intended (for example a throwaway benchmark database).
 import argparse
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -42,6 +43,10 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
+from home.imports.deprivation import deprivation_import
+from home.imports.ods import ods_import
+from home.imports.population import registered_population_import
+from home.imports.postcodes import postcode_lookup_import
 from home.models import (
     IntegratedCareSystem,
     Neighbourhood,
@@ -60,6 +65,9 @@ from home.services import (
 )
 
 PCN_ODS_CODE = "U99001"
+
+# Fictional NHS reference files in the published layouts (home/data/demo/build_demo_files.py).
+DEMO_DATA = Path(__file__).resolve().parents[3] / "home" / "data" / "demo"
 
 NEIGHBOURHOODS = ["Riverside", "Meadowbank", "Old Town", "Hillcrest"]
 
@@ -320,6 +328,7 @@ class Command(BaseCommand):
             # PCN; a demo loaded before collections gets it here, once).
             collection = pcn_collection_setup(pcn=pcn)
             self.create_accounts(pcn)
+            self.load_reference_data()
         self.stdout.write("\nDemo accounts (for this local demo only):")
         for email, _name, role, password in ACCOUNTS:
             self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
@@ -331,6 +340,20 @@ class Command(BaseCommand):
             f"Every account but the resident asks for an authenticator code: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp_code`."
         )
+
+    def load_reference_data(self) -> None:
+        """The organisation codes, registered population, deprivation and postcode lookup,
+        through the same imports as real files (each safe to run again)."""
+        reports = [
+            ods_import(epcn_path=DEMO_DATA / "ePCN.xlsx", epraccur_path=DEMO_DATA / "epraccur.csv"),
+            registered_population_import(path=DEMO_DATA / "gp-reg-pat-prac-quin-age.csv"),
+            deprivation_import(
+                path=DEMO_DATA / "File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx"
+            ),
+            postcode_lookup_import(path=DEMO_DATA / "PCD_OA21_LSOA21_MSOA21_LAD_DEMO_UK_LU.csv"),
+        ]
+        created = sum(report.created + report.updated for report in reports)
+        self.stdout.write(f"NHS reference data: {created} rows added or changed.")
 
     def create_pcn(self) -> PrimaryCareNetwork:
         ics, _ = IntegratedCareSystem.objects.get_or_create(
