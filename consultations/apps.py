@@ -11,6 +11,7 @@ class ConsultationsConfig(AppConfig):
         from wagtail.signals import page_published
 
         from consultations import (
+            landing,
             notifications,
             onboarding,
             page_context,
@@ -23,6 +24,7 @@ class ConsultationsConfig(AppConfig):
         from engage.mail import email_status_changed
         from engage.privacy import personal_data_register
         from engage.retention import retention_rule_register
+        from engage.roles import landing_register
         from home.models import HomePage, VisionPage
         from home.pages import page_context_register
         from home.services import pcn_section_builder_register
@@ -33,6 +35,11 @@ class ConsultationsConfig(AppConfig):
         # A resident's ideas, comments, supports, follows, reports and emails: in their data
         # download, and deleted (or their posts kept linked to nobody) when they erase it.
         personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
+
+        # After signing in, a moderator goes to the queue and a resident to their
+        # contributions (staff and admins: see home and engage).
+        landing_register(landing.moderator_landing, order=10)
+        landing_register(landing.resident_landing, order=100)
 
         # A PCN set up without code gets its consultations and updates sections.
         pcn_section_builder_register(onboarding.pcn_sections_add)

@@ -8,6 +8,7 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
 from engage.mail import email_send_later
+from engage.roles import landing
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,3 +26,10 @@ class AccountAdapter(DefaultAccountAdapter):
             self.render_mail(template_prefix, email, full_context),
             key=f"account:{uuid.uuid4().hex}",
         )
+
+    def get_login_redirect_url(self, request):
+        """Where the person's work is (`engage.roles.landing`): a moderator's queue, staff's
+        dashboard, a resident's contributions. A `next` address still wins: allauth asks
+        this only when there is none."""
+        found = landing(request.user)
+        return found.url if found is not None else super().get_login_redirect_url(request)

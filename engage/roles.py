@@ -6,7 +6,11 @@ one rule needs them: everyone with a role signs in with two-factor authenticatio
 belong to no group.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from allauth.mfa.models import Authenticator
+from django.urls import reverse
 
 
 def group_ids(user) -> set[int]:
@@ -33,3 +37,51 @@ def has_two_factor(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# Where each role's work is: after signing in, and the header's "Manage" link
+
+
+@dataclass(frozen=True)
+class Landing:
+    url: str
+    label: str
+    manages: bool  # somewhere to run the site (the admin), not a resident's own pages
+
+
+_landings: list[tuple[int, Callable]] = []
+
+
+def landing_register(find: Callable, *, order: int) -> None:
+    """Called from an app's `AppConfig.ready()`: `find(user) -> Landing | None`. The lowest
+    order that finds a landing wins (a moderator's queue before staff's dashboard before a
+    resident's contributions)."""
+    if all(existing is not find for _, existing in _landings):
+        _landings.append((order, find))
+        _landings.sort(key=lambda entry: entry[0])
+
+
+def landings(user) -> list[Landing]:
+    """Every landing the user has, first the one they go to after signing in."""
+    if user is None or not user.is_authenticated:
+        return []
+    if not hasattr(user, "_engage_landings"):
+        found = (find(user) for _, find in _landings)
+        user._engage_landings = [landing for landing in found if landing is not None]
+    return user._engage_landings
+
+
+def landing(user) -> Landing | None:
+    return next(iter(landings(user)), None)
+
+
+def manage_landing(user) -> Landing | None:
+    """Where the header's "Manage" link leads them, if they run anything."""
+    return next((landing for landing in landings(user) if landing.manages), None)
+
+
+def admin_landing(user) -> Landing | None:
+    """An admin runs the whole installation from the Wagtail dashboard."""
+    if user.is_superuser or user.is_staff:
+        return Landing(url=reverse("wagtailadmin_home"), label="Dashboard", manages=True)
+    return None

@@ -13,7 +13,9 @@ class HomeConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from engage.names import reserved_names_register
+        from engage.roles import landing_register
         from home import checks, page_cache  # noqa: F401 (checks registers itself)
+        from home.landing import staff_landing
         from home.models import (
             IntegratedCareSystem,
             Neighbourhood,
@@ -23,6 +25,9 @@ class HomeConfig(AppConfig):
         )
         from home.names import reserved_names
         from home.site_cache import page_saved, site_cache_clear
+
+        # A PCN's staff and leads sign in to their dashboard.
+        landing_register(staff_landing, order=20)
 
         # A resident's display name may not pass for one of our organisations or places.
         reserved_names_register(reserved_names)

@@ -1,5 +1,6 @@
 from django import template
 
+from engage.roles import manage_landing
 from home.pages import parent_chain
 
 register = template.Library()
@@ -28,3 +29,10 @@ def breadcrumbs(page, include_self=False):
     else:
         ancestors = list(page.get_ancestors(inclusive=include_self).filter(depth__gt=1))
     return {"ancestors": ancestors, "parent": ancestors[-1] if ancestors else None}
+
+
+@register.simple_tag
+def manage_link(user):
+    """Where the header's "Manage" link leads this person, or None: a moderator's queue,
+    staff's dashboard (`engage.roles`)."""
+    return manage_landing(user)
