@@ -58,9 +58,7 @@ class SafetyReport:
     def urgent_categories(self) -> tuple[Category, ...]:
         """The categories found, once each, in the order the rules file lists them."""
         found = {match.category for match in self.urgent_matches}
-        return tuple(
-            category for key, category in load_rules().categories.items() if key in found
-        )
+        return tuple(category for key, category in load_rules().categories.items() if key in found)
 
     def redacted(self) -> str:
         """The text with each piece of personal data replaced by "[phone number removed]"."""
@@ -163,9 +161,7 @@ def _urgent_matches(text: str, rules: Rules) -> tuple[list[UrgentMatch], list[Ur
     sentences = _sentences(text)
     standing, set_aside = [], []
     for match in candidates:
-        reason = _exception_for(match, exceptions) or _history_for(
-            match, scanned, sentences, rules
-        )
+        reason = _exception_for(match, exceptions) or _history_for(match, scanned, sentences, rules)
         if reason:
             set_aside.append(replace(match, set_aside_by=reason))
         else:

@@ -127,7 +127,7 @@ _STREET_WORDS = (
     "parade|estate|flats|house|cottages|villas|bank|fold|croft|mount|vale|side|wharf|yard"
 )
 _POSTCODE_WITH_NUMBER = re.compile(
-    r"(?<![\w/-])\d{1,4}[a-z]?,?\s+(?:[a-z'’-]+\s+){0,3}?"
+    r"(?<![\w/-])\d{1,4}[a-z]?,?\s+(?:[a-z'\u2019-]+\s+){0,3}?"
     rf"(?:{_STREET_WORDS})(?!\w)[^\n\d]{{0,40}}?(?<!\w)"
     r"[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2}(?!\w)",
     re.IGNORECASE,
@@ -135,14 +135,73 @@ _POSTCODE_WITH_NUMBER = re.compile(
 
 _TITLED_NAME = re.compile(
     r"(?<!\w)(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Sir|Dame|Revd|Rev)\.?[ \t]+"
-    r"[A-Z][a-z'’-]*[a-z](?:[ \t]+[A-Z][a-z'’-]*[a-z])?(?!\w)"
+    r"[A-Z][a-z'\u2019-]*[a-z](?:[ \t]+[A-Z][a-z'\u2019-]*[a-z])?(?!\w)"
 )
-_LOWER_CASE_TITLED_NAME = re.compile(r"(?<!\w)(?:mr|Mr|mrs|Mrs)\.?[ \t]+([a-z][a-z'’-]*[a-z])(?!\w)")
+_LOWER_CASE_TITLED_NAME = re.compile(
+    r"(?<!\w)(?:mr|Mr|mrs|Mrs)\.?[ \t]+([a-z][a-z'\u2019-]*[a-z])(?!\w)"
+)
 # Words that follow "mr" or "mrs" in lower-case text without being a name.
 _NOT_NAMES = frozenset(
-    """a an and as at be but by did do for from had has he her his how i if in is it me my
-    no not of on or our said says she so that the their them then they this to told too up
-    us was we were what when who will with would you your""".split()
+    {
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "did",
+        "do",
+        "for",
+        "from",
+        "had",
+        "has",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "said",
+        "says",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "they",
+        "this",
+        "to",
+        "told",
+        "too",
+        "up",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    }
 )
 
 
@@ -251,7 +310,9 @@ def _dates_of_birth(text: str) -> list[PersonalMatch]:
             rule = f"a full numeric date at least {_ADULT_YEARS} years ago"
         else:
             continue
-        matches.append(PersonalMatch(DATE_OF_BIRTH, found.start(), found.end(), found.group(), rule))
+        matches.append(
+            PersonalMatch(DATE_OF_BIRTH, found.start(), found.end(), found.group(), rule)
+        )
     return matches
 
 

@@ -8,7 +8,7 @@ The phrase language (every match is case-insensitive and of whole words):
 
 - `chest pain` — the words in that order, with any spaces or punctuation between them.
 - `overdos*` — a word that starts so: overdose, overdosed, overdosing.
-- `can't` — the apostrophe is optional, straight or curly: can't, can’t, cant.
+- `can't` — the apostrophe is optional, straight or curly (U+2019): can't, cant.
 - `self-harm` — the hyphen is optional or a space: self-harm, self harm, selfharm.
 - `(pills|tablets|paracetamol)` — any one of the choices; a choice may be several words and
   may hold choices of its own: `(my|his|her) (arm|leg)`.
@@ -30,7 +30,7 @@ RULES_FILE = Path(__file__).with_name("urgent_phrases.toml")
 _BETWEEN = r"[\W_]{1,5}"
 # The `...` gap: up to three words, each with what stands before it.
 _GAP_WORDS = 3
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*\*?")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\u2019-]*\*?")
 
 
 class RulesError(ValueError):
@@ -103,8 +103,8 @@ def _word(word: str) -> str:
     word = word.rstrip("*")
     pieces = []
     for character in word:
-        if character in "'’":
-            pieces.append("['’]?")
+        if character in "'\u2019":
+            pieces.append("['\u2019]?")
         elif character == "-":
             pieces.append(r"[\s-]?")
         else:
