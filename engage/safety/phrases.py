@@ -6,7 +6,8 @@ and compiles it once.
 
 The phrase language (every match is case-insensitive and of whole words):
 
-- `chest pain` — the words in that order, with any spaces or punctuation between them.
+- `chest pain` — the words in that order, with spaces or punctuation between them, but not
+  the end of a sentence (. ! ? or a line break).
 - `overdos*` — a word that starts so: overdose, overdosed, overdosing.
 - `can't` — the apostrophe is optional, straight or curly (U+2019): can't, cant.
 - `self-harm` — the hyphen is optional or a space: self-harm, self harm, selfharm.
@@ -26,8 +27,9 @@ from pathlib import Path
 RULES_FILE = Path(__file__).with_name("urgent_phrases.toml")
 
 # What stands between two words of a phrase: spaces and punctuation, but no more than a few
-# characters (so a phrase never reaches across a paragraph of symbols).
-_BETWEEN = r"[\W_]{1,5}"
+# characters, and never the end of a sentence (. ! ? or a line break): a phrase, and so an
+# exception, stays within one sentence.
+_BETWEEN = r"[^\w.!?\n]{1,5}"
 # The `...` gap: up to three words, each with what stands before it.
 _GAP_WORDS = 3
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\u2019-]*\*?")
