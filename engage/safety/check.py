@@ -8,6 +8,7 @@ Set-aside matches are kept in the report too, with the phrase that set them asid
 reviewer can see what the engine decided not to raise.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -151,21 +152,31 @@ def _urgent_matches(text: str, rules: Rules) -> tuple[list[UrgentMatch], list[Ur
     if not candidates:
         return [], []
 
-    categories = {match.category for match in candidates}
-    exceptions = [
-        (rule, found.start(), found.end())
-        for rule in rules.exceptions
-        if rule.category == "*" or rule.category in categories
-        for found in rule.lower_pattern.finditer(scanned)
-    ]
+    # A phrase never reaches past the end of a sentence, so an exception or a history phrase
+    # is looked for only in the sentences that have a candidate, and only for its categories.
     sentences = _sentences(text)
-    standing, set_aside = [], []
+    starts = [start for start, _ in sentences]
+    by_sentence: dict[tuple[int, int], list[UrgentMatch]] = {}
     for match in candidates:
-        reason = _exception_for(match, exceptions) or _history_for(match, scanned, sentences, rules)
-        if reason:
-            set_aside.append(replace(match, set_aside_by=reason))
-        else:
-            standing.append(match)
+        sentence = sentences[bisect.bisect_right(starts, match.start) - 1]
+        by_sentence.setdefault(sentence, []).append(match)
+    standing, set_aside = [], []
+    for (start, end), matches in by_sentence.items():
+        categories = {match.category for match in matches}
+        exceptions = [
+            (rule, found.start(), found.end())
+            for rule in rules.exceptions
+            if rule.category == "*" or rule.category in categories
+            for found in rule.lower_pattern.finditer(scanned, start, end)
+        ]
+        for match in matches:
+            reason = _exception_for(match, exceptions) or _history_for(
+                match, scanned[start:end], rules
+            )
+            if reason:
+                set_aside.append(replace(match, set_aside_by=reason))
+            else:
+                standing.append(match)
     return _without_overlaps(standing), set_aside
 
 
@@ -176,11 +187,10 @@ def _exception_for(match: UrgentMatch, exceptions) -> str:
     return ""
 
 
-def _history_for(match: UrgentMatch, text: str, sentences, rules: Rules) -> str:
+def _history_for(match: UrgentMatch, sentence: str, rules: Rules) -> str:
+    """The history phrase that sets `match` aside in its sentence, unless it says "now"."""
     if match.category not in rules.history_categories:
         return ""
-    start, end = next((s, e) for s, e in sentences if s <= match.start < e)
-    sentence = text[start:end]
     if any(rule.lower_pattern.search(sentence) for rule in rules.present):
         return ""
     for rule in rules.history:
@@ -194,7 +204,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     for found in _SENTENCE_END.finditer(text):
         bounds.append((start, found.end()))
         start = found.end()
-    bounds.append((start, len(text) + 1))
+    bounds.append((start, len(text)))
     return bounds
 
 
