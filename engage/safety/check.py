@@ -44,6 +44,8 @@ class SafetyReport:
     text: str
     urgent_matches: tuple[UrgentMatch, ...] = ()
     personal_matches: tuple[PersonalMatch, ...] = ()
+    # The categories found, once each, in the order of the rules file: label and advice.
+    urgent_categories: tuple[Category, ...] = ()
     # Matches an exception or a history phrase set aside, for reviewers; never shown.
     set_aside_matches: tuple[UrgentMatch, ...] = field(default=(), repr=False)
 
@@ -54,12 +56,6 @@ class SafetyReport:
     @property
     def has_personal_data(self) -> bool:
         return bool(self.personal_matches)
-
-    @property
-    def urgent_categories(self) -> tuple[Category, ...]:
-        """The categories found, once each, in the order the rules file lists them."""
-        found = {match.category for match in self.urgent_matches}
-        return tuple(category for key, category in load_rules().categories.items() if key in found)
 
     def redacted(self) -> str:
         """The text with each piece of personal data replaced by "[phone number removed]"."""
@@ -120,9 +116,13 @@ def check_text(text: str, *, rules: Rules | None = None) -> SafetyReport:
     text = text or ""
     rules = rules or load_rules()
     standing, set_aside = _urgent_matches(text, rules)
+    found = {match.category for match in standing}
     return SafetyReport(
         text=text,
         urgent_matches=tuple(standing),
+        urgent_categories=tuple(
+            category for key, category in rules.categories.items() if key in found
+        ),
         personal_matches=tuple(find_personal_data(text)),
         set_aside_matches=tuple(set_aside),
     )
@@ -167,7 +167,7 @@ def _urgent_matches(text: str, rules: Rules) -> tuple[list[UrgentMatch], list[Ur
             (rule, found.start(), found.end())
             for rule in rules.exceptions
             if rule.category == "*" or rule.category in categories
-            for found in rule.lower_pattern.finditer(scanned, start, end)
+            for found in rule.pattern.finditer(scanned, start, end)
         ]
         for match in matches:
             reason = _exception_for(match, exceptions) or _history_for(
@@ -191,10 +191,10 @@ def _history_for(match: UrgentMatch, sentence: str, rules: Rules) -> str:
     """The history phrase that sets `match` aside in its sentence, unless it says "now"."""
     if match.category not in rules.history_categories:
         return ""
-    if any(rule.lower_pattern.search(sentence) for rule in rules.present):
+    if any(rule.pattern.search(sentence) for rule in rules.present):
         return ""
     for rule in rules.history:
-        if rule.lower_pattern.search(sentence):
+        if rule.pattern.search(sentence):
             return f"history: {rule.phrase}"
     return ""
 

@@ -98,7 +98,8 @@ def test_a_rules_file_that_is_not_toml_is_refused(tmp_path: Path):
 
 def test_rules_passed_in_are_used_instead_of_the_file():
     rules = parse_rules(GOOD)
-    assert check_text("I can't breathe", rules=rules).is_urgent
+    report = check_text("I can't breathe", rules=rules)
+    assert [category.advice for category in report.urgent_categories] == ["Call 999."]
     assert not check_text("I have chest pain", rules=rules).is_urgent
 
 
