@@ -11,7 +11,10 @@ from the texts of the test corpus (tests/safety/*.csv) with a fixed seed:
 - personal: ordinary texts with a phone number, an email address, an NHS number, a date of
   birth, an address and a name among them;
 - dense: urgent texts only, each sentence raising a category, so every exception and history
-  rule runs (the worst case the corpus offers).
+  rule runs (the worst case the corpus offers);
+- repetitive: one short piece repeated to 2,000 characters, each piece chosen to make one
+  part of the engine work hardest ("can't " starts a phrase with a gap at every word; "0 "
+  makes a phone number to parse every twenty characters); a hostile text, not a resident's.
 
 Each text is checked `--runs` times after one warm-up check (the rules are compiled on
 first use). The budget is a p95 of 5 ms per check. Results go to bench/results/safety.json.
@@ -37,6 +40,18 @@ RESULTS = ROOT / "bench" / "results" / "safety.json"
 CORPUS = ROOT / "tests" / "safety"
 LENGTH = 2_000
 BUDGET_P95_MS = 5.0
+REPETITIVE = [
+    "can't ",
+    "0 ",
+    "chest pain chest clinic ",
+    "I had chest pain last year now ",
+    "DOB 1/1/1950 ",
+    "a@b.",
+    "Mr Smith ",
+    "12 high street LS6 2AB ",
+    "!?.,",
+    "\n",
+]
 PERSONAL = [
     "Ring me on 07911 123456.",
     "My email is jo.bloggs@example.com.",
@@ -76,6 +91,9 @@ def build(kind: str, count: int, rng: random.Random) -> list[str]:
             text = _fill(rng, ordinary, [rng.choice(urgent)])
         elif kind == "personal":
             text = _fill(rng, ordinary, PERSONAL)
+        elif kind == "repetitive":
+            piece = REPETITIVE[len(texts) % len(REPETITIVE)]
+            text = (piece * (LENGTH // len(piece) + 1))[:LENGTH]
         else:
             text = _fill(rng, urgent, [])
         assert len(text) == LENGTH
@@ -138,10 +156,15 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     kinds = {
         kind: measure(build(kind, args.texts, rng), args.runs)
-        for kind in ("ordinary", "urgent", "personal", "dense")
+        for kind in ("ordinary", "urgent", "personal", "dense", "repetitive")
     }
     load_after = os.getloadavg()[0]
-    over = [kind for kind, result in kinds.items() if result["ms"]["p95"] > BUDGET_P95_MS]
+    # The budget is for residents' texts; the repetitive ones are reported, not judged.
+    over = [
+        kind
+        for kind, result in kinds.items()
+        if kind != "repetitive" and result["ms"]["p95"] > BUDGET_P95_MS
+    ]
     result = {
         "budget_p95_ms": BUDGET_P95_MS,
         "within_budget": not over,

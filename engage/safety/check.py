@@ -169,9 +169,12 @@ def _urgent_matches(text: str, rules: Rules) -> tuple[list[UrgentMatch], list[Ur
             if rule.category == "*" or rule.category in categories
             for found in rule.pattern.finditer(scanned, start, end)
         ]
+        history = (
+            _history_in(scanned[start:end], rules) if categories & rules.history_categories else ""
+        )
         for match in matches:
-            reason = _exception_for(match, exceptions) or _history_for(
-                match, scanned[start:end], rules
+            reason = _exception_for(match, exceptions) or (
+                history if match.category in rules.history_categories else ""
             )
             if reason:
                 set_aside.append(replace(match, set_aside_by=reason))
@@ -187,10 +190,8 @@ def _exception_for(match: UrgentMatch, exceptions) -> str:
     return ""
 
 
-def _history_for(match: UrgentMatch, sentence: str, rules: Rules) -> str:
-    """The history phrase that sets `match` aside in its sentence, unless it says "now"."""
-    if match.category not in rules.history_categories:
-        return ""
+def _history_in(sentence: str, rules: Rules) -> str:
+    """The history phrase that tells `sentence` as past, unless it also says "now"; or ""."""
     if any(rule.pattern.search(sentence) for rule in rules.present):
         return ""
     for rule in rules.history:

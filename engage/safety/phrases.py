@@ -51,7 +51,9 @@ def compile_phrase(phrase: str, *, whole_words: bool = True) -> str:
 
 
 def _whole_words(regex: str) -> str:
-    return rf"(?<!\w)(?:{regex})(?!\w)"
+    # Every phrase starts with a letter or digit: `(?=\w)` lets a scan pass over spaces and
+    # punctuation without trying each phrase there.
+    return rf"(?<!\w)(?=\w)(?:{regex})(?!\w)"
 
 
 def _sequence(text: str, position: int) -> tuple[str, int]:
