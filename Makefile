@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering audit
+.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ clean:
 # How fast suggested themes are for 5,000 ideas on one core; writes bench/results/clustering.json.
 bench-clustering: $(STAMP)
 	$(BIN)/python bench/cluster_benchmark.py
+
+# How long the safety net's check takes on 2,000-character texts, on one core (budget: p95
+# under 5 ms); writes bench/results/safety.json.
+bench-safety: $(STAMP)
+	$(BIN)/python bench/safety_benchmark.py
 
 # Latency, throughput and queries of the public pages beside a bare Django view (gunicorn on
 # 127.0.0.1), 1,000 ideas and 10,000 comments. BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/engage_bench
