@@ -13,7 +13,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -251,8 +253,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, allow_without_debug=False, **options):
-        from django.conf import settings
-
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "seed_demo creates accounts with well-known passwords, so it only runs with "
@@ -566,8 +566,6 @@ class Command(BaseCommand):
         RecoveryCodes.activate(user)
 
     def place_lead_group(self, pcn: PrimaryCareNetwork):
-        from django.contrib.auth.models import Group
-
         place = pcn.place
         if place.lead_group is None:
             place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
