@@ -18,8 +18,6 @@ from consultations.views.common import (
 )
 from engage.ids import parse_id
 
-# Comments
-
 
 def comment_create(request, page: ConsultationPage, idea_id: int):
     if response := login_redirect(request):

@@ -7,8 +7,6 @@ from consultations.models import ConsultationPage, Idea, PostStatus
 from consultations.views.common import page_render
 from engage.spreadsheets import csv_lines
 
-# What we heard
-
 FINDINGS_CSV_HEADER = [
     "Idea number",
     "Title",

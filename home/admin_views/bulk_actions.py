@@ -11,8 +11,6 @@ from home.admin_scope import (
     admin_visible,
 )
 
-# Bulk actions
-
 
 class PcnBoundaryBulkActionMixin:
     """A bulk action (for pages, images, documents, people, snippets) that acts on, and names

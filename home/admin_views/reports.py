@@ -29,8 +29,6 @@ from home.admin_scope import (
 )
 from home.admin_views.pages import people_among
 
-# Reports
-
 
 class PcnSiteHistoryFilterSet(SiteHistoryReportFilterSet):
     def get_users_queryset(self):
