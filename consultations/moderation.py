@@ -23,7 +23,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
-from consultations.services import comment_count_refresh
+from consultations.services.participation import comment_count_refresh
 from engage.text import plain_text
 
 # action: (statuses it may start from, status it leads to)

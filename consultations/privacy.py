@@ -20,7 +20,7 @@ from consultations.models import (
     Support,
     ThemeSuggestion,
 )
-from consultations.services import comment_count_refresh
+from consultations.services.participation import comment_count_refresh
 from engage.privacy import log_entries_scrub, search_index_purge, when
 
 # Reading: their part of the download

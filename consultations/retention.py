@@ -19,7 +19,7 @@ from consultations.models import (
     OfflineContributor,
     PostStatus,
 )
-from consultations.services import comment_count_refresh
+from consultations.services.participation import comment_count_refresh
 from engage.privacy import log_entries_scrub, search_index_purge
 from engage.retention import RetentionRule
 

@@ -52,6 +52,7 @@ KNOWN_DEFECTS = (
 )
 
 
+# Packages whose modules hold Wagtail's screens narrowed to a PCN.
 WAGTAIL_SCREENS_NARROWED = ("home.admin_views",)
 
 
@@ -65,7 +66,8 @@ def is_wagtail_view(request, view=None) -> bool:
     view = getattr(view, "view_class", view)
     # Wagtail's screens as it ships them, and as `home.admin_views` narrows them to a PCN
     # (subclasses that add a scope and leave the rest, and its failures, to Wagtail).
-    return view.__module__ in WAGTAIL_SCREENS_NARROWED or view.__module__.split(".")[0] in (
+    narrowed = view.__module__.startswith(tuple(f"{name}." for name in WAGTAIL_SCREENS_NARROWED))
+    return narrowed or view.__module__.split(".")[0] in (
         "wagtail",
         "modelsearch",
         "modelcluster",

@@ -12,7 +12,7 @@ That is:
 
 What they may *do* with what they see is still Wagtail's permissions; this module only draws
 the edge of what exists for them. Every admin screen that lists, searches, chooses, reports
-or confirms asks here (home/wagtail_hooks.py, home/admin_views.py). A model of a higher floor
+or confirms asks here (home/wagtail_hooks.py, home/admin_views/). A model of a higher floor
 (consultations) registers its own rule with `admin_scope_register` from its app's `ready()`.
 
 The answers are kept on the user object for the rest of the request, as Wagtail keeps its

@@ -1,5 +1,5 @@
 """Wagtail admin screens replaced at their own addresses, to keep them within the PCN
-boundary (home/admin_views.py says why each is replaced).
+boundary (home/admin_views/ says why each is replaced).
 
 engage/urls.py includes these before Wagtail's admin, so the same address reaches these
 views first; Wagtail's URL names (`wagtailadmin_choose_page`, `wagtailadmin_reports:...`)
@@ -13,94 +13,94 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.urls import display_custom_404
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from home import admin_views
+from home.admin_views import bulk_actions, media, pages, reports
 
 app_name = "pcn_admin"
 
 _screens = [
     # The page chooser (its search is Wagtail's, through construct_page_chooser_queryset).
-    path("choose-page/", admin_views.PageChooserBrowseView.as_view(), name="choose-page"),
+    path("choose-page/", pages.PageChooserBrowseView.as_view(), name="choose-page"),
     path(
         "choose-page/<int:parent_page_id>/",
-        admin_views.PageChooserBrowseView.as_view(),
+        pages.PageChooserBrowseView.as_view(),
         name="choose-page-child",
     ),
     path(
         "choose-page/chosen-multiple/",
-        admin_views.PageChooserChosenMultipleView.as_view(),
+        pages.PageChooserChosenMultipleView.as_view(),
         name="choose-page-chosen-multiple",
     ),
     # Bulk actions on pages, images, documents, people and snippets.
     path(
         "bulk/<str:app_label>/<str:model_name>/<str:action>/",
-        admin_views.bulk_action,
+        bulk_actions.bulk_action,
         name="bulk-action",
     ),
     # Reports (aging pages is Wagtail's: its rows and filters are the person's own pages).
-    path("reports/locked/", admin_views.PcnLockedPagesView.as_view(), name="locked-pages"),
+    path("reports/locked/", reports.PcnLockedPagesView.as_view(), name="locked-pages"),
     path(
         "reports/locked/results/",
-        admin_views.PcnLockedPagesView.as_view(results_only=True),
+        reports.PcnLockedPagesView.as_view(results_only=True),
         name="locked-pages-results",
     ),
-    path("reports/workflow/", admin_views.PcnWorkflowView.as_view(), name="workflow"),
+    path("reports/workflow/", reports.PcnWorkflowView.as_view(), name="workflow"),
     path(
         "reports/workflow/results/",
-        admin_views.PcnWorkflowView.as_view(results_only=True),
+        reports.PcnWorkflowView.as_view(results_only=True),
         name="workflow-results",
     ),
     path(
         "reports/workflow_tasks/",
-        admin_views.PcnWorkflowTasksView.as_view(),
+        reports.PcnWorkflowTasksView.as_view(),
         name="workflow-tasks",
     ),
     path(
         "reports/workflow_tasks/results/",
-        admin_views.PcnWorkflowTasksView.as_view(results_only=True),
+        reports.PcnWorkflowTasksView.as_view(results_only=True),
         name="workflow-tasks-results",
     ),
-    path("reports/site-history/", admin_views.PcnLogEntriesView.as_view(), name="site-history"),
+    path("reports/site-history/", reports.PcnLogEntriesView.as_view(), name="site-history"),
     path(
         "reports/site-history/results/",
-        admin_views.PcnLogEntriesView.as_view(results_only=True),
+        reports.PcnLogEntriesView.as_view(results_only=True),
         name="site-history-results",
     ),
     path(
         "reports/page-types-usage/",
-        admin_views.PcnPageTypesUsageReportView.as_view(),
+        reports.PcnPageTypesUsageReportView.as_view(),
         name="page-types-usage",
     ),
     path(
         "reports/page-types-usage/results/",
-        admin_views.PcnPageTypesUsageReportView.as_view(results_only=True),
+        reports.PcnPageTypesUsageReportView.as_view(results_only=True),
         name="page-types-usage-results",
     ),
     # The forms listing (wagtail.contrib.forms).
-    path("forms/", admin_views.PcnFormPagesListView.as_view(), name="forms"),
+    path("forms/", pages.PcnFormPagesListView.as_view(), name="forms"),
     path(
         "forms/results/",
-        admin_views.PcnFormPagesListView.as_view(results_only=True),
+        pages.PcnFormPagesListView.as_view(results_only=True),
         name="forms-results",
     ),
     # The images and documents listings and the image chooser (their tags).
-    path("images/", admin_views.PcnImagesIndexView.as_view(), name="images"),
+    path("images/", media.PcnImagesIndexView.as_view(), name="images"),
     path(
         "images/results/",
-        admin_views.PcnImagesIndexView.as_view(results_only=True),
+        media.PcnImagesIndexView.as_view(results_only=True),
         name="images-results",
     ),
-    path("images/chooser/", admin_views.image_choose_view(), name="image-chooser"),
-    path("documents/", admin_views.PcnDocumentsIndexView.as_view(), name="documents"),
+    path("images/chooser/", media.image_choose_view(), name="image-chooser"),
+    path("documents/", media.PcnDocumentsIndexView.as_view(), name="documents"),
     path(
         "documents/results/",
-        admin_views.PcnDocumentsIndexView.as_view(results_only=True),
+        media.PcnDocumentsIndexView.as_view(results_only=True),
         name="documents-results",
     ),
     # The tag autocomplete.
-    path("tag-autocomplete/", admin_views.tag_autocomplete, name="tag-autocomplete"),
+    path("tag-autocomplete/", media.tag_autocomplete, name="tag-autocomplete"),
     path(
         "tag-autocomplete/<slug:app_name>/<slug:model_name>/",
-        admin_views.tag_autocomplete,
+        media.tag_autocomplete,
         name="tag-model-autocomplete",
     ),
 ]

@@ -27,6 +27,7 @@ from modelcluster.models import get_all_child_relations
 from wagtail.models import Page
 
 
+# Looked up by name, not imported: home.models builds its mixins on this module.
 def _pcn_model():
     return apps.get_model("home", "PrimaryCareNetwork")
 

@@ -1,5 +1,5 @@
 """The admin of PCN sites: the organisation snippets, and the PCN boundary in Wagtail's own
-screens (see home/admin_scope.py for the rule, home/admin_views.py for the screens Wagtail
+screens (see home/admin_scope.py for the rule, home/admin_views/ for the screens Wagtail
 offers no hook for)."""
 
 from django.urls import path, reverse
@@ -16,13 +16,9 @@ from home.admin_scope import (
     admin_pages,
     admin_visible,
 )
-from home.admin_views import (
-    PcnDocumentsAdminAPIViewSet,
-    PcnImagesAdminAPIViewSet,
-    PcnPagesAdminAPIViewSet,
-    PcnPageViewSet,
-    PcnSnippetChooserViewSet,
-)
+from home.admin_views.media import PcnDocumentsAdminAPIViewSet, PcnImagesAdminAPIViewSet
+from home.admin_views.pages import PcnPagesAdminAPIViewSet, PcnPageViewSet
+from home.admin_views.snippets import PcnSnippetChooserViewSet
 from home.models import IntegratedCareSystem, Neighbourhood, Place, Practice, PrimaryCareNetwork
 from home.pcn_setup import PcnSetupView
 

@@ -82,7 +82,7 @@ SAMPLE_URLS = {
 
 def _snippet(model, other, query):
     """A snippet's screens: the listing is Wagtail's; the chooser is ours (it keeps to the
-    person's PCNs: home/admin_views.py). `other(world)` is PCN B's instance; `query` finds it."""
+    person's PCNs: home/admin_views/). `other(world)` is PCN B's instance; `query` finds it."""
     base = f"/admin/snippets/home/{model}/"
     chooser = f"wagtailsnippetchoosers_home_{model}"
     return {

@@ -22,7 +22,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
-from consultations.views import FINDINGS_CSV_HEADER
+from consultations.views.findings import FINDINGS_CSV_HEADER
 from home.models import Neighbourhood
 from tests.factories import make_consultation
 from tests.moderation.conftest import make_idea, make_moderator, make_user, route

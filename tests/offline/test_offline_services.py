@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from consultations import permissions, services
+from consultations import permissions
 from consultations.models import (
     Channel,
     Idea,
@@ -20,6 +20,7 @@ from consultations.models import (
     PostStatus,
     ReplyBy,
 )
+from consultations.services import offline
 from tests.factories import make_consultation
 from tests.offline.conftest import by_email, by_letter, enter, make_user
 
@@ -195,7 +196,7 @@ def test_nothing_is_kept_when_the_audit_entry_fails(consultation, moderator, mon
     def broken_log(**kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "log", broken_log)
+    monkeypatch.setattr(offline, "log", broken_log)
     with pytest.raises(RuntimeError):
         enter(consultation, moderator, **by_letter())
     assert nothing_stored()

@@ -18,6 +18,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
@@ -640,8 +641,6 @@ class Command(BaseCommand):
         RecoveryCodes.activate(user)
 
     def place_lead_group(self, pcn: PrimaryCareNetwork):
-        from django.contrib.auth.models import Group
-
         place = pcn.place
         if place.lead_group is None:
             place.lead_group = Group.objects.create(name=f"{place.name}: place leads")

@@ -1,4 +1,4 @@
-"""Every service in consultations.services: what it stores, and every way it refuses."""
+"""Each service of consultations.services.participation: what it stores, every refusal."""
 
 from datetime import timedelta
 

@@ -1,0 +1,96 @@
+"""The consultations app's models, by concept.
+
+- `pages`: consultations (the page a question is put on, its index, its phases).
+- `participation`: ideas, comments, supports, follows; residents who took part offline.
+- `themes`: themes, the ideas in them, their quotes, and suggested themes.
+- `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
+- `loop`: closing the loop, the "You said, we did" update pages.
+- `outbox`: emails and letters owed to people until they are sent.
+
+Every model and enum is importable from here: `from consultations.models import Idea`.
+"""
+
+from consultations.models.loop import (
+    ActionStatus,
+    UpdateAction,
+    UpdateIdea,
+    UpdateIndexPage,
+    UpdatePage,
+)
+from consultations.models.moderation import (
+    Flag,
+    FlagReason,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+)
+from consultations.models.outbox import Letter, Notice
+from consultations.models.pages import (
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationPageQuerySet,
+    ModerationMode,
+    Phase,
+    route_views_register,
+)
+from consultations.models.participation import (
+    OFFLINE_CHANNELS,
+    Attribution,
+    Channel,
+    Comment,
+    Follow,
+    Idea,
+    IdeaContentQuerySet,
+    IdeaQuerySet,
+    OfflineContributor,
+    PostStatus,
+    ReplyBy,
+    Support,
+)
+from consultations.models.themes import (
+    IdeaTheme,
+    SuggestionRun,
+    Theme,
+    ThemeContentQuerySet,
+    ThemeQuote,
+    ThemeSuggestion,
+)
+
+__all__ = [
+    "OFFLINE_CHANNELS",
+    "ActionStatus",
+    "Attribution",
+    "Channel",
+    "Comment",
+    "ConsultationIndexPage",
+    "ConsultationPage",
+    "ConsultationPageQuerySet",
+    "Flag",
+    "FlagReason",
+    "Follow",
+    "Idea",
+    "IdeaContentQuerySet",
+    "IdeaQuerySet",
+    "IdeaTheme",
+    "Letter",
+    "ModerationAction",
+    "ModerationDecision",
+    "ModerationMode",
+    "ModerationReason",
+    "Notice",
+    "OfflineContributor",
+    "Phase",
+    "PostStatus",
+    "ReplyBy",
+    "SuggestionRun",
+    "Support",
+    "Theme",
+    "ThemeContentQuerySet",
+    "ThemeQuote",
+    "ThemeSuggestion",
+    "UpdateAction",
+    "UpdateIdea",
+    "UpdateIndexPage",
+    "UpdatePage",
+    "route_views_register",
+]

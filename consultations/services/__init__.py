@@ -1,0 +1,44 @@
+"""State changes, by concept: what residents post (`participation`) and what is entered for
+residents who took part offline (`offline`). Moderation's are in `consultations.moderation`.
+
+Every service is importable from here too (`from consultations import services`).
+"""
+
+from consultations.services.offline import idea_submit_on_behalf, letters_mark_sent
+from consultations.services.participation import (
+    DEFAULT_RATE_LIMITS,
+    RateLimited,
+    comment_count_refresh,
+    comment_create,
+    comment_update,
+    comment_withdraw,
+    flag_create,
+    follow_add,
+    follow_remove,
+    idea_submit,
+    idea_update,
+    idea_withdraw,
+    neighbourhood_check,
+    support_add,
+    support_remove,
+)
+
+__all__ = [
+    "DEFAULT_RATE_LIMITS",
+    "RateLimited",
+    "comment_count_refresh",
+    "comment_create",
+    "comment_update",
+    "comment_withdraw",
+    "flag_create",
+    "follow_add",
+    "follow_remove",
+    "idea_submit",
+    "idea_submit_on_behalf",
+    "idea_update",
+    "idea_withdraw",
+    "letters_mark_sent",
+    "neighbourhood_check",
+    "support_add",
+    "support_remove",
+]

@@ -1,0 +1,59 @@
+"""What every view of a consultation page shares: finding the idea or comment asked for
+(within the page, and only if the user may see it), sending visitors to sign in, rendering
+with the page, and saying why someone cannot take part.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+from consultations import permissions, selectors
+from consultations.models import Comment, ConsultationPage, Idea
+
+
+def idea_or_404(request, page: ConsultationPage, idea_id: int) -> Idea:
+    idea = selectors.idea_for_page(consultation=page, idea_id=idea_id, user=request.user)
+    if idea is None or not permissions.can_view_idea(request.user, idea):
+        raise Http404("No such idea")
+    idea.consultation = page
+    return idea
+
+
+def comment_or_404(request, page: ConsultationPage, comment_id: int) -> Comment:
+    comment = (
+        Comment.objects.filter(pk=comment_id, idea__consultation=page)
+        .select_related("idea", "author")
+        .first()
+    )
+    if comment is not None:
+        comment.idea.consultation = page
+    if comment is None or not permissions.can_view_comment(request.user, comment):
+        raise Http404("No such comment")
+    return comment
+
+
+def login_redirect(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def page_render(request, page, template, context, status=200):
+    context = {"page": page, "self": page, **context}
+    return TemplateResponse(request, template, context, status=status)
+
+
+def participation_block(request, page) -> str:
+    """Why this user cannot take part right now, in plain English ("" when they can)."""
+    user = request.user
+    if not page.is_open:
+        return "phase"
+    if not user.is_authenticated:
+        return "sign_in"
+    if not permissions.is_verified_resident(user):
+        return "verify"
+    return ""
+
+
+def idea_url(page, idea) -> str:
+    return page.url + page.reverse_subpage("idea-detail", args=[idea.pk])

@@ -1,0 +1,235 @@
+"""The consultation page and its ideas: the list, posting, editing and withdrawing an idea,
+supporting it, and following an idea or a consultation.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from consultations import permissions, selectors
+from consultations.forms import CommentForm, IdeaFilterForm, IdeaForm, apply_validation_error
+from consultations.loop import idea_journeys
+from consultations.models import ConsultationPage, Follow, PostStatus
+from consultations.services import participation as services
+from consultations.views.common import (
+    idea_or_404,
+    idea_url,
+    login_redirect,
+    page_render,
+    participation_block,
+)
+
+# The consultation page and its ideas
+
+
+def consultation_detail(request, page: ConsultationPage):
+    neighbourhoods = list(page.neighbourhoods.order_by("name"))
+    themes = list(selectors.consultation_themes(consultation=page))
+    filters = IdeaFilterForm(
+        request.GET or None, consultation=page, neighbourhoods=neighbourhoods, themes=themes
+    )
+    values = (
+        filters.values()
+        if request.GET
+        else {"query": "", "sort": "newest", "neighbourhood_id": None, "theme_id": None}
+    )
+    ideas = selectors.idea_list(consultation=page, user=request.user, **values)
+    ideas_page = selectors.paginate(ideas, page_number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page_render(
+        request,
+        page,
+        "consultations/consultation_page.html",
+        {
+            "filters": filters,
+            "neighbourhoods": neighbourhoods,
+            "ideas_page": ideas_page,
+            "filter_query": query.urlencode(),
+            "supported_ids": selectors.supported_idea_ids(user=request.user, ideas=ideas_page),
+            "blocked_because": participation_block(request, page),
+            "is_following": request.user.is_authenticated
+            and Follow.objects.filter(user=request.user, consultation=page).exists(),
+            "searching": bool(values["query"]),
+        },
+    )
+
+
+def idea_create(request, page: ConsultationPage):
+    if response := login_redirect(request):
+        return response
+    if not permissions.can_participate(request.user, page):
+        return page_render(
+            request,
+            page,
+            "consultations/cannot_participate.html",
+            {"blocked_because": participation_block(request, page)},
+            status=403,
+        )
+    form = IdeaForm(request.POST or None, consultation=page)
+    similar = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "confirm" not in request.POST:
+            similar = selectors.similar_ideas(
+                consultation=page, title=data["title"], body=data["body"]
+            )
+        if not similar:
+            try:
+                idea = services.idea_submit(
+                    consultation=page,
+                    author=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    neighbourhood=data["neighbourhood"],
+                    attribution=data["attribution"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            except services.RateLimited as error:
+                form.add_error(None, str(error))
+                status = 429
+            else:
+                if idea.status == PostStatus.PENDING:
+                    messages.success(
+                        request,
+                        "Thank you. Your idea is waiting for a moderator. Only you can see it "
+                        "until it is approved; we will email you when it is.",
+                    )
+                else:
+                    messages.success(request, "Thank you. Your idea is published.")
+                return redirect(page.url + page.reverse_subpage("idea-detail", args=[idea.pk]))
+    return page_render(
+        request,
+        page,
+        "consultations/idea_form.html",
+        {"form": form, "similar": similar, "editing": False},
+        status=status,
+    )
+
+
+def idea_detail(request, page: ConsultationPage, idea_id: int):
+    idea = idea_or_404(request, page, idea_id)
+    comments = selectors.idea_comments(
+        idea=idea, user=request.user, page_number=request.GET.get("comments")
+    )
+    user = request.user
+    return page_render(
+        request,
+        page,
+        "consultations/idea_detail.html",
+        {
+            "idea": idea,
+            "comments": comments,
+            "comment_form": CommentForm(),
+            "can_comment": permissions.can_comment(user, idea),
+            "can_support": permissions.can_support(user, idea),
+            "can_edit": permissions.can_edit_idea(user, idea),
+            "can_withdraw": permissions.can_withdraw_idea(user, idea),
+            "can_flag": permissions.can_flag(user, idea),
+            "can_follow": permissions.can_follow(user),
+            "is_author": permissions.is_author(user, idea),
+            "has_supported": idea.has_supported,
+            "is_following": idea.is_following,
+            "blocked_because": participation_block(request, page),
+            "journey": idea_journeys([idea])[idea.pk],
+        },
+    )
+
+
+def idea_edit(request, page: ConsultationPage, idea_id: int):
+    if response := login_redirect(request):
+        return response
+    idea = idea_or_404(request, page, idea_id)
+    if not permissions.can_edit_idea(request.user, idea):
+        raise PermissionDenied("You cannot edit this idea.")
+    initial = {
+        "title": idea.title,
+        "body": idea.body,
+        "neighbourhood": idea.neighbourhood_id,
+        "attribution": idea.attribution,
+    }
+    form = IdeaForm(request.POST or None, initial=initial, consultation=page)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_update(idea=idea, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if idea.status == PostStatus.PENDING:
+                messages.success(request, "Your changes are saved and waiting for a moderator.")
+            else:
+                messages.success(request, "Your changes are saved.")
+            return redirect(page.url + page.reverse_subpage("idea-detail", args=[idea.pk]))
+    return page_render(
+        request, page, "consultations/idea_form.html", {"form": form, "idea": idea, "editing": True}
+    )
+
+
+def idea_withdraw(request, page: ConsultationPage, idea_id: int):
+    if response := login_redirect(request):
+        return response
+    idea = idea_or_404(request, page, idea_id)
+    if not permissions.can_withdraw_idea(request.user, idea):
+        raise PermissionDenied("You cannot withdraw this idea.")
+    if request.method == "POST":
+        services.idea_withdraw(idea=idea, user=request.user)
+        messages.success(request, "Your idea has been withdrawn. Nobody else can see it now.")
+        return redirect(page.url)
+    return page_render(
+        request,
+        page,
+        "consultations/confirm_withdraw.html",
+        {"post": idea, "kind": "idea", "cancel_url": idea_url(page, idea)},
+    )
+
+
+@require_POST
+def idea_support(request, page: ConsultationPage, idea_id: int):
+    if response := login_redirect(request):
+        return response
+    idea = idea_or_404(request, page, idea_id)
+    if request.POST.get("action") == "remove":
+        if services.support_remove(idea=idea, user=request.user):
+            messages.success(request, "You no longer support this idea.")
+    else:
+        if services.support_add(idea=idea, user=request.user):
+            messages.success(request, "Thank you. You support this idea.")
+        else:
+            messages.info(request, "You already support this idea.")
+    return redirect(idea_url(page, idea))
+
+
+@require_POST
+def idea_follow(request, page: ConsultationPage, idea_id: int):
+    if response := login_redirect(request):
+        return response
+    idea = idea_or_404(request, page, idea_id)
+    if request.POST.get("action") == "remove":
+        services.follow_remove(user=request.user, idea=idea)
+        messages.success(request, "You no longer follow this idea.")
+    else:
+        services.follow_add(user=request.user, idea=idea)
+        messages.success(
+            request, "You are following this idea. We will email you when it moves on."
+        )
+    return redirect(idea_url(page, idea))
+
+
+@require_POST
+def consultation_follow(request, page: ConsultationPage):
+    if response := login_redirect(request):
+        return response
+    if request.POST.get("action") == "remove":
+        services.follow_remove(user=request.user, consultation=page)
+        messages.success(request, "You no longer follow this consultation.")
+    else:
+        services.follow_add(user=request.user, consultation=page)
+        messages.success(
+            request,
+            "You are following this consultation. We will email you when it closes and when "
+            "we respond.",
+        )
+    return redirect(page.url)
