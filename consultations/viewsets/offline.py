@@ -113,15 +113,35 @@ class OfflinePermissionPolicy(BasePermissionPolicy):
             return False
         if isinstance(instance, Letter):
             return permissions.can_send_letters(user, instance.update)
-        return permissions.can_enter_offline(user, pcn_of(instance))
+        return (
+            instance.channel != Channel.ONLINE
+            and permissions.can_enter_offline(user, pcn_of(instance))
+            and permissions.can_view_idea(user, instance)
+        )
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not any(self._allows(action) for action in actions):
             return self.model._default_manager.none()
-        return _scoped(self.model._default_manager.all(), user)
+        scoped = _scoped(self.model._default_manager.all(), user)
+        if self.model is Idea:
+            scoped = _offline_ideas_seen(scoped, user)
+        return scoped
 
     def users_with_any_permission(self, actions):
         raise NotImplementedError("Not needed: nobody asks who may enter offline contributions.")
+
+
+def _offline_ideas_seen(ideas, user):
+    """Ideas entered for residents; a hidden one only for the PCN's moderators (and admins),
+    as in the moderation screens."""
+    ideas = ideas.exclude(channel=Channel.ONLINE)
+    if user.is_superuser:
+        return ideas
+    moderated = PrimaryCareNetwork.objects.filter(moderator_group__in=user.groups.values("pk"))
+    return ideas.filter(
+        Q(status=PostStatus.PUBLISHED)
+        | Q(pk__in=in_pcns(Idea.objects.all(), moderated).values("pk"))
+    )
 
 
 idea_policy = OfflinePermissionPolicy(Idea)
