@@ -35,6 +35,7 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColum
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import HistoryView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import HistoryFilterSet
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -208,8 +209,40 @@ def _hears_back(idea) -> str:
     return ReplyBy(idea.contributor.reply_by).label
 
 
+class IdChoiceFilter(ModelChoiceFilter):
+    """Refuses what is not an id (a number beyond 64 bits among them) before the database."""
+
+    field_class = ModelIdChoiceField
+
+
+class IdsOnlyMixin:
+    """For a multiple-choice field: refuse what is not an id before the database is asked."""
+
+    def _check_values(self, value):
+        for item in value:
+            if parse_id(str(item)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+class OfflineHistoryFilterSet(HistoryFilterSet):
+    """Wagtail's history filters, with the people filter refusing what is not an id."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.filters:
+            field_class = self.filters["user"].field_class
+            self.filters["user"].field_class = type(
+                field_class.__name__, (IdsOnlyMixin, field_class), {}
+            )
+
+
 class OfflineContributionFilterSet(WagtailFilterSet):
-    consultation = ModelChoiceFilter(
+    consultation = IdChoiceFilter(
         label="Consultation",
         queryset=lambda request: _scoped(ConsultationPage.objects.all(), request.user).order_by(
             "-closes_at", "title"
@@ -503,6 +536,8 @@ class OfflineContributionInspectView(ScopedObjectMixin, InspectView):
 class OfflineContributionHistoryView(ScopedObjectMixin, HistoryView):
     """Wagtail's log of the idea: entered for the resident, then moderated."""
 
+    filterset_class = OfflineHistoryFilterSet
+
 
 class OfflineContributionViewSet(ModelViewSet):
     model = Idea
@@ -587,7 +622,7 @@ def _letters_listed(user):
 
 
 class LetterFilterSet(WagtailFilterSet):
-    update = ModelChoiceFilter(
+    update = IdChoiceFilter(
         label="Update",
         queryset=lambda request: letter_updates(request.user).order_by("-first_published_at"),
     )

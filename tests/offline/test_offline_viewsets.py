@@ -177,3 +177,18 @@ def test_the_letters_listing_queries_do_not_grow_with_the_rows(
         client.get("/admin/letters/")
         counts.append(count_queries(client, "/admin/letters/"))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"consultation": "99999999999999999999", "channel": "x", "entered_since": "never"},
+        {"update": "99999999999999999999", "status": "x", "q": "<script>"},
+        {"user": "99999999999999999999", "action": "x", "timestamp_from": "x"},
+        {"consultation": "abc", "update": "-1", "user": "abc"},
+    ],
+)
+def test_malformed_filters_are_answered_not_a_server_error(client, moderator, entered, query):
+    client.force_login(moderator)
+    for url in (OFFLINE, "/admin/letters/", f"{OFFLINE}history/{entered['paper'].pk}/"):
+        assert client.get(url, query).status_code == 200, url
