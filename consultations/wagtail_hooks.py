@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from consultations import admin_views
 from consultations.choosers import idea_chooser_viewset
 from consultations.dashboard import dashboard_panels
+from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 
 moderation_urls = [
     path("", admin_views.QueueView.as_view(), name="queue"),
@@ -17,21 +18,11 @@ moderation_urls = [
     ),
 ]
 
-# Moderators' and staff's screens for residents who take part offline.
-offline_urls = [
-    path("offline/", admin_views.OfflineConsultationsView.as_view(), name="consultations"),
-    path("offline/<int:pk>/", admin_views.OfflineIdeaView.as_view(), name="idea"),
-    path("letters/", admin_views.LetterUpdatesView.as_view(), name="letter-updates"),
-    path("letters/<int:pk>/", admin_views.LettersView.as_view(), name="letters"),
-    path("letters/<int:pk>/print/", admin_views.LettersPrintView.as_view(), name="letters-print"),
-]
-
 
 @hooks.register("register_admin_urls")
 def register_moderation_urls():
     return [
         path("moderation/", include((moderation_urls, "moderation"), namespace="moderation")),
-        path("", include((offline_urls, "offline"), namespace="offline")),
     ]
 
 
@@ -64,23 +55,12 @@ def register_themes_menu_item():
     )
 
 
-class OfflineMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.user_enters_offline_anything(request.user)
+@hooks.register("register_admin_viewset")
+def register_offline_viewsets():
+    return OfflineViewSetGroup()
 
 
-@hooks.register("register_admin_menu_item")
-def register_offline_menu_item():
-    return OfflineMenuItem(
-        "Enter a contribution", reverse("offline:consultations"), icon_name="form", order=170
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_letters_menu_item():
-    return OfflineMenuItem(
-        "Letters to print", reverse("offline:letter-updates"), icon_name="mail", order=180
-    )
+hooks.register("register_bulk_action", MarkLettersSentBulkAction)
 
 
 @hooks.register("register_log_actions")

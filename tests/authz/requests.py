@@ -28,6 +28,13 @@ def _update_admin(name):
     }
 
 
+def _paper_idea_admin(name):
+    return lambda w: {
+        " [this PCN]": reverse(name, args=[w.letter.contributor.ideas.get().pk]),
+        " [other PCN]": reverse(name, args=[w.other_letter.contributor.ideas.get().pk]),
+    }
+
+
 # How to make a sample URL for a resolver pattern that takes arguments. The key is the URL
 # name; each builder returns {label suffix: URL}.
 SAMPLE_URLS = {
@@ -52,19 +59,21 @@ SAMPLE_URLS = {
         " [this PCN]": reverse("moderation:theme", args=[w.theme.pk]),
         " [other PCN]": reverse("moderation:theme", args=[w.other_theme.pk]),
     },
-    # The form's consultation field is the other PCN's consultation, on this PCN's form.
-    "offline:idea": lambda w: {
-        **_consultation_admin("offline:idea")(w),
-        " [this PCN, other PCN's consultation posted]": reverse(
-            "offline:idea", args=[w.open_consultation.pk]
+    # The entry form, for a consultation of this PCN or the other's; and with the form's
+    # consultation field the other PCN's consultation, on this PCN's form.
+    "offline:add": lambda w: {
+        "": reverse("offline:add"),
+        " [this PCN]": f"{reverse('offline:add')}?consultation={w.open_consultation.pk}",
+        " [other PCN]": f"{reverse('offline:add')}?consultation={w.other_consultation.pk}",
+        " [this PCN, other PCN's consultation posted]": (
+            f"{reverse('offline:add')}?consultation={w.open_consultation.pk}"
         ),
     },
-    # The letters ticked are the other PCN's, on this PCN's list.
-    "offline:letters": lambda w: {
-        **_update_admin("offline:letters")(w),
-        " [this PCN, other PCN's letter posted]": reverse("offline:letters", args=[w.update.pk]),
-    },
-    "offline:letters-print": _update_admin("offline:letters-print"),
+    # A paper contribution of each PCN: what was entered, and its history.
+    "offline:inspect": _paper_idea_admin("offline:inspect"),
+    "offline:history": _paper_idea_admin("offline:history"),
+    "offline:history_results": _paper_idea_admin("offline:history_results"),
+    "letters:print": _update_admin("letters:print"),
     # The idea chooser of an update's editor: this PCN's published idea; the other PCN's idea.
     "idea_chooser:chosen": lambda w: {
         " [this PCN]": reverse("idea_chooser:chosen", args=[w.ideas["published"].pk]),
@@ -328,6 +337,12 @@ BOUNDARY_SAMPLE_URLS = {
         " [delete, other PCN's neighbourhood]": _bulk(
             "home/neighbourhood", "delete", [w.other_neighbourhood.pk]
         ),
+        " [mark sent, this PCN's letter]": _bulk(
+            "consultations/letter", "mark_sent", [w.letter.pk]
+        ),
+        " [mark sent, other PCN's letter]": _bulk(
+            "consultations/letter", "mark_sent", [w.other_letter.pk]
+        ),
     },
     "pcn_admin:locked-pages": _report("locked-pages"),
     "pcn_admin:locked-pages-results": _report("locked-pages-results"),
@@ -581,15 +596,12 @@ POST_BODIES = [
             "practices": "Y77777, Walkside Surgery, Walkside",
         },
     ),
-    ("offline:idea [this PCN]", _offline_idea_form(lambda w: w.open_consultation)),
-    ("offline:idea [other PCN]", _offline_idea_form(lambda w: w.other_consultation)),
+    ("offline:add [this PCN]", _offline_idea_form(lambda w: w.open_consultation)),
+    ("offline:add [other PCN]", _offline_idea_form(lambda w: w.other_consultation)),
     (
-        "offline:idea [this PCN, other",
+        "offline:add [this PCN, other",
         _offline_idea_form(lambda w: w.other_consultation, neighbourhood=False),
     ),
-    ("offline:letters [this PCN]", lambda w: {"letters": [w.letter.pk]}),
-    ("offline:letters [other PCN]", lambda w: {"letters": [w.other_letter.pk]}),
-    ("offline:letters [this PCN, other", lambda w: {"letters": [w.other_letter.pk]}),
     ("moderation:themes", lambda w: {"action": "create", "name": "A new theme"}),
     ("moderation:theme", lambda w: {"action": "save", "name": "Renamed theme"}),
     ("moderation:assign", lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]}),

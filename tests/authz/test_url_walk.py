@@ -356,7 +356,6 @@ EXPECTED = {
     # Entering paper, phone and meeting contributions, and letters to print: moderators and
     # staff of the PCN. Another PCN's consultation is not found (the form lists only those
     # the user may enter to); another PCN's update is refused.
-    "offline:consultations": ("adm adm adm adm ok ok ok ok adm ok", None),
     # Setting up a PCN (home/pcn_setup.py) is for admins only.
     "pcn-setup": (
         "adm adm adm adm no no no no adm ok",
@@ -368,33 +367,34 @@ EXPECTED = {
     "idea_chooser:chosen_multiple": ("adm adm adm adm ok ok ok ok adm ok", None),
     "idea_chooser:chosen [this PCN]": ("adm adm adm adm ok 404 ok ok adm ok", None),
     "idea_chooser:chosen [other PCN]": ("adm adm adm adm 404 404 404 404 adm 404", None),
-    "offline:idea [this PCN]": (
+    "offline:index": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "offline:index_results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "offline:add": (
+        "adm adm adm adm ok ok ok ok adm ok",
+        "adm adm adm adm 404 404 404 404 adm 404",
+    ),
+    "offline:add [this PCN]": (
         "adm adm adm adm ok 404 ok ok adm ok",
         "adm adm adm adm go 404 go go adm go",
     ),
-    "offline:idea [other PCN]": (
+    "offline:add [other PCN]": (
         "adm adm adm adm 404 ok 404 404 adm ok",
         "adm adm adm adm 404 go 404 404 adm go",
     ),
-    "offline:idea [this PCN, other PCN's consultation posted]": (
+    "offline:add [this PCN, other PCN's consultation posted]": (
         "adm adm adm adm ok 404 ok ok adm ok",
         "adm adm adm adm 400 404 400 400 adm go",
     ),
-    "offline:letter-updates": ("adm adm adm adm ok ok ok ok adm ok", None),
-    "offline:letters [this PCN]": (
-        "adm adm adm adm ok no ok ok adm ok",
-        "adm adm adm adm go no go go adm go",
-    ),
-    "offline:letters [other PCN]": (
-        "adm adm adm adm no ok no no adm ok",
-        "adm adm adm adm no go no no adm go",
-    ),
-    "offline:letters [this PCN, other PCN's letter posted]": (
-        "adm adm adm adm ok no ok ok adm ok",
-        "adm adm adm adm go no go go adm go",
-    ),
-    "offline:letters-print [this PCN]": ("adm adm adm adm ok no ok ok adm ok", None),
-    "offline:letters-print [other PCN]": ("adm adm adm adm no ok no no adm ok", None),
+    "offline:inspect [this PCN]": ("adm adm adm adm ok 404 ok ok adm ok", None),
+    "offline:inspect [other PCN]": ("adm adm adm adm 404 ok 404 404 adm ok", None),
+    "offline:history [this PCN]": ("adm adm adm adm ok 404 ok ok adm ok", None),
+    "offline:history [other PCN]": ("adm adm adm adm 404 ok 404 404 adm ok", None),
+    "offline:history_results [this PCN]": ("adm adm adm adm ok 404 ok ok adm ok", None),
+    "offline:history_results [other PCN]": ("adm adm adm adm 404 ok 404 404 adm ok", None),
+    "letters:index": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "letters:index_results": ("adm adm adm adm ok ok ok ok adm ok", None),
+    "letters:print [this PCN]": ("adm adm adm adm ok no ok ok adm ok", None),
+    "letters:print [other PCN]": ("adm adm adm adm no ok no no adm ok", None),
     # Wagtail's screens replaced to keep each PCN to its own (home/admin_urls.py, the admin
     # API, the snippet choosers), asked for PCN B's objects by PCN A's people. Another PCN's
     # page, upload, neighbourhood or practice is not found ("404") where Wagtail would have
@@ -438,6 +438,15 @@ EXPECTED = {
     "pcn_admin:bulk-action [delete, both PCNs' consultations]": (
         "adm adm adm adm ok ok ok ok adm ok",
         "adm adm adm adm go go go go adm go",
+    ),
+    # "Mark as sent" on letters: the PCN's moderators and staff; another PCN's is not found.
+    "pcn_admin:bulk-action [mark sent, this PCN's letter]": (
+        "adm adm adm adm ok 404 ok ok adm ok",
+        "adm adm adm adm go 404 go go adm go",
+    ),
+    "pcn_admin:bulk-action [mark sent, other PCN's letter]": (
+        "adm adm adm adm 404 ok 404 404 adm ok",
+        "adm adm adm adm 404 go 404 404 adm go",
     ),
     "pcn_admin:bulk-action [delete, other PCN's pages]": (
         "adm adm adm adm 404 ok 404 404 adm ok",
@@ -934,7 +943,7 @@ def test_every_url_has_an_expectation(world):
 def test_admin_urls_are_grouped_and_ours_are_listed_one_by_one():
     """Our own admin screens are rows of their own, never hidden inside a Wagtail group."""
     ours = {p.label for p in walk.our_admin_patterns()}
-    assert {"moderation:queue", "moderation:post", "offline:idea", "offline:letters"} <= ours
+    assert {"moderation:queue", "moderation:post", "offline:add", "letters:index"} <= ours
     # Our redirect at /admin/login/ comes first, so Wagtail's sign-in form there is never
     # reached: it is neither a group nor a row.
     assert "admin-login-redirect" in ours

@@ -12,11 +12,12 @@ from tests.factories import make_consultation
 from tests.offline.conftest import enter, make_user
 
 OFFLINE = "/admin/offline/"
+CHOOSE = "/admin/offline/new/"
 ADMIN_LOGIN = "/admin/login/"
 
 
 def form_url(consultation) -> str:
-    return f"{OFFLINE}{consultation.pk}/"
+    return f"{CHOOSE}?consultation={consultation.pk}"
 
 
 def idea_url(idea) -> str:
@@ -64,9 +65,9 @@ def test_the_moderator_chooses_among_their_own_open_and_recent_consultations(
         closes_at=timezone.now() - timedelta(days=60),
     )
     client.force_login(moderator)
-    response = client.get(OFFLINE)
+    response = client.get(CHOOSE)
     assert response.status_code == 200
-    links = [a["href"] for a in soup_of(response).select("table a[href^='/admin/offline/']")]
+    links = [a["href"] for a in soup_of(response).select("table a[href^='/admin/offline/new/']")]
     assert links == [form_url(consultation)]
     page = response.content.decode()
     assert other_consultation.title not in page
@@ -208,6 +209,7 @@ def test_staff_of_another_pcn_see_none_of_this_pcns_consultations(
 ):
     client.force_login(other_staff)
     assert consultation.title not in client.get(OFFLINE).content.decode()
+    assert consultation.title not in client.get(CHOOSE).content.decode()
     assert refused(client.get(form_url(consultation)))
 
 
@@ -215,7 +217,7 @@ def test_staff_of_another_pcn_see_none_of_this_pcns_consultations(
 def test_residents_and_visitors_are_sent_to_the_admin_login(client, consultation, who):
     if who == "resident":
         client.force_login(make_user())
-    for url in (OFFLINE, form_url(consultation)):
+    for url in (OFFLINE, CHOOSE, form_url(consultation)):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(ADMIN_LOGIN)
@@ -234,16 +236,18 @@ def test_the_menu_offers_the_screens_to_moderators_and_staff_only(client, modera
     assert client.get("/admin/").status_code == 302  # no admin access at all
 
 
-def test_the_recent_list_shows_what_was_entered(client, moderator, staff, consultation):
+def test_the_listing_shows_what_was_entered(client, moderator, staff, consultation):
     enter(consultation, moderator, title="Entered on Monday")
     client.force_login(staff)
     soup = soup_of(client.get(OFFLINE))
     rows = [
         [" ".join(td.get_text().split()) for td in tr.select("td")]
-        for tr in soup.select("table")[1].select("tbody tr")
+        for tr in soup.select("table")[0].select("tbody tr")
     ]
     assert len(rows) == 1
     assert rows[0][:3] == ["Entered on Monday", "Evening appointments", "Paper form"]
-    assert rows[0][4] == "No"
-    # Staff who do not moderate get no link to the moderation screen.
-    assert not soup.select("table")[1].select("a")
+    assert rows[0][5] == "No"
+    # The title leads to what was entered, in the admin (not to the moderation screens).
+    idea = Idea.objects.get()
+    links = [a["href"] for a in soup.select("table")[0].select("tbody a")]
+    assert links == [f"/admin/offline/inspect/{idea.pk}/"]
