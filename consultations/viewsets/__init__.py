@@ -1,0 +1,1 @@
+"""The Wagtail admin screens of participation, one module per concept."""
