@@ -75,6 +75,23 @@ def _moderated_pcns(user):
     return PrimaryCareNetwork.objects.filter(moderator_group__in=user.groups.all())
 
 
+def _moderated_consultation_ids(user) -> frozenset[int]:
+    """The ids of the consultations the user moderates, read once per user object (a
+    listing asks for every row)."""
+    if not hasattr(user, "_engage_moderated_consultation_ids"):
+        user._engage_moderated_consultation_ids = frozenset(
+            moderated_consultations(user).values_list("pk", flat=True)
+        )
+    return user._engage_moderated_consultation_ids
+
+
+def _moderates_anything(user) -> bool:
+    """`user_moderates_anything`, read once per user object."""
+    if not hasattr(user, "_engage_moderates_anything"):
+        user._engage_moderates_anything = user_moderates_anything(user)
+    return user._engage_moderates_anything
+
+
 def _is_active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
@@ -90,7 +107,7 @@ class ThemePermissionPolicy(BasePermissionPolicy):
     permission_cache_name = "_engage_theme_permissions"
 
     def user_has_permission(self, user, action):
-        return action in MODERATOR_ACTIONS and _is_active(user) and user_moderates_anything(user)
+        return action in MODERATOR_ACTIONS and _is_active(user) and _moderates_anything(user)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -103,8 +120,9 @@ class ThemePermissionPolicy(BasePermissionPolicy):
         return users.filter(Q(is_superuser=True) | Q(groups__in=moderators)).distinct()
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and permissions.can_moderate(
-            user, instance.consultation
+        return (
+            self.user_has_permission(user, action)
+            and instance.consultation_id in _moderated_consultation_ids(user)
         )
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
@@ -270,6 +288,7 @@ class _ServiceSaveMixin:
             return super().form_valid(form)
         except ValidationError as error:
             apply_validation_error(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -633,7 +652,14 @@ class SuggestionsView(_ThemeScreen):
 
 
 class _ThemeBulkAction(SnippetBulkAction):
+    """For moderators only: anyone else is refused before a theme is named."""
+
     models = [Theme]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not theme_permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied("You are not a moderator.")
+        return super().dispatch(request, *args, **kwargs)
 
     @property
     def permission_policy(self):
