@@ -61,7 +61,9 @@ def refused(response) -> bool:
 
 def listed_names(response) -> list[str]:
     soup = BeautifulSoup(response.content, "html.parser")
-    return [cell.get_text(" ", strip=True) for cell in soup.select("tbody td.title .title-wrapper > a")]
+    return [
+        cell.get_text(" ", strip=True) for cell in soup.select("tbody td.title .title-wrapper > a")
+    ]
 
 
 @pytest.fixture
