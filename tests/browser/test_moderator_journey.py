@@ -109,9 +109,9 @@ def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard
     axe_report(page, admin_axe)
     page.get_by_role("link", name="Add theme").first.click()
     axe_report(page, admin_axe)
-    page.get_by_label("Consultation").select_option(label="Opening hours")
-    page.get_by_label("Name").fill(THEME_NAME)
-    page.get_by_label("What we heard").fill(THEME_SUMMARY)
+    page.locator("#id_consultation").select_option(label="Opening hours")
+    page.locator("#id_name").fill(THEME_NAME)
+    page.locator("#id_summary").fill(THEME_SUMMARY)
     page.get_by_role("button", name="Save").first.click()
     expect(admin_message(page)).to_contain_text(THEME_NAME)
 
