@@ -120,10 +120,9 @@ class ThemePermissionPolicy(BasePermissionPolicy):
         return users.filter(Q(is_superuser=True) | Q(groups__in=moderators)).distinct()
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return (
-            self.user_has_permission(user, action)
-            and instance.consultation_id in _moderated_consultation_ids(user)
-        )
+        return self.user_has_permission(
+            user, action
+        ) and instance.consultation_id in _moderated_consultation_ids(user)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)

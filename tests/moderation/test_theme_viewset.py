@@ -175,10 +175,10 @@ def test_filter_by_consultation_priority_and_answer(client, moderator, world, co
     from tests.factories import make_consultation
 
     second = make_consultation(consultation.get_parent(), phase="open", title="Second")
-    with_priority = Theme.objects.create(
+    Theme.objects.create(
         consultation=consultation, name="With priority", priority=world["priority"]
     )
-    elsewhere = Theme.objects.create(consultation=second, name="Elsewhere")
+    Theme.objects.create(consultation=second, name="Elsewhere")
     client.force_login(moderator)
 
     def names(query):
@@ -191,7 +191,6 @@ def test_filter_by_consultation_priority_and_answer(client, moderator, world, co
     assert names("answered=false") == ["A theme", "Elsewhere", "With priority"]
     assert names("answered=true") == []
     assert names("q=priority") == ["With priority"]
-    del elsewhere
 
 
 def test_choosing_a_consultation_offers_its_grouping_and_suggestions(
