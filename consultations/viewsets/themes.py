@@ -42,7 +42,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consultations import moderation, permissions, suggestions
 from consultations.admin_views import moderated_consultations, user_moderates_anything
-from consultations.forms import apply_validation_error
+from consultations.forms import ModelIdChoiceField, apply_validation_error
 from consultations.models import (
     ConsultationPage,
     Idea,
@@ -54,7 +54,7 @@ from consultations.models import (
 )
 from engage.ids import posted_id, posted_ids
 from home.admin_scope import admin_scope_register
-from home.admin_views import PcnSnippetChooserViewSet
+from home.admin_views import PcnSnippetChooserViewSet, PcnSnippetCreateView
 from home.boundary import PcnScopedFormMixin, for_user, in_pcns
 from home.models import PrimaryCareNetwork
 
@@ -151,8 +151,14 @@ def _themes_in_the_admin(queryset, user):
 # The listing
 
 
+class _IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice by id that answers an id too large for the database as "not a choice"."""
+
+    field_class = ModelIdChoiceField
+
+
 class ThemeFilterSet(WagtailFilterSet):
-    consultation = django_filters.ModelChoiceFilter(
+    consultation = _IdChoiceFilter(
         label="Consultation",
         queryset=lambda request: (
             moderated_consultations(request.user).order_by("title")
@@ -267,7 +273,7 @@ class ThemeForm(PcnScopedFormMixin, WagtailAdminModelForm):
 
 def _select_field(field, queryset, *, empty_label):
     """A plain select of `queryset` in place of the chooser Wagtail gives a page or snippet."""
-    return forms.ModelChoiceField(
+    return ModelIdChoiceField(
         queryset=queryset,
         label=field.label,
         help_text=field.help_text,
@@ -738,11 +744,19 @@ class DeleteThemesBulkAction(_ThemeBulkAction, DeleteBulkAction):
 # The viewset
 
 
+class ThemeChooserCreateView(PcnSnippetCreateView):
+    """Refused: a theme is made on the Themes screens, through its service."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied("Make a theme on the Themes screens.")
+
+
 class ThemeChooserViewSet(PcnSnippetChooserViewSet):
-    """The theme chooser, within the PCN boundary (home.admin_views), with no "create" tab:
-    a theme is made on the Themes screens, through its service."""
+    """The theme chooser, within the PCN boundary (home.admin_views), with no "create" tab
+    (and its address refused): a theme is made on the Themes screens, through its service."""
 
     creation_form_class = None
+    create_view_class = ThemeChooserCreateView
 
 
 class ThemeViewSet(SnippetViewSet):

@@ -413,7 +413,7 @@ EXPECTED = {
         None,
     ),
     "wagtailsnippetchoosers_consultations_theme:create": (
-        "adm adm adm adm no no no no adm ok",
+        "adm adm adm adm no no no no adm no",
         None,
     ),
     "moderation:post [pending idea]": (
