@@ -1,18 +1,18 @@
 from django.urls import include, path, re_path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from consultations import admin_views
 from consultations.choosers import idea_chooser_viewset
 from consultations.dashboard import dashboard_panels
+from consultations.models import Theme
+from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 
 moderation_urls = [
     path("", admin_views.QueueView.as_view(), name="queue"),
-    path("themes/", admin_views.ConsultationListView.as_view(), name="consultations"),
-    path("themes/<int:pk>/", admin_views.ThemeListView.as_view(), name="themes"),
-    path("themes/<int:pk>/ideas/", admin_views.AssignIdeasView.as_view(), name="assign"),
-    path("theme/<int:pk>/", admin_views.ThemeEditView.as_view(), name="theme"),
     re_path(
         r"^(?P<kind>idea|comment)/(?P<pk>[0-9]+)/$", admin_views.PostView.as_view(), name="post"
     ),
@@ -24,6 +24,15 @@ def register_moderation_urls():
     return [
         path("moderation/", include((moderation_urls, "moderation"), namespace="moderation")),
     ]
+
+
+# Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
+# its permission policy registered first, as Wagtail asks for it when it registers a snippet.
+register_permission_policy(Theme, themes.theme_permission_policy)
+register_snippet(themes.theme_viewset)
+hooks.register("register_bulk_action", themes.MergeThemesBulkAction)
+# After Wagtail's own delete (order 0), which this one replaces for themes.
+hooks.register("register_bulk_action", themes.DeleteThemesBulkAction, order=1)
 
 
 @hooks.register("register_admin_viewset")
@@ -45,13 +54,6 @@ class ModeratorMenuItem(MenuItem):
 def register_queue_menu_item():
     return ModeratorMenuItem(
         "Moderation queue", reverse("moderation:queue"), icon_name="tasks", order=150
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_themes_menu_item():
-    return ModeratorMenuItem(
-        "Themes", reverse("moderation:consultations"), icon_name="tag", order=160
     )
 
 

@@ -35,6 +35,17 @@ def _paper_idea_admin(name):
     }
 
 
+THEME_SCREENS = "wagtailsnippets_consultations_theme"
+THEME_CHOOSER = "wagtailsnippetchoosers_consultations_theme"
+
+
+def _theme_admin(name):
+    return lambda w: {
+        " [this PCN]": reverse(name, args=[w.theme.pk]),
+        " [other PCN]": reverse(name, args=[w.other_theme.pk]),
+    }
+
+
 # How to make a sample URL for a resolver pattern that takes arguments. The key is the URL
 # name; each builder returns {label suffix: URL}.
 SAMPLE_URLS = {
@@ -53,11 +64,22 @@ SAMPLE_URLS = {
     "wagtaildocs_authenticate_with_password": lambda w: {
         "": reverse("wagtaildocs_authenticate_with_password", args=[999999])
     },
-    "moderation:themes": _consultation_admin("moderation:themes"),
-    "moderation:assign": _consultation_admin("moderation:assign"),
-    "moderation:theme": lambda w: {
-        " [this PCN]": reverse("moderation:theme", args=[w.theme.pk]),
-        " [other PCN]": reverse("moderation:theme", args=[w.other_theme.pk]),
+    # Themes (consultations/viewsets/themes.py): PCN A's theme and PCN B's; the screens of a
+    # consultation's ideas and suggestions, for PCN A's consultation and PCN B's.
+    **{
+        f"{THEME_SCREENS}:{screen}": _theme_admin(f"{THEME_SCREENS}:{screen}")
+        for screen in ("edit", "delete", "usage", "history", "history_results", "inspect", "ideas")
+    },
+    f"{THEME_SCREENS}:assign": _consultation_admin(f"{THEME_SCREENS}:assign"),
+    f"{THEME_SCREENS}:suggestions": _consultation_admin(f"{THEME_SCREENS}:suggestions"),
+    f"{THEME_CHOOSER}:chosen": lambda w: {
+        " [other PCN's]": reverse(f"{THEME_CHOOSER}:chosen", args=[w.other_theme.pk])
+    },
+    f"{THEME_CHOOSER}:chosen_multiple": lambda w: {
+        " [other PCN's]": reverse(f"{THEME_CHOOSER}:chosen_multiple") + f"?id={w.other_theme.pk}"
+    },
+    f"{THEME_CHOOSER}:choose_results": lambda w: {
+        " [search]": reverse(f"{THEME_CHOOSER}:choose_results") + "?q=theme"
     },
     # The entry form, for a consultation of this PCN or the other's; and with the form's
     # consultation field the other PCN's consultation, on this PCN's form.
@@ -602,9 +624,20 @@ POST_BODIES = [
         "offline:add [this PCN, other",
         _offline_idea_form(lambda w: w.other_consultation, neighbourhood=False),
     ),
-    ("moderation:themes", lambda w: {"action": "create", "name": "A new theme"}),
-    ("moderation:theme", lambda w: {"action": "save", "name": "Renamed theme"}),
-    ("moderation:assign", lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]}),
+    (
+        f"{THEME_SCREENS}:add",
+        lambda w: {"consultation": w.open_consultation.pk, "name": "A new theme"},
+    ),
+    (f"{THEME_SCREENS}:edit", lambda w: {"name": "Renamed theme", "summary": ""}),
+    (
+        f"{THEME_SCREENS}:ideas",
+        lambda w: {"action": "remove", "ideas": [w.ideas["published"].pk]},
+    ),
+    (
+        f"{THEME_SCREENS}:assign",
+        lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]},
+    ),
+    (f"{THEME_SCREENS}:suggestions", lambda w: {"action": "suggest"}),
     # Bulk actions that would act on PCN B's objects (or move them into PCN A) if allowed.
     ("pcn_admin:bulk-action [move, other PCN's pages]", lambda w: {"chooser": w.update_index.pk}),
     ("pcn_admin:bulk-action [move, both", lambda w: {"collection": w.collection.pk}),

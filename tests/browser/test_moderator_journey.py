@@ -103,22 +103,24 @@ def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard
     expect(visitor.get_by_role("link", name=IDEA_TITLE)).to_be_visible()
     axe_check(visitor)
 
-    # Themes → the consultation → a new theme.
-    page.goto("/admin/moderation/themes/")
+    # Themes (the menu) → a new theme for the consultation.
+    page.get_by_role("link", name="Themes").first.click()
+    expect(h1(page)).to_have_text("Themes")
     axe_report(page, admin_axe)
-    page.get_by_role("main").get_by_role("link", name="Opening hours").click()
-    expect(h1(page)).to_have_text("Themes: Opening hours")
-    expect(page.get_by_text("1 published idea not in a theme yet.")).to_be_visible()
+    page.get_by_role("link", name="Add theme").first.click()
     axe_report(page, admin_axe)
-    page.get_by_label("Name").fill(THEME_NAME)
-    page.get_by_label("What we heard").fill(THEME_SUMMARY)
-    page.get_by_role("button", name="Create theme").click()
-    expect(admin_message(page)).to_contain_text(f"Theme '{THEME_NAME}' created.")
-    expect(page.get_by_role("link", name=THEME_NAME)).to_be_visible()
+    page.locator("#id_consultation").select_option(label="Opening hours")
+    page.locator("#id_name").fill(THEME_NAME)
+    page.locator("#id_summary").fill(THEME_SUMMARY)
+    page.get_by_role("button", name="Save").first.click()
+    expect(admin_message(page)).to_contain_text(THEME_NAME)
 
-    # Group the idea into it.
+    # The consultation's themes, then group the idea into the new one.
+    page.goto(f"/admin/snippets/consultations/theme/?consultation={consultation.pk}")
+    expect(page.get_by_role("link", name=THEME_NAME)).to_be_visible()
     page.get_by_role("link", name="Group ideas into themes").click()
     expect(h1(page)).to_have_text("Group ideas: Opening hours")
+    expect(page.get_by_text("1 published idea not in a theme yet.")).to_be_visible()
     axe_report(page, admin_axe)
     page.get_by_label(f"Select {IDEA_TITLE}").check()
     page.get_by_label("Add the ticked ideas to").select_option(label=THEME_NAME)

@@ -122,9 +122,11 @@ def test_a_moderator_naming_a_theme_sees_why_and_keeps_what_they_typed(
 
     consultation = make_consultation(consultation_index, phase="closed")
     client.force_login(make_moderator(home.pcn))
-    url = f"/admin/moderation/themes/{consultation.pk}/"
-    response = client.post(url, {"action": "create", "name": "Evening\thours", "summary": "x"})
-    assert response.status_code == 400
+    url = "/admin/snippets/consultations/theme/add/"
+    response = client.post(
+        url, {"consultation": consultation.pk, "name": "Evening\thours", "summary": "x"}
+    )
+    assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("input", attrs={"name": "name"})["value"] == "Evening\thours"
     assert "Remove the tab after 'Evening'" in soup.get_text()

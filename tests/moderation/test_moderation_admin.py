@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
-from django.urls import resolve
 from django.utils import timezone
 
 from consultations import moderation
@@ -20,7 +19,6 @@ from consultations.models import (
     ModerationDecision,
     PostStatus,
     Theme,
-    ThemeQuote,
 )
 from tests.factories import make_consultation
 from tests.moderation.conftest import (
@@ -28,7 +26,6 @@ from tests.moderation.conftest import (
     make_idea,
     make_moderator,
     make_user,
-    make_vision,
 )
 
 QUEUE = "/admin/moderation/"
@@ -39,16 +36,19 @@ def post_url(post) -> str:
     return f"{QUEUE}{'idea' if isinstance(post, Idea) else 'comment'}/{post.pk}/"
 
 
-def themes_url(consultation) -> str:
-    return f"{QUEUE}themes/{consultation.pk}/"
+THEMES = "/admin/snippets/consultations/theme/"
 
 
 def assign_url(consultation) -> str:
-    return f"{QUEUE}themes/{consultation.pk}/ideas/"
+    return f"{THEMES}assign/{consultation.pk}/"
 
 
 def theme_url(theme) -> str:
-    return f"{QUEUE}theme/{theme.pk}/"
+    return f"{THEMES}edit/{theme.pk}/"
+
+
+def theme_ideas_url(theme) -> str:
+    return f"{THEMES}ideas/{theme.pk}/"
 
 
 def queue_keys(client, query: str = "") -> list[str]:
@@ -198,52 +198,6 @@ def test_smuggling_only_another_pcns_post_changes_nothing(client, moderator, two
     assert not ModerationDecision.objects.exists()
 
 
-def test_cannot_open_another_pcns_themes(client, moderator, two_pcns, other_consultation):
-    """Refused however the URL is routed: never shown, never changed."""
-    client.force_login(moderator)
-    b_theme = two_pcns["b_theme"]
-    for url in (themes_url(other_consultation), assign_url(other_consultation), theme_url(b_theme)):
-        response = client.get(url)
-        assert b"B theme" not in response.content, url
-        assert b"Weekend opening" not in response.content, url
-    client.post(themes_url(other_consultation), {"action": "create", "name": "Sneaky"})
-    client.post(theme_url(b_theme), {"action": "save", "name": "Renamed", "summary": ""})
-    client.post(theme_url(b_theme), {"action": "delete"})
-    client.post(
-        assign_url(other_consultation),
-        {"ideas": [two_pcns["b_published"].pk], "theme": b_theme.pk},
-    )
-    assert list(Theme.objects.filter(consultation=other_consultation)) == [b_theme]
-    assert Theme.objects.get(pk=b_theme.pk).name == "B theme"
-    assert not b_theme.ideas.exists()
-
-
-def test_another_pcns_theme_screens_are_refused_not_missing(
-    client, moderator, two_pcns, other_consultation
-):
-    client.force_login(moderator)
-    assert refused(client.get(themes_url(other_consultation)))
-    assert refused(client.get(theme_url(two_pcns["b_theme"])))
-    assert refused(client.post(themes_url(other_consultation), {"action": "create", "name": "X"}))
-    assert refused(client.post(theme_url(two_pcns["b_theme"]), {"action": "delete"}))
-
-
-def test_cannot_assign_ideas_to_another_pcns_theme(client, moderator, two_pcns, consultation):
-    client.force_login(moderator)
-    assert refused(client.get(assign_url(two_pcns["b_theme"].consultation)))
-    # Through PCN A's own assign screen, naming PCN B's theme and idea.
-    client.post(
-        assign_url(consultation),
-        {"ideas": [two_pcns["b_published"].pk], "theme": two_pcns["b_theme"].pk},
-    )
-    client.post(
-        assign_url(consultation),
-        {"ideas": [two_pcns["b_published"].pk], "theme": two_pcns["a_theme"].pk},
-    )
-    assert not two_pcns["b_theme"].ideas.exists()
-    assert not two_pcns["a_theme"].ideas.exists()
-
-
 # Who may open the moderation screens at all
 
 
@@ -253,10 +207,14 @@ def every_moderation_url(world) -> list[str]:
         QUEUE + "?kind=comments&status=hidden",
         post_url(world["a_idea"]),
         post_url(world["a_comment"]),
-        f"{QUEUE}themes/",
-        themes_url(world["a_theme"].consultation),
+        THEMES,
+        f"{THEMES}?consultation={world['a_theme'].consultation.pk}",
+        f"{THEMES}add/",
         assign_url(world["a_theme"].consultation),
         theme_url(world["a_theme"]),
+        theme_ideas_url(world["a_theme"]),
+        f"{THEMES}suggestions/{world['a_theme'].consultation.pk}/",
+        f"{THEMES}delete/{world['a_theme'].pk}/",
     ]
 
 
@@ -636,418 +594,3 @@ def test_moderating_a_comment(client, moderator, published_idea, on_commit, mail
     assert comment.status == PostStatus.PUBLISHED
     assert published_idea.comment_count == 1
     assert [email.subject for email in mailoutbox] == ["Engage: Your comment is published"]
-
-
-# Themes
-#
-# The theme list and theme edit screens are tested through `theme_screen_urls`, which mounts
-# the same view classes behind the same admin check at URLs nothing shadows ;
-# `test_theme_urls_reach_the_theme_screens` fails until the real URLs reach them.
-
-theme_screens = pytest.mark.urls("tests.moderation.theme_screen_urls")
-
-
-def screen_themes_url(consultation) -> str:
-    return f"/theme-screens/themes/{consultation.pk}/"
-
-
-def screen_theme_url(theme) -> str:
-    return f"/theme-screens/theme/{theme.pk}/"
-
-
-def test_theme_urls_reach_the_theme_screens(consultation):
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    assert resolve(assign_url(consultation)).url_name == "assign"
-    assert resolve(themes_url(consultation)).url_name == "themes"
-    assert resolve(theme_url(theme)).url_name == "theme"
-
-
-@pytest.fixture
-def theme_setup(consultation, moderator, author, home):
-    ideas = [
-        make_idea(consultation, author, status=PostStatus.PUBLISHED, title=f"Idea {n}")
-        for n in range(4)
-    ]
-    pending = make_idea(consultation, author, title="Not yet published")
-    priority = make_vision(home, "Care closer to home").priorities.get()
-    return {"ideas": ideas, "pending": pending, "priority": priority}
-
-
-def test_themes_index_lists_only_own_consultations(client, moderator, two_pcns):
-    client.force_login(moderator)
-    page = client.get(f"{QUEUE}themes/").content.decode()
-    assert "Evening appointments" in page
-    assert "Weekend opening" not in page
-
-
-@theme_screens
-def test_another_pcns_theme_screens_are_refused_by_the_views(
-    client, moderator, two_pcns, other_consultation
-):
-    b_theme = two_pcns["b_theme"]
-    b_idea = two_pcns["b_published"]
-    b_theme.ideas.add(b_idea)
-    client.force_login(moderator)
-    for response in (
-        client.get(screen_themes_url(other_consultation)),
-        client.get(screen_theme_url(b_theme)),
-        client.post(screen_themes_url(other_consultation), {"action": "create", "name": "X"}),
-        client.post(
-            screen_themes_url(other_consultation),
-            {"action": "merge", "themes": [b_theme.pk], "into": b_theme.pk},
-        ),
-        client.post(screen_theme_url(b_theme), {"action": "save", "name": "Renamed"}),
-        client.post(screen_theme_url(b_theme), {"action": "remove", "ideas": [b_idea.pk]}),
-        client.post(
-            screen_theme_url(b_theme),
-            {"action": "split", "ideas": [b_idea.pk], "new_name": "Split"},
-        ),
-        client.post(screen_theme_url(b_theme), {"quote_idea": b_idea.pk}),
-        client.post(screen_theme_url(b_theme), {"action": "delete"}),
-    ):
-        assert refused(response), response.status_code
-        assert b"B theme" not in response.content
-    assert list(Theme.objects.filter(consultation=other_consultation)) == [b_theme]
-    assert Theme.objects.get(pk=b_theme.pk).name == "B theme"
-    assert list(b_theme.ideas.all()) == [b_idea]
-    assert not ThemeQuote.objects.exists()
-
-
-@theme_screens
-@pytest.mark.parametrize("who", ["anonymous", "resident", "staff"])
-def test_theme_screens_refuse_people_who_are_not_moderators(client, two_pcns, home, who):
-    if who != "anonymous":
-        user = make_user(groups=[home.pcn.staff_group] if who == "staff" else [])
-        client.force_login(user)
-    theme = two_pcns["a_theme"]
-    for response in (
-        client.get(screen_themes_url(theme.consultation)),
-        client.get(screen_theme_url(theme)),
-        client.post(screen_themes_url(theme.consultation), {"action": "create", "name": "X"}),
-        client.post(screen_theme_url(theme), {"action": "delete"}),
-    ):
-        assert response.status_code in (302, 403)
-        if response.status_code == 302:
-            assert response["Location"].startswith((ADMIN_LOGIN, "/admin/"))
-    assert list(Theme.objects.values_list("name", flat=True)) == ["A theme", "B theme"]
-
-
-@theme_screens
-def test_create_a_theme_on_the_themes_screen(client, moderator, consultation, theme_setup):
-    client.force_login(moderator)
-    page = client.get(screen_themes_url(consultation))
-    assert page.status_code == 200
-    assert "4 published ideas not in a theme yet" in " ".join(page.content.decode().split())
-    response = client.post(
-        screen_themes_url(consultation),
-        {
-            "action": "create",
-            "name": "Evening hours",
-            "summary": "People want to be seen after work.",
-            "priority": theme_setup["priority"].pk,
-        },
-    )
-    assert response.status_code == 302
-    assert messages_of(response) == ["Theme 'Evening hours' created."]
-    theme = Theme.objects.get()
-    assert (theme.name, theme.consultation, theme.priority) == (
-        "Evening hours",
-        consultation,
-        theme_setup["priority"],
-    )
-    # A duplicate name is refused with the error on the page.
-    response = client.post(
-        screen_themes_url(consultation), {"action": "create", "name": "evening HOURS"}
-    )
-    assert response.status_code == 400
-    assert "A theme with this name already exists" in response.content.decode()
-    assert Theme.objects.count() == 1
-
-
-@theme_screens
-def test_the_theme_form_offers_only_this_pcns_priorities(
-    client, moderator, consultation, theme_setup, other_home
-):
-    foreign = make_vision(other_home, "Somewhere else").priorities.get()
-    client.force_login(moderator)
-    soup = BeautifulSoup(client.get(screen_themes_url(consultation)).content, "html.parser")
-    offered = [option.get_text() for option in soup.select("select[name=priority] option")]
-    assert offered == ["No priority yet", "Care closer to home"]
-    response = client.post(
-        screen_themes_url(consultation), {"action": "create", "name": "T", "priority": foreign.pk}
-    )
-    assert response.status_code == 400
-    assert not Theme.objects.exists()
-
-
-@theme_screens
-def test_rename_a_theme(client, moderator, consultation, theme_setup):
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    client.force_login(moderator)
-    assert client.get(screen_theme_url(theme)).status_code == 200
-    response = client.post(
-        screen_theme_url(theme),
-        {
-            "action": "save",
-            "name": "Evening and weekend hours",
-            "summary": "Later <b>hours</b>.",
-            "priority": theme_setup["priority"].pk,
-        },
-    )
-    assert response.status_code == 302
-    theme.refresh_from_db()
-    assert (theme.name, theme.summary, theme.priority) == (
-        "Evening and weekend hours",
-        "Later hours.",
-        theme_setup["priority"],
-    )
-
-
-def test_assign_ideas_in_bulk(client, moderator, consultation, theme_setup, other_consultation):
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    foreign = make_idea(other_consultation, None, status=PostStatus.PUBLISHED)
-    ideas = theme_setup["ideas"]
-    client.force_login(moderator)
-    page = client.get(assign_url(consultation))
-    assert page.status_code == 200
-    listed = BeautifulSoup(page.content, "html.parser").select("input[name=ideas]")
-    assert sorted(int(box["value"]) for box in listed) == sorted(idea.pk for idea in ideas)
-    response = client.post(
-        assign_url(consultation),
-        {
-            "ideas": [ideas[0].pk, ideas[1].pk, theme_setup["pending"].pk, foreign.pk],
-            "theme": theme.pk,
-        },
-    )
-    assert response.status_code == 302
-    assert messages_of(response) == ["Added 2 idea(s) to 'Evenings'."]
-    assert set(theme.ideas.all()) == {ideas[0], ideas[1]}
-    # Only ideas not in a theme yet.
-    unthemed = BeautifulSoup(
-        client.get(assign_url(consultation) + "?unthemed=1").content, "html.parser"
-    ).select("input[name=ideas]")
-    assert sorted(int(box["value"]) for box in unthemed) == [ideas[2].pk, ideas[3].pk]
-
-
-@theme_screens
-def test_merge_themes(client, moderator, consultation, theme_setup, two_pcns):
-    ideas = theme_setup["ideas"]
-    keep = Theme.objects.create(consultation=consultation, name="Keep")
-    drop = Theme.objects.create(consultation=consultation, name="Drop")
-    keep.ideas.add(ideas[0])
-    drop.ideas.add(ideas[1], ideas[2])
-    client.force_login(moderator)
-    response = client.post(
-        screen_themes_url(consultation),
-        {"action": "merge", "themes": [keep.pk, drop.pk, two_pcns["b_theme"].pk], "into": keep.pk},
-    )
-    assert response.status_code == 302
-    assert messages_of(response) == ["Merged into 'Keep'."]
-    assert not Theme.objects.filter(pk=drop.pk).exists()
-    assert Theme.objects.filter(pk=two_pcns["b_theme"].pk).exists()
-    assert set(keep.ideas.all()) == {ideas[0], ideas[1], ideas[2]}
-
-
-@theme_screens
-def test_merge_needs_two_themes_and_one_to_keep(client, moderator, consultation):
-    keep = Theme.objects.create(consultation=consultation, name="Keep")
-    drop = Theme.objects.create(consultation=consultation, name="Drop")
-    client.force_login(moderator)
-    for data in ({"themes": [keep.pk], "into": keep.pk}, {"themes": [keep.pk, drop.pk]}):
-        response = client.post(screen_themes_url(consultation), {"action": "merge", **data})
-        assert messages_of(response)[-1] == "Tick two or more themes, and choose the one to keep."
-    assert Theme.objects.count() == 2
-
-
-@theme_screens
-def test_split_a_theme(client, moderator, consultation, theme_setup):
-    ideas = theme_setup["ideas"]
-    theme = Theme.objects.create(consultation=consultation, name="Opening hours")
-    theme.ideas.add(*ideas[:3])
-    client.force_login(moderator)
-    response = client.post(
-        screen_theme_url(theme),
-        {"action": "split", "ideas": [ideas[1].pk, ideas[2].pk], "new_name": "Weekends"},
-    )
-    assert response.status_code == 302
-    new_theme = Theme.objects.get(name="Weekends")
-    assert set(new_theme.ideas.all()) == {ideas[1], ideas[2]}
-    assert list(theme.ideas.all()) == [ideas[0]]
-
-
-@theme_screens
-def test_remove_ideas_from_a_theme(client, moderator, consultation, theme_setup):
-    ideas = theme_setup["ideas"]
-    theme = Theme.objects.create(consultation=consultation, name="Opening hours")
-    theme.ideas.add(*ideas[:2])
-    client.force_login(moderator)
-    response = client.post(screen_theme_url(theme), {"action": "remove", "ideas": [ideas[0].pk]})
-    assert response.status_code == 302
-    assert list(theme.ideas.all()) == [ideas[1]]
-
-
-@theme_screens
-def test_quote_and_unquote_an_idea(client, moderator, consultation, theme_setup):
-    ideas = theme_setup["ideas"]
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    theme.ideas.add(ideas[0])
-    client.force_login(moderator)
-    response = client.post(screen_theme_url(theme), {"quote_idea": ideas[0].pk})
-    assert response.status_code == 302
-    quote = ThemeQuote.objects.get()
-    assert (quote.theme, quote.idea, quote.text) == (theme, ideas[0], ideas[0].body)
-    page = client.get(screen_theme_url(theme)).content.decode()
-    assert "Quotes (1 of 3)" in page
-    assert f'"{ideas[0].body}"' in page
-    response = client.post(screen_theme_url(theme), {"action": "unquote", "quote": quote.pk})
-    assert response.status_code == 302
-    assert not ThemeQuote.objects.exists()
-
-
-@theme_screens
-def test_delete_a_theme(client, moderator, consultation, theme_setup):
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    theme.ideas.add(theme_setup["ideas"][0])
-    client.force_login(moderator)
-    response = client.post(screen_theme_url(theme), {"action": "delete"})
-    assert response.status_code == 302
-    assert response["Location"] == themes_url(consultation)
-    assert not Theme.objects.exists()
-    assert Idea.objects.filter(pk=theme_setup["ideas"][0].pk).exists()
-
-
-def refused_theme_change(world, consultation, theme):
-    """(url, data, the error the moderator should see) for changes a service refuses."""
-    outside = world["ideas"][3]
-    return {
-        "quote an idea outside the theme": (
-            screen_theme_url(theme),
-            {"quote_idea": outside.pk},
-            "Quote a published idea that is in this theme.",
-        ),
-        "split with no ideas ticked": (
-            screen_theme_url(theme),
-            {"action": "split", "new_name": "Weekends"},
-            "Choose the ideas to move into the new theme",
-        ),
-        "split into a name already taken": (
-            screen_theme_url(theme),
-            {"action": "split", "ideas": [world["ideas"][0].pk], "new_name": "evenings"},
-            "A theme with this name already exists",
-        ),
-        "accept a suggestion whose name is taken": (
-            screen_themes_url(consultation),
-            {"action": "accept", "suggestion": world["suggestion"].pk, "name": "EVENINGS"},
-            "A theme with this name already exists",
-        ),
-    }
-
-
-@theme_screens
-@pytest.mark.parametrize(
-    "change",
-    [
-        "quote an idea outside the theme",
-        "split with no ideas ticked",
-        "split into a name already taken",
-        "accept a suggestion whose name is taken",
-    ],
-)
-def test_a_refused_theme_change_shows_the_error(
-    client, moderator, consultation, theme_setup, change
-):
-    from consultations.models import SuggestionRun, ThemeSuggestion
-
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    theme.ideas.add(*theme_setup["ideas"][:2])
-    run = SuggestionRun.objects.create(consultation=consultation, status="done")
-    theme_setup["suggestion"] = ThemeSuggestion.objects.create(run=run, name="Evenings")
-    url, data, error = refused_theme_change(theme_setup, consultation, theme)[change]
-    before = (
-        sorted(Theme.objects.values_list("pk", "name")),
-        sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")),
-    )
-    client.force_login(moderator)
-    response = client.post(url, data)
-    assert response.status_code == 400
-    assert error in response.content.decode()
-    assert not ThemeQuote.objects.exists()
-    assert (
-        sorted(Theme.objects.values_list("pk", "name")),
-        sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")),
-    ) == before
-
-
-@theme_screens
-def test_a_refused_split_shows_the_name_typed_and_the_ideas_ticked(
-    client, moderator, consultation, theme_setup
-):
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    theme.ideas.add(*theme_setup["ideas"][:3])
-    client.force_login(moderator)
-    response = client.post(
-        screen_theme_url(theme),
-        {
-            "action": "split",
-            "ideas": [theme_setup["ideas"][1].pk],
-            "new_name": "EVENINGS <typed>",
-        },
-    )
-    assert response.status_code == 400
-    assert "A theme with this name already exists" in response.content.decode()
-    soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one("input[name=new_name]")["value"] == "EVENINGS <typed>"
-    ticked = [box["value"] for box in soup.select("input[name=ideas][checked]")]
-    assert ticked == [str(theme_setup["ideas"][1].pk)]
-
-
-@theme_screens
-def test_a_refused_suggestion_shows_the_name_typed(client, moderator, consultation, theme_setup):
-    from consultations.models import SuggestionRun, ThemeSuggestion
-
-    Theme.objects.create(consultation=consultation, name="Evenings")
-    run = SuggestionRun.objects.create(consultation=consultation, status="done")
-    suggestion = ThemeSuggestion.objects.create(run=run, name="Suggested name")
-    client.force_login(moderator)
-    response = client.post(
-        screen_themes_url(consultation),
-        {"action": "accept", "suggestion": suggestion.pk, "name": "evenings"},
-    )
-    assert response.status_code == 400
-    soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(f"#suggestion-{suggestion.pk}")["value"] == "evenings"
-
-
-@theme_screens
-@pytest.mark.parametrize("value", ["abc", "1.5", "", "²", "99999999999999999999", "a\x00b"])
-@pytest.mark.parametrize(
-    "action, field",
-    [
-        ("remove", "ideas"),
-        ("split", "ideas"),
-        ("unquote", "quote"),
-        ("merge", "themes"),
-        ("merge", "into"),
-        ("accept", "suggestion"),
-        ("discard", "suggestion"),
-    ],
-)
-def test_an_id_that_is_not_an_id_is_a_bad_request_not_an_error(
-    client, moderator, consultation, theme_setup, action, field, value
-):
-    """Only a hand-made request sends one: a plain 400, nothing changed. An empty value is
-    no choice at all: the screen's own answer (a message, or not found)."""
-    theme = Theme.objects.create(consultation=consultation, name="Evenings")
-    theme.ideas.add(*theme_setup["ideas"][:2])
-    url = (
-        screen_themes_url(consultation)
-        if field in ("themes", "into", "suggestion")
-        else (screen_theme_url(theme))
-    )
-    client.force_login(moderator)
-    client.raise_request_exception = False
-    before = sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id"))
-    response = client.post(url, {"action": action, "new_name": "New", field: value})
-    assert response.status_code in ((302, 400, 404) if value == "" else (400,))
-    assert sorted(Theme.ideas.through.objects.values_list("theme_id", "idea_id")) == before
-    assert list(Theme.objects.values_list("name", flat=True)) == ["Evenings"]
