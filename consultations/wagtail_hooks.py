@@ -1,20 +1,19 @@
-from django.urls import include, path, re_path, reverse
+from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
 from consultations import admin_views
 from consultations.choosers import idea_chooser_viewset
 from consultations.dashboard import dashboard_panels
+from consultations.models import Comment, Idea
+from consultations.viewsets import moderation as moderation_viewsets
 
 moderation_urls = [
-    path("", admin_views.QueueView.as_view(), name="queue"),
     path("themes/", admin_views.ConsultationListView.as_view(), name="consultations"),
     path("themes/<int:pk>/", admin_views.ThemeListView.as_view(), name="themes"),
     path("themes/<int:pk>/ideas/", admin_views.AssignIdeasView.as_view(), name="assign"),
     path("theme/<int:pk>/", admin_views.ThemeEditView.as_view(), name="theme"),
-    re_path(
-        r"^(?P<kind>idea|comment)/(?P<pk>[0-9]+)/$", admin_views.PostView.as_view(), name="post"
-    ),
 ]
 
 # Moderators' and staff's screens for residents who take part offline.
@@ -50,11 +49,18 @@ class ModeratorMenuItem(MenuItem):
         return admin_views.user_moderates_anything(request.user)
 
 
-@hooks.register("register_admin_menu_item")
-def register_queue_menu_item():
-    return ModeratorMenuItem(
-        "Moderation queue", reverse("moderation:queue"), icon_name="tasks", order=150
-    )
+# The moderation queue: ideas and comments, by PCN (consultations/viewsets/moderation.py).
+register_permission_policy(Idea, moderation_viewsets.ModerationPermissionPolicy(Idea))
+register_permission_policy(Comment, moderation_viewsets.ModerationPermissionPolicy(Comment))
+
+
+@hooks.register("register_admin_viewset")
+def register_moderation_viewsets():
+    return moderation_viewsets.ModerationViewSetGroup()
+
+
+for _bulk_action in moderation_viewsets.BULK_ACTIONS:
+    hooks.register("register_bulk_action", _bulk_action)
 
 
 @hooks.register("register_admin_menu_item")
@@ -85,9 +91,12 @@ def register_letters_menu_item():
 
 @hooks.register("register_log_actions")
 def register_moderation_log_actions(actions):
-    actions.register_action("engage.moderation.approve", "Approve", "Approved by a moderator")
-    actions.register_action("engage.moderation.hide", "Hide", "Hidden by a moderator")
-    actions.register_action("engage.moderation.restore", "Restore", "Restored by a moderator")
+    for action, label, message in (
+        ("engage.moderation.approve", "Approve", "Approved by a moderator"),
+        ("engage.moderation.hide", "Hide", "Hidden by a moderator"),
+        ("engage.moderation.restore", "Restore", "Restored by a moderator"),
+    ):
+        actions.register_action(action)(moderation_viewsets.decision_log_formatter(label, message))
     actions.register_action(
         "engage.moderation.auto_hide", "Hide after reports", "Hidden after residents' reports"
     )

@@ -1,0 +1,1 @@
+"""Wagtail viewsets for the consultations app: one module per admin area."""
