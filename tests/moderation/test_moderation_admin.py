@@ -5,13 +5,14 @@ reach whatever URL or form field they try.
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
-from urllib.parse import quote
 from django.urls import resolve
 from django.utils import timezone
+from wagtail.admin.utils import get_user_display_name
 
 from consultations import moderation
 from consultations.models import (
@@ -71,7 +72,9 @@ def queue_keys(client, query: str = "", *, listing: str = QUEUE) -> list[str]:
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     kind = "idea" if listing == QUEUE else "comment"
-    return [f"{kind}-{box['data-object-id']}" for box in soup.select("input[data-bulk-action-checkbox]")]
+    return [
+        f"{kind}-{box['data-object-id']}" for box in soup.select("input[data-bulk-action-checkbox]")
+    ]
 
 
 def key(post) -> str:
@@ -79,7 +82,7 @@ def key(post) -> str:
 
 
 def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
+    return [str(message).strip() for message in get_messages(response.wsgi_request)]
 
 
 def refused(response) -> bool:
@@ -438,7 +441,7 @@ def test_bulk_approve_of_three_ticked_posts(
     assert confirmation.status_code == 200
     soup = BeautifulSoup(confirmation.content, "html.parser")
     assert [item.get_text(" ", strip=True) for item in soup.select("main li")] == [
-        f"Waiting {n} (waiting for approval)" for n in range(3)
+        f"Waiting {n} (waiting for a moderator)" for n in range(3)
     ]
     seen = {box["name"]: box["value"] for box in soup.select("input[name^=seen-]")}
     assert seen == {f"seen-{idea.pk}": "pending" for idea in ticked}
@@ -664,13 +667,31 @@ def test_single_post_decisions_and_history(client, moderator, pending_idea, on_c
     why = rows[1][3]
     assert "Try the other one" in why and "<i>" not in why
     assert "off_topic" in why or "It is not about this consultation" in why
-    audit = [
-        item.get_text(" ", strip=True)
-        for item in soup.find("h3", string="Audit log").find_next("ul")("li")
-    ]
-    assert len(audit) == 2
-    assert any("Approved by a moderator (Mo Derator)" in entry for entry in audit)
-    assert any("Hidden by a moderator (Mo Derator)" in entry for entry in audit)
+    assert soup.find("a", string="Full history of this idea")["href"] == history_url(pending_idea)
+
+    # Wagtail's history view: each decision, who made it, and why.
+    history_page = client.get(history_url(pending_idea))
+    assert history_page.status_code == 200
+    soup = BeautifulSoup(history_page.content, "html.parser")
+    audit = [row.get_text(" ", strip=True) for row in soup.select("table tbody tr")]
+    assert len(audit) == 2, audit
+    who = str(get_user_display_name(moderator))  # Wagtail names people as its admin does
+    approved = next(entry for entry in audit if "Approved by a moderator" in entry)
+    assert "Reason: It meets our house rules" in approved and who in approved
+    hidden = next(entry for entry in audit if "Hidden by a moderator" in entry)
+    assert "Reason: It is not about this consultation" in hidden and who in hidden
+    assert "Note: Try the other one" in hidden and "<i>" not in history_page.content.decode()
+
+
+def test_the_history_of_another_pcns_post_is_refused(client, moderator, two_pcns):
+    moderation.post_moderate(
+        post=two_pcns["b_idea"], moderator=make_user(is_superuser=True), action="approve"
+    )
+    client.force_login(moderator)
+    for post in ("b_idea", "b_comment"):
+        response = client.get(history_url(two_pcns[post]))
+        assert refused(response), response.status_code
+        assert b"Secret of the other PCN" not in response.content
 
 
 def test_single_post_stale_decision_is_a_warning_not_a_change(client, moderator, pending_idea):
