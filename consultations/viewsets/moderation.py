@@ -26,6 +26,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -270,6 +271,11 @@ class PostIndexView(IndexView):
         return reverse(self.inspect_url_name, args=[instance.pk])
 
     def excerpt(self, post) -> str:
+        """The post's own words, linked to its screen: an idea's title, a comment's text."""
+        raise NotImplementedError
+
+    def context_column(self) -> Column:
+        """What the excerpt leaves out: an idea's text, the idea a comment is on."""
         raise NotImplementedError
 
     def consultation_title(self, post) -> str:
@@ -286,6 +292,7 @@ class PostIndexView(IndexView):
                 get_url=self.get_inspect_url,
                 get_title_id=lambda post: f"{self.kind}_{post.pk}_title",
             ),
+            self.context_column(),
             Column("author", label="Author", accessor="shown_author"),
             Column("consultation", label="Consultation", accessor=self.consultation_title),
             Column("status", label="Status", accessor="get_status_display", sort_key="status"),
@@ -305,13 +312,18 @@ class IdeaIndexView(PostIndexView):
     def excerpt(self, idea) -> str:
         return idea.title
 
+    def context_column(self) -> Column:
+        return Column("body", label="Text", accessor=lambda idea: truncatechars(idea.body, 200))
+
 
 class CommentIndexView(PostIndexView):
     kind = "comment"
 
     def excerpt(self, comment) -> str:
-        body = comment.body if len(comment.body) <= 80 else comment.body[:79] + "…"
-        return f"{body} (on: {comment.idea.title})"
+        return truncatechars(comment.body, 80)
+
+    def context_column(self) -> Column:
+        return Column("idea", label="On the idea", accessor="idea.title")
 
 
 # One post

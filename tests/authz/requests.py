@@ -70,12 +70,26 @@ SAMPLE_URLS = {
         " [this PCN]": reverse("idea_chooser:chosen", args=[w.ideas["published"].pk]),
         " [other PCN]": reverse("idea_chooser:chosen", args=[w.ideas["other_pcn"].pk]),
     },
-    "moderation:post": lambda w: {
-        " [pending idea]": reverse("moderation:post", args=["idea", w.ideas["pending"].pk]),
-        " [pending comment]": reverse(
-            "moderation:post", args=["comment", w.comments["pending"].pk]
-        ),
-        " [other PCN's idea]": reverse("moderation:post", args=["idea", w.ideas["other_pcn"].pk]),
+    **{
+        f"moderation_{kind}s:{view}": (
+            lambda w, kind=kind, view=view: {
+                f" [pending {kind}]": reverse(
+                    f"moderation_{kind}s:{view}",
+                    args=[(w.ideas if kind == "idea" else w.comments)["pending"].pk],
+                ),
+                **(
+                    {
+                        " [other PCN's idea]": reverse(
+                            f"moderation_ideas:{view}", args=[w.ideas["other_pcn"].pk]
+                        )
+                    }
+                    if kind == "idea"
+                    else {}
+                ),
+            }
+        )
+        for kind in ("idea", "comment")
+        for view in ("inspect", "history", "history_results")
     },
 }
 
@@ -328,6 +342,11 @@ BOUNDARY_SAMPLE_URLS = {
         " [delete, other PCN's neighbourhood]": _bulk(
             "home/neighbourhood", "delete", [w.other_neighbourhood.pk]
         ),
+        # Moderation decisions: all or nothing, on the posts the person moderates.
+        " [approve, both PCNs' ideas]": _bulk(
+            "consultations/idea", "approve", [w.ideas["pending"].pk, w.ideas["other_pcn"].pk]
+        ),
+        " [hide, other PCN's idea]": _bulk("consultations/idea", "hide", [w.ideas["other_pcn"].pk]),
     },
     "pcn_admin:locked-pages": _report("locked-pages"),
     "pcn_admin:locked-pages-results": _report("locked-pages-results"),
@@ -562,14 +581,8 @@ POST_BODIES = [
             "password2": "a-new-long-password-1",
         },
     ),
-    (
-        "moderation:queue",
-        lambda w: {
-            "action": "approve",
-            "posts": [f"idea-{w.ideas['pending'].pk}", f"idea-{w.ideas['other_pcn'].pk}"],
-        },
-    ),
-    ("moderation:post", lambda w: {"action": "approve", "reason": "", "note": ""}),
+    ("moderation_ideas:inspect", lambda w: {"action": "approve", "reason": "", "note": ""}),
+    ("moderation_comments:inspect", lambda w: {"action": "approve", "reason": "", "note": ""}),
     ("offline:idea [this PCN]", _offline_idea_form(lambda w: w.open_consultation)),
     ("offline:idea [other PCN]", _offline_idea_form(lambda w: w.other_consultation)),
     (
@@ -592,6 +605,8 @@ POST_BODIES = [
         lambda w: {"role": w.home.pcn.staff_group_id},
     ),
     ("pcn_admin:bulk-action [deactivate", lambda w: {"mark_as_active": ""}),
+    ("pcn_admin:bulk-action [approve", lambda w: {"reason": "", "note": ""}),
+    ("pcn_admin:bulk-action [hide", lambda w: {"reason": "spam", "note": ""}),
     ("admin move other PCN's draft to this PCN", lambda w: {}),
     ("admin lock other PCN's draft", lambda w: {}),
     ("admin unlock other PCN's draft", lambda w: {}),
