@@ -30,6 +30,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.bulk_action import BulkAction
@@ -182,6 +183,24 @@ def filter_by_status(queryset, status: str):
     return queryset.filter(Q(status=PostStatus.PENDING) | Q(open_flag_count__gt=0))
 
 
+class ConsultationChoiceField(django_filters.fields.ModelChoiceField):
+    """Refuses a value that is not an id before asking the database (as `ModelIdChoiceField`
+    does): SQLite cannot be asked about a number beyond 64 bits."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class ConsultationFilter(django_filters.ModelChoiceFilter):
+    field_class = ConsultationChoiceField
+
+
 class PostFilterSet(WagtailFilterSet):
     """Status (waiting or reported unless another is chosen), consultation (only those the
     person moderates: another's is refused as not one of the choices) and age."""
@@ -189,7 +208,7 @@ class PostFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, empty_label=None, method="filter_status"
     )
-    consultation = django_filters.ModelChoiceFilter(
+    consultation = ConsultationFilter(
         label="Consultation",
         queryset=_consultations_for,
         empty_label="All consultations",
@@ -241,6 +260,7 @@ class PostIndexView(IndexView):
     """The queue: posts of the person's consultations, oldest first, to tick and decide on."""
 
     template_name = "consultations/admin/moderation/index.html"
+    results_template_name = "consultations/admin/moderation/index_results.html"
     paginate_by = PER_PAGE
     default_ordering = "created_at"
     search_backend_name = None  # the database's own search, within the scoped queryset
@@ -308,6 +328,7 @@ class PostIndexView(IndexView):
 
 class IdeaIndexView(PostIndexView):
     kind = "idea"
+    page_title = "Ideas to moderate"
 
     def excerpt(self, idea) -> str:
         return idea.title
@@ -318,6 +339,7 @@ class IdeaIndexView(PostIndexView):
 
 class CommentIndexView(PostIndexView):
     kind = "comment"
+    page_title = "Comments to moderate"
 
     def excerpt(self, comment) -> str:
         return truncatechars(comment.body, 80)
@@ -365,7 +387,10 @@ class ModeratedObjectMixin:
         related = (
             ("author", "consultation") if self.model is Idea else ("author", "idea__consultation")
         )
-        post = get_object_or_404(self.model.objects.select_related(*related), pk=self.pk)
+        pk = parse_id(self.pk)
+        if pk is None:
+            raise Http404  # beyond what the database holds: no such post
+        post = get_object_or_404(self.model.objects.select_related(*related), pk=pk)
         policy = ModerationPermissionPolicy(self.model)
         if not policy.user_has_permission_for_instance(self.request.user, "change", post):
             raise PermissionDenied("You do not moderate this consultation.")
@@ -387,7 +412,7 @@ class PostInspectView(ModeratedObjectMixin, InspectView):
         return f"Moderate {self.model._meta.verbose_name}"
 
     def get_page_subtitle(self):
-        return self.object.title if isinstance(self.object, Idea) else str(self.object)
+        return None  # the post's own words are the page's first heading, escaped
 
     @cached_property
     def header_more_buttons(self):
@@ -514,6 +539,14 @@ class PostModerationViewSet(ModelViewSet):
             template_name=PostIndexView.template_name,
             results_template_name=PostIndexView.results_template_name,
             **kwargs,
+        )
+
+    @property
+    def url_finder_class(self):
+        """Wagtail's "edit this object" link (an update's chosen idea, say) leads to the post's
+        moderation screen, for those who moderate it; others get no link."""
+        return type(
+            "PostURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")}
         )
 
     def get_urlpatterns(self):

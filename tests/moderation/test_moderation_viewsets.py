@@ -167,3 +167,17 @@ def test_the_listing_query_count_does_not_grow_with_the_queue(
     add_posts(10)
     large = _queries(client, listing)
     assert large == small
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "abc", "1.5", "²", "a\x00b", ""])
+@pytest.mark.parametrize("listing", [QUEUE, COMMENTS])
+def test_a_filter_value_that_is_not_a_choice_shows_the_queue_as_it_opens(
+    client, moderator, pending_idea, listing, value
+):
+    client.force_login(moderator)
+    response = client.get(
+        listing, {"consultation": value, "status": value, "older_than": value, "p": value}
+    )
+    assert response.status_code in (200, 404)
+    if listing == QUEUE and response.status_code == 200:
+        assert pending_idea.title in response.content.decode()
