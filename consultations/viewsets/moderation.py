@@ -504,6 +504,7 @@ class PostModerationViewSet(ModelViewSet):
     """Shared by ideas and comments: no add, edit, delete, copy or usage screen."""
 
     icon = "tasks"
+    list_per_page = PER_PAGE
     add_to_admin_menu = False
     inspect_view_enabled = True
     inspect_view_class = PostInspectView

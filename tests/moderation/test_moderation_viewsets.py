@@ -181,3 +181,13 @@ def test_a_filter_value_that_is_not_a_choice_shows_the_queue_as_it_opens(
     assert response.status_code in (200, 404)
     if listing == QUEUE and response.status_code == 200:
         assert pending_idea.title in response.content.decode()
+
+
+def test_the_queue_shows_fifty_posts_a_page(client, moderator, consultation, author):
+    for n in range(51):
+        make_idea(consultation, author, title=f"Waiting {n}")
+    client.force_login(moderator)
+    first = BeautifulSoup(client.get(QUEUE).content, "html.parser")
+    second = BeautifulSoup(client.get(QUEUE + "?p=2").content, "html.parser")
+    assert len(first.select("input[data-bulk-action-checkbox]")) == 50
+    assert len(second.select("input[data-bulk-action-checkbox]")) == 1
