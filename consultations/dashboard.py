@@ -52,23 +52,23 @@ class Waiting:
 
     @property
     def queue_url(self) -> str:
-        return reverse("moderation:queue")
+        return reverse("moderation_ideas:index")
 
     @property
     def pending_url(self) -> str:
-        return f"{reverse('moderation:queue')}?status=pending"
+        return f"{reverse('moderation_ideas:index')}?status=pending"
 
     @property
     def pending_comments_url(self) -> str:
-        return f"{reverse('moderation:queue')}?kind=comments&status=pending"
+        return f"{reverse('moderation_comments:index')}?status=pending"
 
     @property
     def reported_url(self) -> str:
-        return f"{reverse('moderation:queue')}?status=reported"
+        return f"{reverse('moderation_ideas:index')}?status=reported"
 
     @property
     def hidden_url(self) -> str:
-        return f"{reverse('moderation:queue')}?status=hidden"
+        return f"{reverse('moderation_ideas:index')}?status=hidden"
 
 
 def moderation_waiting(*, pcn) -> Waiting:

@@ -11,7 +11,7 @@ def moderator_landing(user) -> Landing | None:
     groups = group_ids(user)
     if not groups or not PrimaryCareNetwork.objects.filter(moderator_group_id__in=groups).exists():
         return None
-    return Landing(url=reverse("moderation:queue"), label="Moderation queue", manages=True)
+    return Landing(url=reverse("moderation_ideas:index"), label="Moderation queue", manages=True)
 
 
 def resident_landing(user) -> Landing:

@@ -63,7 +63,7 @@ def idea_full_url(idea: Idea) -> str:
 
 
 def moderation_queue_url() -> str:
-    return absolute_url(reverse("moderation:queue"))
+    return absolute_url(reverse("moderation_ideas:index"))
 
 
 NEXT_STEPS = {

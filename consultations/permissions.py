@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from consultations.models import Comment, ConsultationPage, Idea, Phase, PostStatus
 from engage.roles import group_ids
+from home.models import HomePage
 
 # Paper forms and phone calls arrive late: they can be entered this long after closing.
 OFFLINE_ENTRY_GRACE = timedelta(days=28)
@@ -184,4 +185,14 @@ def can_flag(user, post) -> bool:
         post.status == PostStatus.PUBLISHED
         and not is_author(user, post)
         and is_verified_resident(user)
+    )
+
+
+def user_moderates_anything(user) -> bool:
+    """A PPG moderator of some PCN, or an admin: the moderation screens are theirs."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or HomePage.objects.filter(pcn__moderator_group__in=user.groups.all()).exists()
     )

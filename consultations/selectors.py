@@ -17,6 +17,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
+from home.models import HomePage
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
@@ -205,3 +206,19 @@ def findings_export_rows(*, consultation: ConsultationPage):
             idea.comment_count,
             "; ".join(theme.name for theme in idea.themes.all()),
         ]
+
+
+def moderated_consultations(user):
+    """The consultations of every PCN the user moderates (all of them for an admin)."""
+    consultations = ConsultationPage.objects.all()
+    if user is None or not user.is_authenticated:
+        return consultations.none()
+    if user.is_superuser:
+        return consultations
+    homes = HomePage.objects.filter(pcn__moderator_group__in=user.groups.all())
+    if not homes:
+        return consultations.none()
+    query = Q()
+    for home in homes:
+        query |= Q(path__startswith=home.path)
+    return consultations.filter(query)

@@ -1,30 +1,17 @@
-from django.urls import include, path, re_path, reverse
+"""The participation admin: moderation (ideas and comments), themes, offline contributions
+and letters as Wagtail viewsets (consultations/viewsets/), the idea chooser, each role's
+dashboard panels, and the audit log's moderation actions."""
+
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from consultations import admin_views
 from consultations.choosers import idea_chooser_viewset
 from consultations.dashboard import dashboard_panels
-from consultations.models import Theme
+from consultations.models import Comment, Idea, Theme
+from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
-
-moderation_urls = [
-    path("", admin_views.QueueView.as_view(), name="queue"),
-    re_path(
-        r"^(?P<kind>idea|comment)/(?P<pk>[0-9]+)/$", admin_views.PostView.as_view(), name="post"
-    ),
-]
-
-
-@hooks.register("register_admin_urls")
-def register_moderation_urls():
-    return [
-        path("moderation/", include((moderation_urls, "moderation"), namespace="moderation")),
-    ]
-
 
 # Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
 # its permission policy registered first, as Wagtail asks for it when it registers a snippet.
@@ -45,16 +32,18 @@ def add_role_panels(request, panels):
     panels[:0] = dashboard_panels(request.user)
 
 
-class ModeratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.user_moderates_anything(request.user)
+# The moderation queue: ideas and comments, by PCN (consultations/viewsets/moderation.py).
+register_permission_policy(Idea, moderation_viewsets.ModerationPermissionPolicy(Idea))
+register_permission_policy(Comment, moderation_viewsets.ModerationPermissionPolicy(Comment))
 
 
-@hooks.register("register_admin_menu_item")
-def register_queue_menu_item():
-    return ModeratorMenuItem(
-        "Moderation queue", reverse("moderation:queue"), icon_name="tasks", order=150
-    )
+@hooks.register("register_admin_viewset")
+def register_moderation_viewsets():
+    return moderation_viewsets.ModerationViewSetGroup()
+
+
+for _bulk_action in moderation_viewsets.BULK_ACTIONS:
+    hooks.register("register_bulk_action", _bulk_action)
 
 
 @hooks.register("register_admin_viewset")
@@ -67,9 +56,12 @@ hooks.register("register_bulk_action", MarkLettersSentBulkAction)
 
 @hooks.register("register_log_actions")
 def register_moderation_log_actions(actions):
-    actions.register_action("engage.moderation.approve", "Approve", "Approved by a moderator")
-    actions.register_action("engage.moderation.hide", "Hide", "Hidden by a moderator")
-    actions.register_action("engage.moderation.restore", "Restore", "Restored by a moderator")
+    for action, label, message in (
+        ("engage.moderation.approve", "Approve", "Approved by a moderator"),
+        ("engage.moderation.hide", "Hide", "Hidden by a moderator"),
+        ("engage.moderation.restore", "Restore", "Restored by a moderator"),
+    ):
+        actions.register_action(action)(moderation_viewsets.decision_log_formatter(label, message))
     actions.register_action(
         "engage.moderation.auto_hide", "Hide after reports", "Hidden after residents' reports"
     )

@@ -41,7 +41,6 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consultations import moderation, permissions, suggestions
-from consultations.admin_views import moderated_consultations, user_moderates_anything
 from consultations.forms import ModelIdChoiceField, apply_validation_error
 from consultations.models import (
     ConsultationPage,
@@ -52,6 +51,8 @@ from consultations.models import (
     ThemeSuggestion,
     UpdatePage,
 )
+from consultations.permissions import user_moderates_anything
+from consultations.selectors import moderated_consultations
 from engage.ids import posted_id, posted_ids
 from home.admin_scope import admin_scope_register
 from home.admin_views.snippets import PcnSnippetChooserViewSet, PcnSnippetCreateView

@@ -101,12 +101,26 @@ SAMPLE_URLS = {
         " [this PCN]": reverse("idea_chooser:chosen", args=[w.ideas["published"].pk]),
         " [other PCN]": reverse("idea_chooser:chosen", args=[w.ideas["other_pcn"].pk]),
     },
-    "moderation:post": lambda w: {
-        " [pending idea]": reverse("moderation:post", args=["idea", w.ideas["pending"].pk]),
-        " [pending comment]": reverse(
-            "moderation:post", args=["comment", w.comments["pending"].pk]
-        ),
-        " [other PCN's idea]": reverse("moderation:post", args=["idea", w.ideas["other_pcn"].pk]),
+    **{
+        f"moderation_{kind}s:{view}": (
+            lambda w, kind=kind, view=view: {
+                f" [pending {kind}]": reverse(
+                    f"moderation_{kind}s:{view}",
+                    args=[(w.ideas if kind == "idea" else w.comments)["pending"].pk],
+                ),
+                **(
+                    {
+                        " [other PCN's idea]": reverse(
+                            f"moderation_ideas:{view}", args=[w.ideas["other_pcn"].pk]
+                        )
+                    }
+                    if kind == "idea"
+                    else {}
+                ),
+            }
+        )
+        for kind in ("idea", "comment")
+        for view in ("inspect", "history", "history_results")
     },
 }
 
@@ -365,6 +379,11 @@ BOUNDARY_SAMPLE_URLS = {
         " [mark sent, other PCN's letter]": _bulk(
             "consultations/letter", "mark_sent", [w.other_letter.pk]
         ),
+        # Moderation decisions: all or nothing, on the posts the person moderates.
+        " [approve, both PCNs' ideas]": _bulk(
+            "consultations/idea", "approve", [w.ideas["pending"].pk, w.ideas["other_pcn"].pk]
+        ),
+        " [hide, other PCN's idea]": _bulk("consultations/idea", "hide", [w.ideas["other_pcn"].pk]),
     },
     "pcn_admin:locked-pages": _report("locked-pages"),
     "pcn_admin:locked-pages-results": _report("locked-pages-results"),
@@ -599,14 +618,8 @@ POST_BODIES = [
             "password2": "a-new-long-password-1",
         },
     ),
-    (
-        "moderation:queue",
-        lambda w: {
-            "action": "approve",
-            "posts": [f"idea-{w.ideas['pending'].pk}", f"idea-{w.ideas['other_pcn'].pk}"],
-        },
-    ),
-    ("moderation:post", lambda w: {"action": "approve", "reason": "", "note": ""}),
+    ("moderation_ideas:inspect", lambda w: {"action": "approve", "reason": "", "note": ""}),
+    ("moderation_comments:inspect", lambda w: {"action": "approve", "reason": "", "note": ""}),
     (
         "pcn-setup",
         lambda w: {
@@ -648,6 +661,8 @@ POST_BODIES = [
         lambda w: {"role": w.home.pcn.staff_group_id},
     ),
     ("pcn_admin:bulk-action [deactivate", lambda w: {"mark_as_active": ""}),
+    ("pcn_admin:bulk-action [approve", lambda w: {"reason": "", "note": ""}),
+    ("pcn_admin:bulk-action [hide", lambda w: {"reason": "spam", "note": ""}),
     ("admin move other PCN's draft to this PCN", lambda w: {}),
     ("admin lock other PCN's draft", lambda w: {}),
     ("admin unlock other PCN's draft", lambda w: {}),

@@ -307,12 +307,13 @@ EXPECTED = {
     "page private consultation what-we-heard-csv": ("in in in in ok in 404 404 in ok", None),
     "page private consultation index_route": ("in in in in ok in ok ok in ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
-    # The walk ticks a post of each PCN: a bulk decision is for every ticked post or none, so
-    # each PCN's moderator is refused (400, the queue shown again) and only the admin decides.
-    "moderation:queue": (
-        "adm adm adm adm ok ok no no adm ok",
-        "adm adm adm adm 400 400 no no adm go",
-    ),
+    # The moderation queue (consultations/viewsets/moderation.py): moderators of either PCN
+    # see their own posts only; decisions are Wagtail bulk actions (pcn_admin:bulk-action).
+    **{
+        f"moderation_{kind}s:{view}": ("adm adm adm adm ok ok no no adm ok", None)
+        for kind in ("idea", "comment")
+        for view in ("index", "index_results")
+    },
     # Themes: a snippet viewset (consultations/viewsets/themes.py). Moderators of the
     # theme's PCN and the admin; another PCN's theme or consultation is refused.
     "wagtailsnippets_consultations_theme:list": ("adm adm adm adm ok ok no no adm ok", None),
@@ -418,18 +419,26 @@ EXPECTED = {
         "adm adm adm adm no no no no adm no",
         None,
     ),
-    "moderation:post [pending idea]": (
-        "adm adm adm adm ok no no no adm ok",
-        "adm adm adm adm go no no no adm go",
-    ),
-    "moderation:post [pending comment]": (
-        "adm adm adm adm ok no no no adm ok",
-        "adm adm adm adm go no no no adm go",
-    ),
-    "moderation:post [other PCN's idea]": (
+    **{
+        f"moderation_{kind}s:inspect [pending {kind}]": (
+            "adm adm adm adm ok no no no adm ok",
+            "adm adm adm adm go no no no adm go",
+        )
+        for kind in ("idea", "comment")
+    },
+    "moderation_ideas:inspect [other PCN's idea]": (
         "adm adm adm adm no ok no no adm ok",
         "adm adm adm adm no go no no adm go",
     ),
+    **{
+        f"moderation_{kind}s:{view} [pending {kind}]": ("adm adm adm adm ok no no no adm ok", None)
+        for kind in ("idea", "comment")
+        for view in ("history", "history_results")
+    },
+    **{
+        f"moderation_ideas:{view} [other PCN's idea]": ("adm adm adm adm no ok no no adm ok", None)
+        for view in ("history", "history_results")
+    },
     # Entering paper, phone and meeting contributions, and letters to print: moderators and
     # staff of the PCN. Another PCN's consultation is not found (the form lists only those
     # the user may enter to); another PCN's update is refused.
@@ -524,6 +533,16 @@ EXPECTED = {
     "pcn_admin:bulk-action [mark sent, other PCN's letter]": (
         "adm adm adm adm 404 ok 404 404 adm ok",
         "adm adm adm adm 404 go 404 404 adm go",
+    ),
+    # A decision on posts of both PCNs is refused whole (400) but by the admin; on another
+    # PCN's post, by everyone but its moderators and the admin.
+    "pcn_admin:bulk-action [approve, both PCNs' ideas]": (
+        "adm adm adm adm ok ok no no adm ok",
+        "adm adm adm adm 400 400 no no adm go",
+    ),
+    "pcn_admin:bulk-action [hide, other PCN's idea]": (
+        "adm adm adm adm ok ok no no adm ok",
+        "adm adm adm adm 400 go no no adm go",
     ),
     "pcn_admin:bulk-action [delete, other PCN's pages]": (
         "adm adm adm adm 404 ok 404 404 adm ok",
@@ -1020,7 +1039,13 @@ def test_every_url_has_an_expectation(world):
 def test_admin_urls_are_grouped_and_ours_are_listed_one_by_one():
     """Our own admin screens are rows of their own, never hidden inside a Wagtail group."""
     ours = {p.label for p in walk.our_admin_patterns()}
-    assert {"moderation:queue", "moderation:post", "offline:add", "letters:index"} <= ours
+    assert {
+        "moderation_ideas:index",
+        "moderation_ideas:inspect",
+        "moderation_comments:index",
+        "offline:add",
+        "letters:index",
+    } <= ours
     # Our redirect at /admin/login/ comes first, so Wagtail's sign-in form there is never
     # reached: it is neither a group nor a row.
     assert "admin-login-redirect" in ours

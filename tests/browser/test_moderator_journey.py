@@ -66,8 +66,8 @@ def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard
     expect(visitor.get_by_text(IDEA_TITLE)).to_have_count(0)
 
     # The moderator signs in to the admin and opens the queue.
-    sign_in_to_admin(page, story["moderator"], next_path="/admin/moderation/")
-    expect(h1(page)).to_have_text("Moderation queue")
+    sign_in_to_admin(page, story["moderator"], next_path="/admin/moderation/ideas/")
+    expect(h1(page)).to_have_text("Ideas to moderate")
     axe_report(page, admin_axe)
     queue_row = page.get_by_role("row").filter(has_text=IDEA_TITLE)
     expect(queue_row).to_contain_text("Waiting for a moderator")
@@ -95,7 +95,12 @@ def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard
     assert len(told) == 1 and "Your idea is published" in told[0].subject
     assert "Thank you for this idea." in told[0].body
 
-    page.goto("/admin/moderation/")
+    page.get_by_role("link", name="Full history of this idea").click()
+    expect(page.get_by_role("table")).to_contain_text("Approved by a moderator")
+    expect(page.get_by_role("table")).to_contain_text("Note: Thank you for this idea.")
+    axe_report(page, admin_axe)
+
+    page.goto("/admin/moderation/ideas/")
     expect(page.get_by_text("Nothing is waiting.")).to_be_visible()
 
     # Now everyone sees it.
@@ -161,3 +166,35 @@ def test_a_moderator_approves_and_themes_an_idea_and_visitors_read_what_we_heard
     expect(journey_list.get_by_role("listitem").nth(2)).to_contain_text("Done Grouped into a theme")
     expect(journey_list).to_contain_text(THEME_NAME)
     axe_check(visitor)
+
+
+def test_a_moderator_hides_two_ticked_ideas_at_once_with_a_reason(story, page, mailoutbox):
+    """Wagtail's bulk actions: tick posts in the listing, choose Hide in the footer, give the
+    reason on the confirmation, and both are hidden, their authors told."""
+    consultation, author = story["consultation"], story["author"]
+    second = services.idea_submit(
+        consultation=consultation,
+        author=author,
+        title="Advertise it in the library",
+        body="Put a poster up.",
+        neighbourhood=consultation.neighbourhoods.get(name="Riverside"),
+    )
+    mailoutbox.clear()
+    admin_axe: list[str] = []
+    sign_in_to_admin(page, story["moderator"], next_path="/admin/moderation/ideas/")
+    for title in (IDEA_TITLE, second.title):
+        row = page.get_by_role("row").filter(has_text=title)
+        row.get_by_role("checkbox").check()
+    page.locator("[data-bulk-action-footer]").get_by_role("link", name="Hide").click()
+    expect(h1(page)).to_contain_text("Hide the ticked posts")
+    axe_report(page, admin_axe)
+    page.get_by_role("button", name="Yes, hide 2 posts").click()
+    expect(page.get_by_text("Choose why you are hiding it, so its author knows.")).to_be_visible()
+    page.get_by_label("Reason").select_option(label="It is not about this consultation")
+    page.get_by_label("Note").fill("Please post it on the library consultation.")
+    page.get_by_role("button", name="Yes, hide 2 posts").click()
+    expect(admin_message(page)).to_contain_text("2 post(s) updated; their authors will be told.")
+    assert set(Idea.objects.values_list("status", flat=True)) == {PostStatus.HIDDEN}
+    told = [message for message in mailoutbox if message.to == [author.email]]
+    assert len(told) == 2
+    assert all("Please post it on the library consultation." in m.body for m in told)

@@ -694,7 +694,7 @@ def test_every_resident_field_and_the_pages_that_show_it(shared, payload):
         assert form_value(soup, "id_body") == idea.body
 
     # The idea's page in the moderators' admin: its text, author and reports in full.
-    response = admin.get(reverse("moderation:post", args=["idea", idea.pk]))
+    response = admin.get(reverse("moderation_ideas:inspect", args=[idea.pk]))
     soup = check_page(response, "moderation page", admin=True)
     assert response.status_code == 200
     assert soup.find(id="post-heading").get_text() == idea.title
@@ -904,37 +904,38 @@ def test_list_pages_show_every_payload_safely(shared, settings):
 
     # The moderation queue: reported ideas, then published comments, 50 to a page.
     rows = {}
-    for kind, status, count in (
-        ("ideas", "reported", len(flags)),
-        ("comments", "published", len(comments) + 1),
+    for kind, listing, status, count in (
+        ("idea", "moderation_ideas:index", "reported", len(flags)),
+        ("comment", "moderation_comments:index", "published", len(comments) + 1),
     ):
         for soup in _pages(
             world.admin_client,
-            reverse("moderation:queue"),
-            params={"kind": kind, "status": status},
+            reverse(listing),
+            params={"status": status},
             count=count,
             per_page=50,
             page_param="p",
-            where=f"moderation queue of {kind}",
+            where=f"moderation queue of {kind}s",
             admin=True,
         ):
-            for checkbox in soup.find_all("input", attrs={"name": "posts"}):
-                rows[checkbox["value"]] = checkbox.find_parent("tr")
+            for checkbox in soup.select("input[data-bulk-action-checkbox]"):
+                rows[f"{kind}-{checkbox['data-object-id']}"] = checkbox.find_parent("tr")
     for payload_id, flag in flags.items():
         idea = ideas[payload_id]
         row = rows.get(f"idea-{idea.pk}")
         assert row is not None, f"{payload_id}: reported idea not in the queue"
-        assert row.find("input")["aria-label"] == f"Select {idea.title}", payload_id
+        assert row.find("input")["aria-describedby"] == f"idea_{idea.pk}_title", payload_id
+        title = row.find(id=f"idea_{idea.pk}_title").get_text().strip()
+        assert title == idea.title.strip(), payload_id
         cells = row.find_all("td")
-        assert cells[1].find("strong").get_text() == idea.title, payload_id
-        assert cells[1].find("div").get_text() == truncatechars(idea.body, 200), payload_id
-        shown = cells[4].find("div").get_text()
+        assert cells[2].get_text().strip() == truncatechars(idea.body, 200).strip(), payload_id
+        shown = cells[6].find("div").get_text()
         assert shown == f"Something else: {truncatechars(flag.details, 80)}", payload_id
     for payload_id, comment in comments.items():
         row = rows.get(f"comment-{comment.pk}")
         assert row is not None, f"{payload_id}: comment not in the queue"
-        shown = row.find_all("td")[1].find("strong").get_text()
-        assert shown == truncatechars(comment.body, 80), payload_id
+        shown = row.find(id=f"comment_{comment.pk}_title").get_text().strip()
+        assert shown == truncatechars(comment.body, 80).strip(), payload_id
 
     # The admin's list of users, which names each in an aria-label.
     labels = []

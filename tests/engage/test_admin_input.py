@@ -217,7 +217,7 @@ def test_only_wagtails_own_admin_views_are_answered_for(db):
     factory = RequestFactory()
     for path, expected in (
         (reverse("wagtailadmin_choose_page_external_link"), True),
-        (reverse("moderation:queue"), False),
+        (reverse("moderation_ideas:index"), False),
         (reverse("consultations:preferences"), False),
     ):
         request = factory.post(path)

@@ -16,7 +16,7 @@ from tests.factories import (
     totp_code,
 )
 
-QUEUE = "moderation:queue"
+QUEUE = "moderation_ideas:index"
 ROLES = {
     "moderator": (lambda home: make_moderator(home.pcn), lambda: reverse(QUEUE)),
     "staff": (lambda home: make_staff(home.pcn), lambda: reverse("wagtailadmin_home")),

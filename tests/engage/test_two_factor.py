@@ -215,7 +215,7 @@ def test_a_moderator_without_an_app_is_sent_to_set_one_up(client, moderator_with
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    for path in ("/", "/admin/moderation/", reverse("account_profile")):
+    for path in ("/", "/admin/moderation/ideas/", reverse("account_profile")):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == reverse("mfa_activate_totp"), path

@@ -46,7 +46,7 @@ def test_a_moderator_sees_what_waits_in_their_pcn_and_how_long(client, twins):
     assert "3 ideas waiting for approval" in html
     assert "1 published post reported by residents" in html
     assert "4 days" in html
-    assert f"{reverse('moderation:queue')}?status=pending" in html
+    assert f"{reverse('moderation_ideas:index')}?status=pending" in html
     assert "7 ideas" not in html and "10 ideas" not in html
 
 

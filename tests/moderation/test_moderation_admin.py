@@ -5,11 +5,13 @@ reach whatever URL or form field they try.
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
 from django.utils import timezone
+from wagtail.admin.utils import get_user_display_name
 
 from consultations import moderation
 from consultations.models import (
@@ -28,12 +30,25 @@ from tests.moderation.conftest import (
     make_user,
 )
 
-QUEUE = "/admin/moderation/"
+MODERATION = "/admin/moderation/"
+QUEUE = "/admin/moderation/ideas/"
+COMMENTS = "/admin/moderation/comments/"
 ADMIN_LOGIN = "/admin/login/"
 
 
 def post_url(post) -> str:
-    return f"{QUEUE}{'idea' if isinstance(post, Idea) else 'comment'}/{post.pk}/"
+    return f"{QUEUE if isinstance(post, Idea) else COMMENTS}{post.pk}/"
+
+
+def history_url(post) -> str:
+    return f"{post_url(post)}history/"
+
+
+def bulk_url(action, posts, *, model="idea", next_url=QUEUE) -> str:
+    """Wagtail's bulk action confirmation for the ticked posts, as the listing's script
+    builds it."""
+    ids = "&".join(f"id={post if isinstance(post, (int, str)) else post.pk}" for post in posts)
+    return f"/admin/bulk/consultations/{model}/{action}/?{ids}&next={quote(next_url)}"
 
 
 THEMES = "/admin/snippets/consultations/theme/"
@@ -51,12 +66,15 @@ def theme_ideas_url(theme) -> str:
     return f"{THEMES}ideas/{theme.pk}/"
 
 
-def queue_keys(client, query: str = "") -> list[str]:
-    """The posts listed in the queue, as their form keys ("idea-3"), top to bottom."""
-    response = client.get(QUEUE + query)
+def queue_keys(client, query: str = "", *, listing: str = QUEUE) -> list[str]:
+    """The posts listed in the queue, as keys ("idea-3"), top to bottom."""
+    response = client.get(listing + query)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    return [box["value"] for box in soup.select("input[type=checkbox][name=posts]")]
+    kind = "idea" if listing == QUEUE else "comment"
+    return [
+        f"{kind}-{box['data-object-id']}" for box in soup.select("input[data-bulk-action-checkbox]")
+    ]
 
 
 def key(post) -> str:
@@ -64,7 +82,7 @@ def key(post) -> str:
 
 
 def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
+    return [str(message).strip() for message in get_messages(response.wsgi_request)]
 
 
 def refused(response) -> bool:
@@ -116,8 +134,8 @@ def test_queue_lists_only_the_moderators_own_pcn(client, moderator, other_modera
     assert "Riverside late clinic" in page
     assert "Secret of the other PCN" not in page
     assert queue_keys(client) == [key(two_pcns["a_idea"])]
-    assert queue_keys(client, "?kind=comments") == [key(two_pcns["a_comment"])]
-    assert "B comment waiting" not in client.get(QUEUE + "?kind=comments").content.decode()
+    assert queue_keys(client, listing=COMMENTS) == [key(two_pcns["a_comment"])]
+    assert "B comment waiting" not in client.get(COMMENTS).content.decode()
 
     client.force_login(other_moderator)
     assert queue_keys(client) == [key(two_pcns["b_idea"])]
@@ -156,24 +174,25 @@ def test_cannot_decide_on_another_pcns_post(client, moderator, two_pcns, post, a
     assert not ModerationDecision.objects.exists()
 
 
-def test_smuggling_another_pcns_posts_into_the_bulk_form_changes_nothing_at_all(
+def test_smuggling_another_pcns_posts_into_a_bulk_action_changes_nothing_at_all(
     client, moderator, two_pcns, on_commit, mailoutbox
 ):
     """A bulk decision applies to every ticked post or to none: PCN B's posts are not in this
-    moderator's queue, so not even PCN A's post ticked with them is decided."""
+    moderator's queue, so not even PCN A's post ticked with them is decided, and the
+    confirmation counts them without naming them."""
     client.force_login(moderator)
-    b_keys = [key(two_pcns["b_idea"]), key(two_pcns["b_comment"])]
+    ticked = [two_pcns["b_idea"], two_pcns["b_published"], two_pcns["a_idea"]]
+    url = bulk_url("approve", ticked)
+    confirmation = client.get(url)
+    assert confirmation.status_code == 200
+    assert b"Secret of the other PCN" not in confirmation.content
+    assert b"B open" not in confirmation.content
+    assert "2 of the ticked posts are not in your queue" in confirmation.content.decode()
+    assert not BeautifulSoup(confirmation.content, "html.parser").select("textarea[name=note]")
     before = statuses()
     with on_commit(execute=True):
         response = client.post(
-            QUEUE,
-            {
-                "posts": [*b_keys, key(two_pcns["a_idea"])],
-                **{f"seen-{k}": "pending" for k in b_keys},
-                "action": "approve",
-                "reason": "",
-                "note": "",
-            },
+            url, {**{f"seen-{post.pk}": "pending" for post in ticked}, "reason": "", "note": ""}
         )
     assert response.status_code == 400
     assert messages_of(response) == [
@@ -187,13 +206,15 @@ def test_smuggling_another_pcns_posts_into_the_bulk_form_changes_nothing_at_all(
     assert mailoutbox == []
 
 
-def test_smuggling_only_another_pcns_post_changes_nothing(client, moderator, two_pcns):
+@pytest.mark.parametrize(("post", "model"), [("b_idea", "idea"), ("b_comment", "comment")])
+def test_smuggling_only_another_pcns_post_changes_nothing(client, moderator, two_pcns, post, model):
     client.force_login(moderator)
     before = statuses()
-    client.post(
-        QUEUE,
-        {"posts": [key(two_pcns["b_idea"])], "action": "hide", "reason": "spam", "note": ""},
-    )
+    url = bulk_url("hide", [two_pcns[post]], model=model)
+    response = client.post(url, {f"seen-{two_pcns[post].pk}": "pending", "reason": "spam"})
+    assert response.status_code == 400
+    assert b"Secret of the other PCN" not in response.content
+    assert b"B comment waiting" not in response.content
     assert statuses() == before
     assert not ModerationDecision.objects.exists()
 
@@ -204,9 +225,13 @@ def test_smuggling_only_another_pcns_post_changes_nothing(client, moderator, two
 def every_moderation_url(world) -> list[str]:
     return [
         QUEUE,
-        QUEUE + "?kind=comments&status=hidden",
+        COMMENTS + "?status=hidden",
         post_url(world["a_idea"]),
         post_url(world["a_comment"]),
+        history_url(world["a_idea"]),
+        history_url(world["a_comment"]),
+        bulk_url("approve", [world["a_idea"]]),
+        bulk_url("hide", [world["a_comment"]], model="comment"),
         THEMES,
         f"{THEMES}?consultation={world['a_theme'].consultation.pk}",
         f"{THEMES}add/",
@@ -346,7 +371,7 @@ def test_queue_filters_by_consultation(client, moderator, queue_world):
 def test_queue_lists_comments(client, moderator, queue_world, query, expected):
     client.force_login(moderator)
     comments = queue_world["comments"]
-    assert queue_keys(client, "?kind=comments" + query) == [
+    assert queue_keys(client, "?" + query.lstrip("&"), listing=COMMENTS) == [
         key(comments[name]) for name in expected
     ]
 
@@ -355,8 +380,8 @@ def test_reported_comments_are_in_the_queue(client, moderator, queue_world):
     comment = queue_world["comments"]["published"]
     Flag.objects.create(comment=comment, reporter=make_user(), reason="abusive", details="Rude")
     client.force_login(moderator)
-    assert queue_keys(client, "?kind=comments&status=reported") == [key(comment)]
-    page = client.get(QUEUE + "?kind=comments&status=reported").content.decode()
+    assert queue_keys(client, "?status=reported", listing=COMMENTS) == [key(comment)]
+    page = client.get(COMMENTS + "?status=reported").content.decode()
     assert "Abusive, offensive or discriminatory: Rude" in page
 
 
@@ -369,17 +394,17 @@ def test_bulk_approve_of_three_ticked_posts(
     ideas = [make_idea(consultation, author, title=f"Waiting {n}") for n in range(4)]
     ticked = ideas[:3]
     client.force_login(moderator)
+    url = bulk_url("approve", ticked, next_url=QUEUE + "?status=pending")
+    confirmation = client.get(url)
+    assert confirmation.status_code == 200
+    soup = BeautifulSoup(confirmation.content, "html.parser")
+    assert [item.get_text(" ", strip=True) for item in soup.select("main li")] == [
+        f"Waiting {n} (waiting for a moderator)" for n in range(3)
+    ]
+    seen = {box["name"]: box["value"] for box in soup.select("input[name^=seen-]")}
+    assert seen == {f"seen-{idea.pk}": "pending" for idea in ticked}
     with on_commit(execute=True):
-        response = client.post(
-            QUEUE + "?status=pending",
-            {
-                "posts": [key(idea) for idea in ticked],
-                **{f"seen-{key(idea)}": "pending" for idea in ideas},
-                "action": "approve",
-                "reason": "",
-                "note": "",
-            },
-        )
+        response = client.post(url, {**seen, "reason": "", "note": ""})
     assert response.status_code == 302
     assert response["Location"] == QUEUE + "?status=pending"
     assert "3 post(s) updated; their authors will be told." in messages_of(response)
@@ -392,24 +417,42 @@ def test_bulk_approve_of_three_ticked_posts(
     assert {email.subject for email in mailoutbox} == {"Engage: Your idea is published"}
 
 
-def test_a_stale_bulk_form_reports_the_conflict_and_changes_nothing(
-    client, moderator, home, consultation, author, on_commit, mailoutbox
+def test_bulk_hide_and_restore_of_comments(
+    client, moderator, published_idea, author, on_commit, mailoutbox
 ):
-    idea = make_idea(consultation, author, title="Already done")
-    # Another moderator of the same PCN approved it after this moderator loaded the queue.
-    moderation.post_moderate(post=idea, moderator=make_moderator(home), action="approve")
+    comments = [make_comment(published_idea, author, status="published") for _ in range(2)]
     client.force_login(moderator)
     with on_commit(execute=True):
         response = client.post(
-            QUEUE,
-            {
-                "posts": [key(idea)],
-                f"seen-{key(idea)}": "pending",
-                "action": "hide",
-                "reason": "spam",
-                "note": "",
-            },
+            bulk_url("hide", comments, model="comment", next_url=COMMENTS),
+            {"reason": "abusive", "note": "Please be kind"},
         )
+    assert response.status_code == 302
+    assert set(Comment.objects.values_list("status", flat=True)) == {PostStatus.HIDDEN}
+    with on_commit(execute=True):
+        response = client.post(bulk_url("restore", comments, model="comment"), {"reason": ""})
+    assert response.status_code == 302
+    assert set(Comment.objects.values_list("status", flat=True)) == {PostStatus.PUBLISHED}
+    assert [d.action for d in ModerationDecision.objects.order_by("pk")] == [
+        "hide",
+        "hide",
+        "restore",
+        "restore",
+    ]
+    assert len(mailoutbox) == 4
+
+
+def test_a_stale_bulk_confirmation_reports_the_conflict_and_changes_nothing(
+    client, moderator, home, consultation, author, on_commit, mailoutbox
+):
+    idea = make_idea(consultation, author, title="Already done")
+    client.force_login(moderator)
+    url = bulk_url("hide", [idea])
+    assert client.get(url).status_code == 200  # the confirmation shows it waiting
+    # Another moderator of the same PCN approved it after this moderator saw it.
+    moderation.post_moderate(post=idea, moderator=make_moderator(home), action="approve")
+    with on_commit(execute=True):
+        response = client.post(url, {f"seen-{idea.pk}": "pending", "reason": "spam", "note": ""})
     assert response.status_code == 400
     summary, warning = messages_of(response)
     assert summary.startswith("Nothing was changed: 1 of the 1 ticked posts could not be decided")
@@ -424,19 +467,18 @@ def test_one_post_that_cannot_be_decided_stops_the_whole_bulk_decision(
     client, moderator, home, consultation, author, on_commit, mailoutbox
 ):
     """Every ticked post or none: the others stay as they were, the moderator is told which
-    post stopped it and that nothing was changed, and the form comes back as they filled it."""
+    post stopped it and that nothing was changed, and the confirmation comes back as they
+    filled it, showing each post as it is now."""
     ideas = [make_idea(consultation, author, title=f"Waiting {n}") for n in range(3)]
-    # Another moderator approved the middle one after this moderator loaded the queue.
+    # Another moderator approved the middle one after this moderator saw the confirmation.
     other = make_moderator(home)
     moderation.post_moderate(post=ideas[1], moderator=other, action="approve")
     client.force_login(moderator)
     with on_commit(execute=True):
         response = client.post(
-            QUEUE,
+            bulk_url("hide", ideas),
             {
-                "posts": [key(idea) for idea in ideas],
-                **{f"seen-{key(idea)}": "pending" for idea in ideas},
-                "action": "hide",
+                **{f"seen-{idea.pk}": "pending" for idea in ideas},
                 "reason": "spam",
                 "note": "Typed with care",
             },
@@ -457,8 +499,13 @@ def test_one_post_that_cannot_be_decided_stops_the_whole_bulk_decision(
     assert mailoutbox == []
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("textarea[name=note]").get_text().strip() == "Typed with care"
-    ticked = {box["value"] for box in soup.select("input[name=posts][checked]")}
-    assert ticked == {key(ideas[0]), key(ideas[2])}  # the approved one has left the queue
+    assert soup.select_one("select[name=reason] option[selected]")["value"] == "spam"
+    seen = {box["name"]: box["value"] for box in soup.select("input[name^=seen-]")}
+    assert seen == {
+        f"seen-{ideas[0].pk}": "pending",
+        f"seen-{ideas[1].pk}": "published",
+        f"seen-{ideas[2].pk}": "pending",
+    }
 
 
 def test_a_damaged_seen_status_stops_the_bulk_decision_plainly(
@@ -467,27 +514,21 @@ def test_a_damaged_seen_status_stops_the_bulk_decision_plainly(
     ideas = [make_idea(consultation, author, title=f"Waiting {n}") for n in range(2)]
     client.force_login(moderator)
     response = client.post(
-        QUEUE,
-        {
-            "posts": [key(idea) for idea in ideas],
-            f"seen-{key(ideas[0])}": "pending",
-            f"seen-{key(ideas[1])}": "garbage\x00",
-            "action": "approve",
-        },
+        bulk_url("approve", ideas),
+        {f"seen-{ideas[0].pk}": "pending", f"seen-{ideas[1].pk}": "garbage\x00"},
     )
     assert response.status_code == 400
     assert "Waiting 1: This page did not say what you saw." in " ".join(messages_of(response))
     assert set(Idea.objects.values_list("status", flat=True)) == {PostStatus.PENDING}
 
 
-@pytest.mark.parametrize(
-    "posts", [["idea-abc"], ["idea-1.5"], ["idea-²"], ["idea-99999999999999999999"], ["x-1"]]
-)
-def test_a_ticked_post_that_is_not_a_post_key_is_a_bad_request(
-    client, moderator, pending_idea, posts
-):
+@pytest.mark.parametrize("value", ["abc", "1.5", "²", "99999999999999999999", "", "all"])
+def test_a_ticked_post_that_is_not_an_id_is_a_bad_request(client, moderator, pending_idea, value):
     client.force_login(moderator)
-    response = client.post(QUEUE, {"posts": [*posts, key(pending_idea)], "action": "approve"})
+    client.raise_request_exception = False
+    url = bulk_url("approve", [value, pending_idea])
+    assert client.get(url).status_code == 400
+    response = client.post(url, {f"seen-{pending_idea.pk}": "pending"})
     assert response.status_code == 400
     assert Idea.objects.get(pk=pending_idea.pk).status == PostStatus.PENDING
 
@@ -495,15 +536,37 @@ def test_a_ticked_post_that_is_not_a_post_key_is_a_bad_request(
 def test_bulk_hide_without_a_reason_changes_nothing(client, moderator, consultation, author):
     idea = make_idea(consultation, author)
     client.force_login(moderator)
-    response = client.post(QUEUE, {"posts": [key(idea)], "action": "hide", "reason": ""})
-    assert "Choose why you are hiding it, so its author knows." in " ".join(messages_of(response))
+    confirmation = client.get(bulk_url("hide", [idea])).content.decode()
+    assert "Required: the authors are told why it is hidden." in confirmation
+    response = client.post(
+        bulk_url("hide", [idea]), {f"seen-{idea.pk}": "pending", "reason": "", "note": "Kept"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose why you are hiding it, so its author knows." in page
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("textarea[name=note]").get_text().strip() == "Kept"
     assert Idea.objects.get().status == PostStatus.PENDING
+    assert not ModerationDecision.objects.exists()
 
 
-def test_bulk_form_needs_a_ticked_post(client, moderator):
+def test_a_bulk_action_needs_a_ticked_post(client, moderator):
     client.force_login(moderator)
-    response = client.post(QUEUE, {"action": "approve"})
-    assert messages_of(response) == ["Tick at least one post first."]
+    response = client.get("/admin/bulk/consultations/idea/approve/?next=/admin/")
+    assert response.status_code == 404
+
+
+def test_the_listing_offers_the_three_bulk_actions(client, moderator, pending_idea):
+    client.force_login(moderator)
+    soup = BeautifulSoup(client.get(QUEUE).content, "html.parser")
+    footer = soup.select_one("[data-bulk-action-footer]")
+    assert [a.get_text(strip=True) for a in footer.select("a[data-bulk-action-button]")] == [
+        "Approve",
+        "Hide",
+        "Restore",
+    ]
+    title = soup.select_one(f"#idea_{pending_idea.pk}_title")
+    assert title.get_text(strip=True) == pending_idea.title
 
 
 # One post
@@ -562,13 +625,31 @@ def test_single_post_decisions_and_history(client, moderator, pending_idea, on_c
     why = rows[1][3]
     assert "Try the other one" in why and "<i>" not in why
     assert "off_topic" in why or "It is not about this consultation" in why
-    audit = [
-        item.get_text(" ", strip=True)
-        for item in soup.find("h3", string="Audit log").find_next("ul")("li")
-    ]
-    assert len(audit) == 2
-    assert any("Approved by a moderator (Mo Derator)" in entry for entry in audit)
-    assert any("Hidden by a moderator (Mo Derator)" in entry for entry in audit)
+    assert soup.find("a", string="Full history of this idea")["href"] == history_url(pending_idea)
+
+    # Wagtail's history view: each decision, who made it, and why.
+    history_page = client.get(history_url(pending_idea))
+    assert history_page.status_code == 200
+    soup = BeautifulSoup(history_page.content, "html.parser")
+    audit = [row.get_text(" ", strip=True) for row in soup.select("table tbody tr")]
+    assert len(audit) == 2, audit
+    who = str(get_user_display_name(moderator))  # Wagtail names people as its admin does
+    approved = next(entry for entry in audit if "Approved by a moderator" in entry)
+    assert "Reason: It meets our house rules" in approved and who in approved
+    hidden = next(entry for entry in audit if "Hidden by a moderator" in entry)
+    assert "Reason: It is not about this consultation" in hidden and who in hidden
+    assert "Note: Try the other one" in hidden and "<i>" not in history_page.content.decode()
+
+
+def test_the_history_of_another_pcns_post_is_refused(client, moderator, two_pcns):
+    moderation.post_moderate(
+        post=two_pcns["b_idea"], moderator=make_user(is_superuser=True), action="approve"
+    )
+    client.force_login(moderator)
+    for post in ("b_idea", "b_comment"):
+        response = client.get(history_url(two_pcns[post]))
+        assert refused(response), response.status_code
+        assert b"Secret of the other PCN" not in response.content
 
 
 def test_single_post_stale_decision_is_a_warning_not_a_change(client, moderator, pending_idea):

@@ -231,7 +231,7 @@ def test_a_server_that_confirms_too_late_gets_the_email_once(smtp_and_task_queue
     client = Client()
     client.force_login(moderator)
     client.post(
-        reverse("moderation:post", args=["idea", idea.pk]),
+        reverse("moderation_ideas:inspect", args=[idea.pk]),
         {"action": "approve", "reason": "", "note": ""},
     )
 

@@ -97,7 +97,7 @@ def test_a_moderator_decision_waits_for_no_mail_server_and_its_email_goes_out_on
     response = _without_the_mail_server(
         monkeypatch,
         client.post,
-        reverse("moderation:post", args=["idea", idea.pk]),
+        reverse("moderation_ideas:inspect", args=[idea.pk]),
         {"action": "approve", "reason": "", "note": ""},
     )
 
