@@ -23,6 +23,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
+from consultations.services import participation
 from consultations.services.participation import comment_count_refresh
 from engage.text import plain_text
 
@@ -81,6 +82,10 @@ def post_moderate(
         )
 
     from_statuses, to_status = TRANSITIONS[action]
+    if action == ModerationAction.HIDE and _hidden_after_reports(post):
+        # Hidden by residents' reports and waiting for a moderator: hiding it confirms that,
+        # with a reason its author is told. Not a conflict.
+        from_statuses = (*from_statuses, PostStatus.HIDDEN)
     expected = (seen_status,) if seen_status else from_statuses
     if seen_status and seen_status not in from_statuses:
         raise ModerationConflict(_conflict_message(post, seen_status))
@@ -116,6 +121,32 @@ def post_moderate(
             lambda: notifications.send_moderation_decision.enqueue(decision_id=decision.pk)
         )
     return decision
+
+
+def _hidden_after_reports(post) -> bool:
+    """Hidden automatically by residents' reports that no moderator has dealt with yet."""
+    target = {"idea": post} if isinstance(post, Idea) else {"comment": post}
+    return (
+        type(post).objects.filter(pk=post.pk, status=PostStatus.HIDDEN).exists()
+        and Flag.objects.filter(**target, resolved_at__isnull=True).exists()
+    )
+
+
+def flag_report(
+    *, reporter, reason: str, details: str = "", idea: Idea | None = None, comment=None
+) -> Flag:
+    """A resident reports a post (`services.flag_create`). When theirs is the report that
+    hides it until a moderator looks, its author is told why and what happens next."""
+    flag = participation.flag_create(
+        reporter=reporter, reason=reason, details=details, idea=idea, comment=comment
+    )
+    decision = flag.hid_post
+    post = idea if idea is not None else comment
+    if decision is not None and post.author_id:
+        transaction.on_commit(
+            lambda: notifications.send_moderation_decision.enqueue(decision_id=decision.pk)
+        )
+    return flag
 
 
 def _conflict_message(post, current_status) -> str:

@@ -111,13 +111,14 @@ def send_moderation_decision(decision_id: int) -> None:
         if decision.reason in ModerationReason.values
         else "",
         "next_steps": NEXT_STEPS.get(decision.reason, ""),
-        "hidden": decision.action == ModerationAction.HIDE,
+        "hidden": decision.action in (ModerationAction.HIDE, ModerationAction.AUTO_HIDE),
         "published": decision.action in (ModerationAction.APPROVE, ModerationAction.RESTORE),
     }
     subject = {
         ModerationAction.APPROVE: f"Your {kind} is published",
         ModerationAction.RESTORE: f"Your {kind} can be seen again",
         ModerationAction.HIDE: f"We have hidden your {kind}",
+        ModerationAction.AUTO_HIDE: f"Your {kind} is hidden until a moderator looks at it",
     }.get(decision.action, f"News about your {kind}")
     email_enqueue(
         key=f"moderation-decision:{decision.pk}",

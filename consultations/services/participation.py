@@ -281,34 +281,37 @@ def flag_create(
         raise ValidationError(
             "You have already reported this. A moderator will look at it soon."
         ) from None
-    _hide_if_flagged_enough(target)
+    # The decision, when this report is the one that hides the post until a moderator looks.
+    flag.hid_post = _hide_if_flagged_enough(target)
     return flag
 
 
-def _hide_if_flagged_enough(target) -> None:
+def _hide_if_flagged_enough(target) -> ModerationDecision | None:
     threshold = getattr(settings, "ENGAGE_FLAGS_TO_HIDE", 3)
     field = "idea" if isinstance(target, Idea) else "comment"
     open_flags = Flag.objects.filter(**{field: target}, resolved_at__isnull=True).count()
     if open_flags < threshold:
-        return
+        return None
     model = type(target)
     hidden = model.objects.filter(pk=target.pk, status=PostStatus.PUBLISHED).update(
         status=PostStatus.HIDDEN
     )
-    if hidden:
-        target.status = PostStatus.HIDDEN
-        ModerationDecision.objects.create(
-            **{field: target},
-            actor=None,
-            action=ModerationAction.AUTO_HIDE,
-            reason="flags",
-            note=f"Hidden until a moderator looks: {open_flags} people reported it.",
-        )
-        log(
-            instance=target,
-            action="engage.moderation.auto_hide",
-            user=None,
-            data={"reason": "flags", "open_flags": open_flags},
-        )
-        if field == "comment":
-            comment_count_refresh(target.idea_id)
+    if not hidden:
+        return None
+    target.status = PostStatus.HIDDEN
+    decision = ModerationDecision.objects.create(
+        **{field: target},
+        actor=None,
+        action=ModerationAction.AUTO_HIDE,
+        reason="flags",
+        note=f"Hidden until a moderator looks: {open_flags} people reported it.",
+    )
+    log(
+        instance=target,
+        action="engage.moderation.auto_hide",
+        user=None,
+        data={"reason": "flags", "open_flags": open_flags},
+    )
+    if field == "comment":
+        comment_count_refresh(target.idea_id)
+    return decision

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 
-from consultations import permissions
+from consultations import moderation, permissions
 from consultations.forms import FlagForm, apply_validation_error
 from consultations.models import ConsultationPage
 from consultations.services import participation as services
@@ -26,7 +26,7 @@ def _flag_view(request, page, *, idea=None, comment=None):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.flag_create(
+            flag = moderation.flag_report(
                 reporter=request.user,
                 idea=idea,
                 comment=comment,
@@ -39,8 +39,20 @@ def _flag_view(request, page, *, idea=None, comment=None):
             form.add_error(None, str(error))
             status = 429
         else:
-            messages.success(request, "Thank you for telling us. A moderator will look at it soon.")
-            return redirect(idea_url(page, idea_for_url))
+            if flag.hid_post is None:
+                messages.success(
+                    request, "Thank you for telling us. A moderator will look at it soon."
+                )
+                return redirect(idea_url(page, idea_for_url))
+            # Theirs was the report that hid it: say so, and go where it no longer shows
+            # (a hidden idea's own page is not found; a hidden comment's idea still is).
+            kind = "idea" if idea else "comment"
+            messages.success(
+                request,
+                f"Thank you for telling us. Other residents reported this {kind} too, so it is "
+                "hidden until a moderator looks at it.",
+            )
+            return redirect(page.url if idea else idea_url(page, idea_for_url))
     return page_render(
         request,
         page,
