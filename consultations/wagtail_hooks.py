@@ -32,7 +32,7 @@ def add_role_panels(request, panels):
     panels[:0] = dashboard_panels(request.user)
 
 
-# The moderation queue: ideas and comments, by PCN (consultations/viewsets/moderation.py).
+# The moderation queue: ideas and comments, by PCN (consultations/viewsets/moderation/).
 register_permission_policy(Idea, moderation_viewsets.ModerationPermissionPolicy(Idea))
 register_permission_policy(Comment, moderation_viewsets.ModerationPermissionPolicy(Comment))
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from consultations.models import Comment, Flag, Idea, PostStatus
-from consultations.viewsets.moderation import ModerationPermissionPolicy
+from consultations.viewsets.moderation.policy import ModerationPermissionPolicy
 from tests.moderation.conftest import make_comment, make_idea, make_moderator, make_user
 
 QUEUE = "/admin/moderation/ideas/"

@@ -20,7 +20,7 @@ from consultations.models import (
     ThemeQuote,
     ThemeSuggestion,
 )
-from consultations.viewsets.themes import theme_permission_policy
+from consultations.viewsets.themes.policy import theme_permission_policy
 from tests.moderation.conftest import make_idea, make_moderator, make_user, make_vision
 
 THEMES = "/admin/snippets/consultations/theme/"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from consultations.models import Channel, Idea, Letter, PostStatus
-from consultations.viewsets.offline import idea_policy, letter_policy
+from consultations.viewsets.offline.policy import idea_policy, letter_policy
 from tests.factories import make_consultation
 from tests.loop.conftest import make_theme, make_update
 from tests.offline.conftest import by_letter, enter, make_user
