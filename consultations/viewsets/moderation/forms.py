@@ -1,4 +1,4 @@
-"""The decision forms: one post's (approve, hide, restore) and the bulk decision's reason and note."""
+"""The decision forms: one post's (approve, hide, restore) and the bulk decision's."""
 
 from django import forms
 

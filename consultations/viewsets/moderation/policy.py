@@ -1,4 +1,4 @@
-"""Who may see and decide on posts in the moderation screens, and the posts each person's queue holds."""
+"""Who may see and decide on posts here, and the posts each person's queue holds."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q

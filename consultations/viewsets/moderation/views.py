@@ -1,4 +1,4 @@
-"""The moderation queue's screens: the listing of ideas or comments, a post's screen and its history."""
+"""The moderation queue's screens: ideas or comments listed, a post's screen, its history."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

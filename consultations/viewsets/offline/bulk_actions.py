@@ -1,4 +1,4 @@
-""" "Mark as sent" on the ticked letters."""
+"""The bulk action "Mark as sent" on the ticked letters."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

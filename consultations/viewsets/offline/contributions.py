@@ -1,4 +1,4 @@
-"""The offline contributions screens: the listing, the entry form's view, an idea's details and history."""
+"""The offline contributions screens: listing, entry form, an idea's details and history."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""The theme screens Wagtail has no equivalent for: a theme's ideas and quotes, assigning ideas, suggested themes."""
+"""Theme screens Wagtail has no equivalent for: a theme's ideas, assigning, suggestions."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

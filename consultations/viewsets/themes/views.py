@@ -1,4 +1,4 @@
-"""Wagtail's theme screens (listing, create, edit, delete, inspect, history, usage), saving through the services."""
+"""Wagtail's theme screens (listing, create, edit, delete, inspect, history, usage)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
