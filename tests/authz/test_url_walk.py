@@ -68,10 +68,12 @@ from tests.authz.requests import (
 EXPECTED = {
     # Accounts (allauth) and our own account page
     "account_profile": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
-    "account_login": ("ok go go go go go go go go go", "ok go go go go go go go go go"),
+    # Signed in already: sent where their work is (engage/roles.py): staff, leads and the
+    # admin to the dashboard, /admin/ (written "no"); a moderator to the queue.
+    "account_login": ("ok go go go go go no no go no", "ok go go go go go no no go no"),
     "account_logout": ("go ok ok ok ok ok ok ok ok ok", "go go go go go go go go go go"),
     "account_inactive": ("ok ok ok ok ok ok ok ok ok ok", None),
-    "account_signup": ("ok go go go go go go go go go", "ok go go go go go go go go go"),
+    "account_signup": ("ok go go go go go no no go no", "ok go go go go go no no go no"),
     "account_reauthenticate": ("in ok ok ok ok ok ok ok ok ok", None),
     # allauth refuses a new address (with a form error) on an account with two-factor sign-in.
     "account_email": ("in ok ok ok ok ok ok ok ok ok", "in go go go ok ok ok ok ok ok"),
@@ -79,7 +81,7 @@ EXPECTED = {
     "account_change_password": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
     "account_set_password": ("in go go go go go go go go go", "in go go go go go go go go go"),
     "account_reset_password": ("ok ok ok ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok ok ok ok"),
-    "account_confirm_login_code": ("in go go go go go go go go go", None),
+    "account_confirm_login_code": ("in go go go go go no no go no", None),
     "account_confirm_email": ("ok ok ok ok ok ok ok ok ok ok", None),
     "account_reset_password_from_key_done": ("ok ok ok ok ok ok ok ok ok ok", None),
     "account_reset_password_from_key": ("ok ok ok ok ok ok ok ok ok ok", None),
@@ -88,7 +90,7 @@ EXPECTED = {
     # the residents have none. Changing anything first asks to confirm it is you
     # (account_reauthenticate), which a session that did not just sign in has not done.
     "mfa_index": ("in ok ok ok ok ok ok ok ok ok", None),
-    "mfa_authenticate": ("in go go go go go go go go go", "in go go go go go go go go go"),
+    "mfa_authenticate": ("in go go go go go no no go no", "in go go go go go no no go no"),
     "mfa_reauthenticate": ("in go go go ok ok ok ok ok ok", "in go go go ok ok ok ok ok ok"),
     "mfa_activate_totp": ("in go go go go go go go go go", "in go go go go go go go go go"),
     "mfa_deactivate_totp": ("in 404 404 404 go go go go go go", "in 404 404 404 go go go go go go"),
@@ -707,6 +709,12 @@ EXPECTED = {
         None,
     ),
     "wagtailsnippetchoosers_home_practice:create": ("adm adm adm adm no no no no adm ok", None),
+    # The list of PCNs, whose "add" button leads to "Set up a PCN" (home/wagtail_hooks.py).
+    "wagtailsnippets_home_primarycarenetwork:list": ("adm adm adm adm no no no no adm ok", None),
+    "wagtailsnippets_home_primarycarenetwork:list_results": (
+        "adm adm adm adm no no no no adm ok",
+        None,
+    ),
     "wagtailsnippetchoosers_home_primarycarenetwork:choose": (
         "adm adm adm adm ok ok ok ok adm ok",
         None,

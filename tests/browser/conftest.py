@@ -4,7 +4,7 @@
   it the journeys are skipped on a laptop and fail in CI (`CI=true`).
 - The live server runs in this process, on the test database, so the tests make their data
   with the ORM and read `mail.outbox`. It needs a transactional database, which is emptied
-  after every transactional test; `_wagtail_baseline` puts back what Wagtail's data
+  after every transactional test; `_wagtail_baseline` (tests/conftest.py) puts back what Wagtail's data
   migrations made (the default locale, the root page and collection) before each journey.
   (Not `serialized_rollback`: it fails with a duplicate content type when it follows a
   transactional test without it, and leaves the database empty for any that come after.)
@@ -143,20 +143,3 @@ def nojs_page(new_page):
 
 
 # The database
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_baseline(transactional_db):
-    """What Wagtail's data migrations make and a flush by an earlier transactional test
-    removed: the default locale, the root page and the root collection."""
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")

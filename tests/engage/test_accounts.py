@@ -337,7 +337,8 @@ def test_verification_link_shows_a_form_and_the_post_confirms_the_address(client
         reverse("account_login"), {"login": "sam@example.org", "password": NEW_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == settings.LOGIN_REDIRECT_URL
+    # A resident lands on their contributions (engage/roles.py).
+    assert response["Location"] == reverse("consultations:my-contributions")
     assert int(client.session["_auth_user_id"]) == address.user_id
 
 

@@ -153,7 +153,7 @@ def test_a_used_code_cannot_be_used_again(client, home):
 def test_a_resident_signs_in_with_a_password_alone(client, resident):
     response = sign_in(client, resident)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("consultations:my-contributions")
     assert int(client.session["_auth_user_id"]) == resident.pk
     assert client.get("/").status_code == 200
 

@@ -57,6 +57,9 @@ class PostModerationViewSet(ModelViewSet):
     history_view_class = PostHistoryView
     search_fields = ["body"]
     search_backend_name = None
+    # Residents' posts link to nothing and are never "used" by a page, and a post deleted
+    # with its comments must not cost a reference-index query per comment.
+    add_to_reference_index = False
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
