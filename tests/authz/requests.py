@@ -64,7 +64,7 @@ SAMPLE_URLS = {
     "wagtaildocs_authenticate_with_password": lambda w: {
         "": reverse("wagtaildocs_authenticate_with_password", args=[999999])
     },
-    # Themes (consultations/viewsets/themes.py): PCN A's theme and PCN B's; the screens of a
+    # Themes (consultations/viewsets/themes/): PCN A's theme and PCN B's; the screens of a
     # consultation's ideas and suggestions, for PCN A's consultation and PCN B's.
     **{
         f"{THEME_SCREENS}:{screen}": _theme_admin(f"{THEME_SCREENS}:{screen}")

@@ -309,14 +309,14 @@ EXPECTED = {
     "page private consultation what-we-heard-csv": ("in in in in ok in 404 404 in ok", None),
     "page private consultation index_route": ("in in in in ok in ok ok in ok", None),
     # Our moderation screens in the admin, one row each (this PCN and the other)
-    # The moderation queue (consultations/viewsets/moderation.py): moderators of either PCN
+    # The moderation queue (consultations/viewsets/moderation/): moderators of either PCN
     # see their own posts only; decisions are Wagtail bulk actions (pcn_admin:bulk-action).
     **{
         f"moderation_{kind}s:{view}": ("adm adm adm adm ok ok no no adm ok", None)
         for kind in ("idea", "comment")
         for view in ("index", "index_results")
     },
-    # Themes: a snippet viewset (consultations/viewsets/themes.py). Moderators of the
+    # Themes: a snippet viewset (consultations/viewsets/themes/). Moderators of the
     # theme's PCN and the admin; another PCN's theme or consultation is refused.
     "wagtailsnippets_consultations_theme:list": ("adm adm adm adm ok ok no no adm ok", None),
     "wagtailsnippets_consultations_theme:list_results": (

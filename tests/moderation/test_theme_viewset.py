@@ -1,4 +1,4 @@
-"""Themes in the Wagtail admin (consultations/viewsets/themes.py): the snippet listing and its
+"""Themes in the Wagtail admin (consultations/viewsets/themes/): the snippet listing and its
 filters, create and edit through the services, bulk merge and delete, the screens Wagtail has
 no equivalent for, and the PCN boundary of every one of them.
 """
