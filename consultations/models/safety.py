@@ -59,9 +59,7 @@ class SafetyHold(PcnBoundaryMixin, models.Model):
     matches = models.JSONField(default=list, blank=True)
     # The post as its author wrote it, kept here when a moderator publishes a version with
     # the personal data taken out; blank otherwise. Removed with the hold (retention).
-    original_title = models.CharField(
-        max_length=120, blank=True, validators=[validate_single_line]
-    )
+    original_title = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     original_body = models.TextField(max_length=5000, blank=True, validators=[validate_multi_line])
     alert_route = models.CharField(max_length=20, choices=AlertRoute.choices, blank=True)
     alerted_at = models.DateTimeField(null=True, blank=True)
@@ -125,15 +123,11 @@ class SafetyHold(PcnBoundaryMixin, models.Model):
     @property
     def urgent_categories(self) -> list[str]:
         """The labels of the urgent categories that matched, once each."""
-        return list(
-            dict.fromkeys(m["label"] for m in self.matches if m.get("type") == "urgent")
-        )
+        return list(dict.fromkeys(m["label"] for m in self.matches if m.get("type") == "urgent"))
 
     @property
     def personal_kinds(self) -> list[str]:
-        return list(
-            dict.fromkeys(m["label"] for m in self.matches if m.get("type") == "personal")
-        )
+        return list(dict.fromkeys(m["label"] for m in self.matches if m.get("type") == "personal"))
 
     @property
     def waiting_since(self):

@@ -9,7 +9,7 @@ and hold it from the public when they send it anyway.
   which the view shows as the panel; nothing is saved.
 - `safety_hold_place(...)` records why a post sent anyway is held (a `SafetyHold`), writes
   the audit entry, and for an urgent hold tells the PCN's safeguarding contact at once
-  (`consultations.safety_alerts`), after the transaction commits.
+  (`consultations.services.safety_alerts`), after the transaction commits.
 
 The post itself is saved as pending by the calling service, whatever the consultation's
 moderation mode. See docs/clinical-safety/hazard-log.md.
@@ -29,7 +29,7 @@ from consultations.models import (
     ModerationReason,
     SafetyHold,
 )
-from consultations.safety_alerts import safety_hold_alert
+from consultations.services.safety_alerts import safety_hold_alert
 from engage.safety import SafetyReport, check_text
 from engage.text import plain_text
 

@@ -14,12 +14,12 @@ import logging
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from consultations.models import AlertRoute, SafetyHold
-from consultations.notifications import moderation_queue_url
-from engage.mail import email_enqueue
+from engage.mail import absolute_url, email_enqueue
 from home.boundary import pcn_of
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,8 @@ def safety_hold_alert(hold_id: int) -> int:
         "words": _words(hold, post),
         "categories": hold.urgent_categories,
         "personal_data": hold.personal_data,
-        "queue_url": moderation_queue_url(),
+        # The admin's start: each moderator lands on their queue, where holds come first.
+        "admin_url": absolute_url(reverse("wagtailadmin_home")),
         "route": route,
         "contact_name": pcn.safeguarding_contact_name,
     }
