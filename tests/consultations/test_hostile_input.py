@@ -45,8 +45,8 @@ from django.test import Client
 from django.urls import reverse
 
 from consultations import services
-from consultations.moderation import post_moderate as moderate
 from consultations.models import Comment, Flag, FlagReason, Idea, ModerationMode, PostStatus
+from consultations.moderation import post_moderate as moderate
 from engage.models import User
 from engage.text import plain_text
 from tests.factories import UserFactory, make_consultation, make_pcn_site
