@@ -13,7 +13,7 @@ SAFEGUARDING = "safeguarding@riverside.example.org"
 
 @pytest.fixture
 def pcn_site(db):
-    home, consultations, updates = make_pcn_site(name="Riverside PCN")
+    home, consultations, _updates = make_pcn_site(name="Riverside PCN")
     home.pcn.safeguarding_contact_email = SAFEGUARDING
     home.pcn.safeguarding_contact_name = "Safeguarding lead"
     home.pcn.save()

@@ -130,7 +130,7 @@ def test_an_ordinary_text_is_sent_without_a_panel(
 
 @pytest.mark.parametrize("kind", sorted(PERSONAL))
 def test_personal_data_is_shown_with_the_offer_to_edit(consultation, resident, client_for, kind):
-    found, text = PERSONAL[kind]
+    _found, text = PERSONAL[kind]
     response = post(client_for(resident), consultation, "idea-create", text)
     assert response.status_code == 200
     page = panel_of(response)
@@ -248,7 +248,7 @@ def test_a_held_idea_is_in_no_list_search_or_stored_page(
 def test_personal_data_sent_anyway_is_held_and_nobody_is_emailed(
     consultation, resident, client_for, django_capture_on_commit_callbacks
 ):
-    found, text = PERSONAL["phone number"]
+    _found, text = PERSONAL["phone number"]
     with django_capture_on_commit_callbacks(execute=True):
         response = send_anyway(client_for(resident), consultation, "idea-create", text)
     assert response.status_code == 302
@@ -346,7 +346,7 @@ def test_with_nobody_to_email_the_pcn_address_or_the_log_is_told(
 def test_only_the_posts_own_pcn_is_told(
     consultation, resident, client_for, django_capture_on_commit_callbacks
 ):
-    other_home, other_consultations, _ = make_pcn_site(hostname="other.localhost", default=False)
+    other_home, _other_consultations, _ = make_pcn_site(hostname="other.localhost", default=False)
     other_home.pcn.safeguarding_contact_email = "other@elsewhere.example.org"
     other_home.pcn.save()
     UserFactory(groups=[other_home.pcn.moderator_group])
