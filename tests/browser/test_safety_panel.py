@@ -12,7 +12,9 @@ from tests.factories import UserFactory, make_consultation, make_pcn_site
 pytestmark = journey
 
 URGENT = "My dad has crushing chest pain right now and the surgery never answers the phone"
-HOSTILE_PERSONAL = '<script>alert(1)</script> ring me on 07700 900123 "><img src=x>'
+# Markup is stripped on the way in (engage/text.py); what survives and must be escaped in
+# the highlights: angle brackets, ampersands and quotes that are not tags.
+HOSTILE_PERSONAL = 'ring me on 07700 900123 if 1 < 2 & "x" > 0'
 
 
 def _setup():
@@ -44,7 +46,7 @@ def test_the_urgent_panel_and_send_anyway_work_without_javascript(nojs_page):
     expect(panel).to_contain_text("This site is not watched in real time")
     for number in ("999", "NHS 111", "116 123"):
         expect(panel).to_contain_text(number)
-    expect(panel.locator("q").first).to_have_text("crushing chest pain")
+    expect(panel.locator("q").first).to_have_text("crushing chest")
     # The text is kept exactly as typed, for an edit.
     expect(page.get_by_label("Describe your idea")).to_have_value(URGENT)
     assert not Idea.objects.exists()
@@ -72,7 +74,7 @@ def test_the_panel_takes_the_focus_and_passes_axe_with_hostile_text(page):
     expect(panel.locator(".nhsuk-card--care--emergency")).to_be_visible()
     expect(panel.locator(".nhsuk-warning-callout")).to_contain_text("Phone number")
     # The hostile text is shown as text, never run or rendered as markup.
-    expect(panel.locator(".engage-safety-text")).to_contain_text("<script>alert(1)</script>")
+    expect(panel.locator(".engage-safety-text")).to_contain_text('if 1 < 2 & "x" > 0')
     assert page.locator(".engage-safety-text img").count() == 0
     axe_check(page)
 
