@@ -20,6 +20,7 @@ from consultations.models import (
     ModerationDecision,
     ModerationReason,
     PostStatus,
+    SafetyHold,
     Theme,
     ThemeQuote,
 )
@@ -106,6 +107,10 @@ def post_moderate(
         **target, actor=moderator, action=action, reason=reason, note=note
     )
     Flag.objects.filter(**target, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=moderator
+    )
+    # A moderator has decided: the safety check's hold, if any, is resolved by it.
+    SafetyHold.objects.filter(**target, resolved_at__isnull=True).update(
         resolved_at=now, resolved_by=moderator
     )
     if model is Comment:

@@ -1,8 +1,8 @@
 """What consultations hold about a person: their part of the data download and the erasure.
 
 Registered with `engage.privacy.personal_data_register` in `ConsultationsConfig.ready()`.
-`participation_data` reads the person's ideas, comments, supports, follows, reports and the
-emails owed to them in a fixed number of queries; `participation_erase` deletes what belongs
+`participation_data` reads the person's ideas, comments, supports, follows, reports, the
+emails owed to them and the safety check's holds of their posts in a fixed number of queries; `participation_erase` deletes what belongs
 to them alone and deletes their posts, or keeps the posts linked to nobody ("A resident").
 """
 
@@ -17,6 +17,7 @@ from consultations.models import (
     ModerationAction,
     ModerationDecision,
     Notice,
+    SafetyHold,
     Support,
     ThemeSuggestion,
 )
@@ -68,6 +69,11 @@ def participation_data(*, user) -> dict:
     )
     flags = (
         Flag.objects.filter(reporter=user)
+        .select_related("idea", "comment")
+        .order_by("created_at", "pk")
+    )
+    holds = (
+        SafetyHold.objects.filter(Q(idea__author=user) | Q(comment__author=user))
         .select_related("idea", "comment")
         .order_by("created_at", "pk")
     )
@@ -139,6 +145,20 @@ def participation_data(*, user) -> dict:
             }
             for flag in flags
         ],
+        # Why the safety check held a post of theirs, and what it held: never who resolved it.
+        "safety_holds": [
+            {
+                "idea": hold.idea_id,
+                "comment": hold.comment_id,
+                "held_for": hold.reasons,
+                "found": hold.urgent_categories + hold.personal_kinds,
+                "original_title": hold.original_title,
+                "original_text": hold.original_body,
+                "held": when(hold.created_at),
+                "resolved": when(hold.resolved_at),
+            }
+            for hold in holds
+        ],
         "emails": [
             {
                 "kind": notice.get_kind_display(),
@@ -187,6 +207,13 @@ def participation_erase(*, user, keep_posts: bool) -> dict[str, int]:
     # Their own withdrawals (and, for a moderator, their decisions) keep no link to them.
     ModerationDecision.objects.filter(actor=user).update(actor=None)
     Flag.objects.filter(resolved_by=user).update(resolved_by=None)
+
+    # What the safety check held of theirs: the original words a moderator replaced go, and
+    # nobody can resolve a hold in their name.
+    SafetyHold.objects.filter(Q(idea_id__in=idea_ids) | Q(comment_id__in=comment_ids)).update(
+        original_title="", original_body=""
+    )
+    SafetyHold.objects.filter(resolved_by=user).update(resolved_by=None)
 
     if keep_posts:
         Idea.objects.filter(pk__in=idea_ids).update(author=None)

@@ -18,6 +18,7 @@ from consultations.models import (
     Notice,
     OfflineContributor,
     PostStatus,
+    SafetyHold,
 )
 from consultations.services.participation import comment_count_refresh
 from engage.privacy import log_entries_scrub, search_index_purge
@@ -91,6 +92,10 @@ def _done_letters(*, cutoff):
     )
 
 
+def _resolved_holds(*, cutoff):
+    return SafetyHold.objects.filter(resolved_at__lt=cutoff)
+
+
 def _decisions(*, cutoff):
     return ModerationDecision.objects.filter(created_at__lt=cutoff)
 
@@ -151,6 +156,17 @@ PARTICIPATION_RULES = [
         why="As for emails: they stop a letter being printed twice.",
         count=lambda *, cutoff: _done_letters(cutoff=cutoff).count(),
         apply=lambda *, cutoff: _done_letters(cutoff=cutoff).delete()[0],
+    ),
+    RetentionRule(
+        key="resolved_safety_holds",
+        label="The safety check's holds of posts, with any original text a moderator "
+        "replaced, once a moderator decided",
+        action="deleted",
+        default_days=6 * 365,
+        why="Part of the moderation audit trail, kept as long as it; the original words of a "
+        "post published with personal information taken out go with the hold.",
+        count=lambda *, cutoff: _resolved_holds(cutoff=cutoff).count(),
+        apply=lambda *, cutoff: _resolved_holds(cutoff=cutoff).delete()[0],
     ),
     RetentionRule(
         key="moderation_decisions",

@@ -122,6 +122,19 @@ class PrimaryCareNetwork(models.Model):
         help_text="PCN leads approve 'You said, we did' updates before they are published.",
     )
     contact_email = models.EmailField(blank=True)
+    safeguarding_contact_email = models.EmailField(
+        "safeguarding contact's email address",
+        blank=True,
+        help_text="Emailed at once when a resident sends a post that reads like an emergency "
+        "or a risk to someone's safety. Without one, the PCN's PPG moderators are emailed.",
+    )
+    safeguarding_contact_name = models.CharField(
+        "safeguarding contact's name or role",
+        max_length=150,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="For example: Safeguarding lead, Riverside Surgery.",
+    )
     collection = models.OneToOneField(
         "wagtailcore.Collection",
         null=True,
@@ -137,6 +150,8 @@ class PrimaryCareNetwork(models.Model):
         FieldPanel("ods_code"),
         FieldPanel("place"),
         FieldPanel("contact_email"),
+        FieldPanel("safeguarding_contact_name"),
+        FieldPanel("safeguarding_contact_email"),
     ]
 
     class Meta:

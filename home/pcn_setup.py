@@ -37,6 +37,19 @@ class PcnSetupForm(forms.Form):
         required=False,
         help_text="Shown in the footer and the accessibility statement.",
     )
+    safeguarding_contact_name = forms.CharField(
+        label="Safeguarding contact's name or role (optional)",
+        max_length=150,
+        required=False,
+        validators=[validate_single_line],
+        help_text="For example: Safeguarding lead, Riverside Surgery.",
+    )
+    safeguarding_contact_email = forms.EmailField(
+        label="Safeguarding contact's email address (optional)",
+        required=False,
+        help_text="Emailed at once when a resident sends a post that reads like an emergency "
+        "or a risk to someone's safety. Without one, the PCN's PPG moderators are emailed.",
+    )
     neighbourhoods = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -123,6 +136,8 @@ class PcnSetupView(WagtailAdminTemplateMixin, FormView):
                 place=data["place"],
                 hostname=data["hostname"],
                 contact_email=data["contact_email"],
+                safeguarding_contact_email=data["safeguarding_contact_email"],
+                safeguarding_contact_name=data["safeguarding_contact_name"],
                 neighbourhoods=data["neighbourhoods"],
                 practices=data["practices"],
             )

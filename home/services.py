@@ -53,10 +53,23 @@ def _admin_access() -> Permission:
 
 @transaction.atomic
 def pcn_create(
-    *, name: str, ods_code: str, place: Place, contact_email: str = ""
+    *,
+    name: str,
+    ods_code: str,
+    place: Place,
+    contact_email: str = "",
+    safeguarding_contact_email: str = "",
+    safeguarding_contact_name: str = "",
 ) -> PrimaryCareNetwork:
     """Create a PCN with its own moderator and staff groups."""
-    pcn = PrimaryCareNetwork(name=name, ods_code=ods_code, place=place, contact_email=contact_email)
+    pcn = PrimaryCareNetwork(
+        name=name,
+        ods_code=ods_code,
+        place=place,
+        contact_email=contact_email,
+        safeguarding_contact_email=safeguarding_contact_email,
+        safeguarding_contact_name=safeguarding_contact_name,
+    )
     pcn.full_clean()
     access_admin = _admin_access()
     pcn.moderator_group = Group.objects.create(name=f"{name}: PPG moderators")
@@ -201,6 +214,8 @@ def pcn_onboard(
     hostname: str,
     port: int = 80,
     contact_email: str = "",
+    safeguarding_contact_email: str = "",
+    safeguarding_contact_name: str = "",
     neighbourhoods: Iterable[str] = (),
     practices: Iterable[PracticeEntry] = (),
 ) -> Onboarding:
@@ -217,7 +232,14 @@ def pcn_onboard(
     if pcn is None:
         if PrimaryCareNetwork.objects.filter(name=name).exists():
             raise ValidationError({"name": f"Another PCN is already called {name}."})
-        pcn = pcn_create(name=name, ods_code=ods_code, place=place, contact_email=contact_email)
+        pcn = pcn_create(
+            name=name,
+            ods_code=ods_code,
+            place=place,
+            contact_email=contact_email,
+            safeguarding_contact_email=safeguarding_contact_email,
+            safeguarding_contact_name=safeguarding_contact_name,
+        )
         onboarding_made = ["the PCN, its role groups and its collection"]
     else:
         if pcn.name != name:

@@ -6,6 +6,7 @@
 - `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
+- `safety`: posts the clinical safety net holds from the public until a moderator decides.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
@@ -47,6 +48,7 @@ from consultations.models.participation import (
     ReplyBy,
     Support,
 )
+from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
 from consultations.models.themes import (
     IdeaTheme,
     SuggestionRun,
@@ -59,6 +61,7 @@ from consultations.models.themes import (
 __all__ = [
     "OFFLINE_CHANNELS",
     "ActionStatus",
+    "AlertRoute",
     "Attribution",
     "Channel",
     "Comment",
@@ -82,6 +85,8 @@ __all__ = [
     "Phase",
     "PostStatus",
     "ReplyBy",
+    "SafetyHold",
+    "SafetyHoldQuerySet",
     "SuggestionRun",
     "Support",
     "Theme",

@@ -72,6 +72,7 @@ class ModerationAction(models.TextChoices):
     AUTO_HIDE = "auto_hide", "Hidden automatically after flags"
     WITHDRAW = "withdraw", "Withdrawn by its author"
     ENTER = "enter", "Entered for a resident who took part offline"
+    HOLD = "hold", "Held for a moderator by the safety check"
 
 
 class ModerationDecision(models.Model):

@@ -1,5 +1,6 @@
-"""State changes, by concept: what residents post (`participation`) and what is entered for
-residents who took part offline (`offline`). Moderation's are in `consultations.moderation`.
+"""State changes, by concept: what residents post (`participation`), what is entered for
+residents who took part offline (`offline`), and the clinical safety check that holds posts
+(`safety`). Moderation's are in `consultations.moderation`.
 
 Every service is importable from here too (`from consultations import services`).
 """
@@ -22,10 +23,20 @@ from consultations.services.participation import (
     support_add,
     support_remove,
 )
+from consultations.services.safety import (
+    PostCheck,
+    SafetyCheckNeeded,
+    post_check,
+    safety_acknowledged,
+    safety_gate,
+    safety_hold_place,
+)
 
 __all__ = [
     "DEFAULT_RATE_LIMITS",
+    "PostCheck",
     "RateLimited",
+    "SafetyCheckNeeded",
     "comment_count_refresh",
     "comment_create",
     "comment_update",
@@ -39,6 +50,10 @@ __all__ = [
     "idea_withdraw",
     "letters_mark_sent",
     "neighbourhood_check",
+    "post_check",
+    "safety_acknowledged",
+    "safety_gate",
+    "safety_hold_place",
     "support_add",
     "support_remove",
 ]

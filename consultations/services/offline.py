@@ -26,6 +26,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.services.participation import neighbourhood_check
+from consultations.services.safety import post_check, safety_hold_place
 from engage.ids import parse_id
 from engage.text import plain_text, text_problems
 
@@ -117,6 +118,12 @@ def idea_submit_on_behalf(
     at a meeting. It is published at once (a moderator has read it), dated the day it was
     received, shown as "A resident of <neighbourhood> (paper)", and kept with the way to
     reply to its contributor, if they gave one, in an `OfflineContributor` of its own.
+
+    The clinical safety check reads it as it reads a resident's post, but shows no panel
+    (the resident is not there to see it): an entry that reads like an emergency or holds
+    personal data is saved as pending, not published, and held (`SafetyHold`); an urgent
+    one emails the PCN's safeguarding contact at once. The returned idea's `safety_hold`
+    says so (None when nothing held it), for the screen to tell whoever entered it.
     """
     if not permissions.can_enter_offline(entered_by, consultation.pcn):
         raise PermissionDenied("You cannot enter contributions for this consultation.")
@@ -147,6 +154,8 @@ def idea_submit_on_behalf(
         )
     except ValidationError as error:
         errors.update(error.message_dict)
+    check = post_check(title=title, body=body)
+    held = check.needs_panel
     now = timezone.now()
     if received_on is None or received_on >= timezone.localdate():
         created_at = now
@@ -160,8 +169,8 @@ def idea_submit_on_behalf(
         neighbourhood=neighbourhood,
         attribution=Attribution.NEIGHBOURHOOD,
         channel=channel if channel in OFFLINE_CHANNELS else Channel.PAPER,
-        status=PostStatus.PUBLISHED,
-        published_at=now,
+        status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
+        published_at=None if held else now,
         created_at=created_at,
     )
     try:
@@ -180,8 +189,10 @@ def idea_submit_on_behalf(
         idea=idea,
         actor=entered_by,
         action=ModerationAction.ENTER,
-        note=f"{idea.get_channel_display()} received on {received}, entered and published.",
+        note=f"{idea.get_channel_display()} received on {received}, entered and "
+        + ("held by the safety check." if held else "published."),
     )
+    idea.safety_hold = safety_hold_place(post=idea, check=check)
     log(
         instance=idea,
         action="engage.idea.enter",
@@ -191,6 +202,7 @@ def idea_submit_on_behalf(
             "channel": idea.channel,
             "received_on": received_on.isoformat(),
             "reply_by": reply_by,
+            "held": held,
         },
     )
     return idea

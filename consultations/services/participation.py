@@ -1,7 +1,10 @@
 """State changes for resident participation: ideas, comments, supports, follows and flags.
 
 Each function checks permission, cleans resident text once (`engage.text.plain_text`),
-validates, saves in a transaction and records its audit entry. Views, forms, admin actions
+validates, saves in a transaction and records its audit entry. Ideas and comments pass the
+clinical safety check first (`consultations.services.safety`): text that reads as urgent or
+holds personal data raises `SafetyCheckNeeded` until its author has seen the panel for it
+(`safety_seen`); sent anyway, the post is saved as pending and held. Views, forms, admin actions
 and commands call these; nothing else writes ideas, comments, supports, follows or flags.
 """
 
@@ -32,6 +35,7 @@ from consultations.models import (
     PostStatus,
     Support,
 )
+from consultations.services.safety import safety_gate, safety_hold_place
 from engage.text import plain_text
 
 
@@ -102,12 +106,15 @@ def idea_submit(
     body: str,
     neighbourhood=None,
     attribution: str = Attribution.NAME,
+    safety_seen: str = "",
 ) -> Idea:
     if not permissions.can_participate(author, consultation):
         raise PermissionDenied("You cannot post an idea to this consultation.")
+    check = safety_gate(title=title, body=body, safety_seen=safety_seen)
     _rate_limit(action="idea", queryset=Idea.objects.filter(author=author))
     neighbourhood_check(consultation, neighbourhood)
-    status = _initial_status(consultation)
+    # Held posts wait for a moderator, whatever the consultation's moderation mode.
+    status = PostStatus.PENDING if check.needs_panel else _initial_status(consultation)
     idea = Idea(
         consultation=consultation,
         author=author,
@@ -120,6 +127,7 @@ def idea_submit(
     )
     idea.full_clean()
     idea.save()
+    idea.safety_hold = safety_hold_place(post=idea, check=check)
     # The author hears what happens to their idea.
     Follow.objects.get_or_create(user=author, idea=idea)
     return idea
@@ -127,20 +135,30 @@ def idea_submit(
 
 @transaction.atomic
 def idea_update(
-    *, idea: Idea, user, title: str, body: str, neighbourhood=None, attribution: str
+    *,
+    idea: Idea,
+    user,
+    title: str,
+    body: str,
+    neighbourhood=None,
+    attribution: str,
+    safety_seen: str = "",
 ) -> Idea:
     if not permissions.can_edit_idea(user, idea):
         raise PermissionDenied("You cannot edit this idea.")
+    check = safety_gate(title=title, body=body, safety_seen=safety_seen)
     neighbourhood_check(idea.consultation, neighbourhood)
     idea.title = plain_text(title, single_line=True)
     idea.body = plain_text(body)
     idea.neighbourhood = neighbourhood
     idea.attribution = attribution
-    if idea.consultation.moderation_mode == ModerationMode.PRE:
-        # A changed idea needs a moderator's eyes again before others see it.
+    if idea.consultation.moderation_mode == ModerationMode.PRE or check.needs_panel:
+        # A changed idea needs a moderator's eyes again before others see it; so does one
+        # the safety check holds.
         idea.status = PostStatus.PENDING
     idea.full_clean()
     idea.save()
+    idea.safety_hold = safety_hold_place(post=idea, check=check)
     return idea
 
 
@@ -158,7 +176,9 @@ def idea_withdraw(*, idea: Idea, user) -> Idea:
 
 
 @transaction.atomic
-def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = None) -> Comment:
+def comment_create(
+    *, idea: Idea, author, body: str, parent: Comment | None = None, safety_seen: str = ""
+) -> Comment:
     allowed = (
         permissions.can_reply(author, parent)
         if parent is not None
@@ -166,29 +186,33 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
     )
     if not allowed or (parent is not None and parent.idea_id != idea.pk):
         raise PermissionDenied("You cannot comment here.")
+    check = safety_gate(body=body, safety_seen=safety_seen)
     _rate_limit(action="comment", queryset=Comment.objects.filter(author=author))
     comment = Comment(
         idea=idea,
         author=author,
         parent=parent,
         body=plain_text(body),
-        status=_initial_status(idea.consultation),
+        status=PostStatus.PENDING if check.needs_panel else _initial_status(idea.consultation),
     )
     comment.full_clean()
     comment.save()
+    comment.safety_hold = safety_hold_place(post=comment, check=check)
     comment_count_refresh(idea.pk)
     return comment
 
 
 @transaction.atomic
-def comment_update(*, comment: Comment, user, body: str) -> Comment:
+def comment_update(*, comment: Comment, user, body: str, safety_seen: str = "") -> Comment:
     if not permissions.can_edit_comment(user, comment):
         raise PermissionDenied("You cannot edit this comment.")
+    check = safety_gate(body=body, safety_seen=safety_seen)
     comment.body = plain_text(body)
-    if comment.idea.consultation.moderation_mode == ModerationMode.PRE:
+    if comment.idea.consultation.moderation_mode == ModerationMode.PRE or check.needs_panel:
         comment.status = PostStatus.PENDING
     comment.full_clean()
     comment.save()
+    comment.safety_hold = safety_hold_place(post=comment, check=check)
     comment_count_refresh(comment.idea_id)
     return comment
 

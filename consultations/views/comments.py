@@ -9,12 +9,15 @@ from consultations import permissions
 from consultations.forms import CommentForm, apply_validation_error
 from consultations.models import Comment, ConsultationPage, PostStatus
 from consultations.services import participation as services
+from consultations.services import safety
 from consultations.views.common import (
     comment_or_404,
+    held_message,
     idea_or_404,
     idea_url,
     login_redirect,
     page_render,
+    safety_seen,
 )
 from engage.ids import parse_id
 
@@ -25,6 +28,7 @@ def comment_create(request, page: ConsultationPage, idea_id: int):
     idea = idea_or_404(request, page, idea_id)
     form = CommentForm(request.POST or None)
     parent = None
+    panel = None
     status = 200
     if request.method == "POST" and form.is_valid():
         parent_id = form.cleaned_data.get("parent")
@@ -35,15 +39,25 @@ def comment_create(request, page: ConsultationPage, idea_id: int):
             parent.idea = idea
         try:
             comment = services.comment_create(
-                idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
+                idea=idea,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                safety_seen=safety_seen(request),
             )
+        except safety.SafetyCheckNeeded as needed:
+            panel = needed.check
         except ValidationError as error:
             apply_validation_error(form, error)
         except services.RateLimited as error:
             form.add_error(None, str(error))
             status = 429
         else:
-            if comment.status == PostStatus.PENDING:
+            if comment.safety_hold is not None:
+                messages.success(
+                    request, "Thank you. " + held_message("comment", comment.safety_hold)
+                )
+            elif comment.status == PostStatus.PENDING:
                 messages.success(request, "Thank you. Your comment is waiting for a moderator.")
             else:
                 messages.success(request, "Thank you. Your comment is published.")
@@ -61,7 +75,13 @@ def comment_create(request, page: ConsultationPage, idea_id: int):
         request,
         page,
         "consultations/comment_form.html",
-        {"form": form, "idea": idea, "parent": parent, "cancel_url": idea_url(page, idea)},
+        {
+            "form": form,
+            "idea": idea,
+            "parent": parent,
+            "safety": panel,
+            "cancel_url": idea_url(page, idea),
+        },
         status=status,
     )
 
@@ -73,15 +93,27 @@ def comment_edit(request, page: ConsultationPage, comment_id: int):
     if not permissions.can_edit_comment(request.user, comment):
         raise PermissionDenied("You cannot edit this comment.")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
+    panel = None
     if request.method == "POST" and form.is_valid():
         try:
             comment = services.comment_update(
-                comment=comment, user=request.user, body=form.cleaned_data["body"]
+                comment=comment,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                safety_seen=safety_seen(request),
             )
+        except safety.SafetyCheckNeeded as needed:
+            panel = needed.check
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Your comment is saved.")
+            if comment.safety_hold is not None and comment.status == PostStatus.PENDING:
+                messages.success(
+                    request,
+                    "Your comment is saved. " + held_message("comment", comment.safety_hold),
+                )
+            else:
+                messages.success(request, "Your comment is saved.")
             return redirect(f"{idea_url(page, comment.idea)}#comment-{comment.pk}")
     return page_render(
         request,
@@ -91,6 +123,7 @@ def comment_edit(request, page: ConsultationPage, comment_id: int):
             "form": form,
             "idea": comment.idea,
             "comment": comment,
+            "safety": panel,
             "cancel_url": idea_url(page, comment.idea),
         },
     )

@@ -1,6 +1,6 @@
 """What every view of a consultation page shares: finding the idea or comment asked for
 (within the page, and only if the user may see it), sending visitors to sign in, rendering
-with the page, and saying why someone cannot take part.
+with the page, saying why someone cannot take part, and the safety panel's answer.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -57,3 +57,31 @@ def participation_block(request, page) -> str:
 
 def idea_url(page, idea) -> str:
     return page.url + page.reverse_subpage("idea-detail", args=[idea.pk])
+
+
+def safety_seen(request) -> str:
+    """The text the author saw the safety panel for and chose to send anyway (its
+    fingerprint), or "" when they did not press "Send anyway"."""
+    if "send_anyway" not in request.POST:
+        return ""
+    return str(request.POST.get("safety_seen", ""))[:128]
+
+
+HELP_NOW = (
+    "This site is not watched in real time. If you or someone else needs help now, call 999 "
+    "in an emergency, NHS 111 for urgent medical advice, or Samaritans free on 116 123."
+)
+
+
+def held_message(kind: str, hold) -> str:
+    """What the author is told when the safety check holds their post."""
+    if hold.urgent:
+        return (
+            f"Your {kind} is waiting for a moderator: nobody else can see it until one has "
+            f"read it. {HELP_NOW}"
+        )
+    return (
+        f"Your {kind} is waiting for a moderator because it may include personal "
+        "information: nobody else can see it until a moderator has checked it. They may "
+        "publish it with the personal information taken out."
+    )

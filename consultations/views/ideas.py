@@ -12,12 +12,15 @@ from consultations.forms import CommentForm, IdeaFilterForm, IdeaForm, apply_val
 from consultations.loop import idea_journeys
 from consultations.models import ConsultationPage, Follow, PostStatus
 from consultations.services import participation as services
+from consultations.services import safety
 from consultations.views.common import (
+    held_message,
     idea_or_404,
     idea_url,
     login_redirect,
     page_render,
     participation_block,
+    safety_seen,
 )
 
 # The consultation page and its ideas
@@ -69,14 +72,20 @@ def idea_create(request, page: ConsultationPage):
         )
     form = IdeaForm(request.POST or None, consultation=page)
     similar = []
+    panel = None
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if "confirm" not in request.POST:
+        seen = safety_seen(request)
+        # The safety panel comes first: help for someone who needs it before anything else.
+        check = safety.post_check(title=data["title"], body=data["body"])
+        if not safety.safety_acknowledged(check, seen):
+            panel = check
+        elif "confirm" not in request.POST:
             similar = selectors.similar_ideas(
                 consultation=page, title=data["title"], body=data["body"]
             )
-        if not similar:
+        if panel is None and not similar:
             try:
                 idea = services.idea_submit(
                     consultation=page,
@@ -85,14 +94,21 @@ def idea_create(request, page: ConsultationPage):
                     body=data["body"],
                     neighbourhood=data["neighbourhood"],
                     attribution=data["attribution"],
+                    safety_seen=seen,
                 )
+            except safety.SafetyCheckNeeded as needed:
+                panel = needed.check
             except ValidationError as error:
                 apply_validation_error(form, error)
             except services.RateLimited as error:
                 form.add_error(None, str(error))
                 status = 429
             else:
-                if idea.status == PostStatus.PENDING:
+                if idea.safety_hold is not None:
+                    messages.success(
+                        request, "Thank you. " + held_message("idea", idea.safety_hold)
+                    )
+                elif idea.status == PostStatus.PENDING:
                     messages.success(
                         request,
                         "Thank you. Your idea is waiting for a moderator. Only you can see it "
@@ -105,7 +121,7 @@ def idea_create(request, page: ConsultationPage):
         request,
         page,
         "consultations/idea_form.html",
-        {"form": form, "similar": similar, "editing": False},
+        {"form": form, "similar": similar, "safety": panel, "editing": False},
         status=status,
     )
 
@@ -152,19 +168,31 @@ def idea_edit(request, page: ConsultationPage, idea_id: int):
         "attribution": idea.attribution,
     }
     form = IdeaForm(request.POST or None, initial=initial, consultation=page)
+    panel = None
     if request.method == "POST" and form.is_valid():
         try:
-            idea = services.idea_update(idea=idea, user=request.user, **form.cleaned_data)
+            idea = services.idea_update(
+                idea=idea, user=request.user, safety_seen=safety_seen(request), **form.cleaned_data
+            )
+        except safety.SafetyCheckNeeded as needed:
+            panel = needed.check
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            if idea.status == PostStatus.PENDING:
+            if idea.safety_hold is not None and idea.status == PostStatus.PENDING:
+                messages.success(
+                    request, "Your changes are saved. " + held_message("idea", idea.safety_hold)
+                )
+            elif idea.status == PostStatus.PENDING:
                 messages.success(request, "Your changes are saved and waiting for a moderator.")
             else:
                 messages.success(request, "Your changes are saved.")
             return redirect(page.url + page.reverse_subpage("idea-detail", args=[idea.pk]))
     return page_render(
-        request, page, "consultations/idea_form.html", {"form": form, "idea": idea, "editing": True}
+        request,
+        page,
+        "consultations/idea_form.html",
+        {"form": form, "idea": idea, "safety": panel, "editing": True},
     )
 
 

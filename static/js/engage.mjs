@@ -3,3 +3,7 @@
 import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
 initAll();
+
+// The safety panel (shown before a post that reads as urgent, or holds personal data, is
+// sent) takes the focus, as the error summary does, so it is read first.
+document.querySelector("[data-engage-autofocus]")?.focus();

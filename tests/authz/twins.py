@@ -18,6 +18,7 @@ from consultations.models import (
     Notice,
     OfflineContributor,
     PostStatus,
+    SafetyHold,
     SuggestionRun,
     Support,
     Theme,
@@ -112,6 +113,7 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         key="state",
     )
     letter_row = Letter.objects.create(contributor=contributor, update=update, key="state")
+    hold = SafetyHold.objects.create(consultation=consultation, comment=comment, urgent=True)
     return {
         HomePage: home,
         ConsultationIndexPage: consultations,
@@ -136,6 +138,7 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         UpdateIdea: update.answered_ideas.get(),
         Notice: notice,
         Letter: letter_row,
+        SafetyHold: hold,
         type(home.pcn): home.pcn,
     }
 

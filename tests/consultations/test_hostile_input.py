@@ -46,6 +46,7 @@ from django.urls import reverse
 
 from consultations import services
 from consultations.models import Comment, Flag, FlagReason, Idea, ModerationMode, PostStatus
+from consultations.moderation import post_moderate as moderate
 from engage.models import User
 from engage.text import plain_text
 from tests.factories import UserFactory, make_consultation, make_pcn_site
@@ -175,7 +176,7 @@ def shared(world, db):
 PUBLIC_TAGS = _words(
     "html head meta title link body script a span div header nav ul ol li form input button "
     "svg path main h1 h2 h3 p dl dt dd strong em footer label textarea select option fieldset "
-    "legend time article section br"
+    "legend time article section br mark q"
 )
 URL_ATTRIBUTES = _words(
     "href src action formaction xlink:href data poster background srcset ping cite longdesc "
@@ -473,6 +474,25 @@ def assert_escaped_if_markup(raw: str, stored: str, where: str):
         assert "&lt;" in raw, f"{where}: {stored[:60]!r} is not shown escaped"
 
 
+def post_through_safety(client, url: str, data: dict, where: str):
+    """Post, and when the safety panel shows (a payload holding an email address, say),
+    check that the panel shows the text escaped, then send it anyway as a resident may."""
+    response = client.post(url, data)
+    if response.status_code == 200 and b'name="send_anyway"' in response.content:
+        soup = check_page(response, f"{where}, safety panel", echoes_input=True)
+        seen = soup.find("input", attrs={"name": "safety_seen"})["value"]
+        response = client.post(url, {**data, "send_anyway": "1", "safety_seen": seen})
+    return response
+
+
+def publish_if_held(world, post) -> None:
+    """A post the safety check held is published by a moderator, so the walk can show it."""
+    if post.safety_holds.open().exists():
+        assert post.status == PostStatus.PENDING
+        moderate(post=post, moderator=world.admin, action="approve", reason="meets_rules")
+        post.refresh_from_db()
+
+
 def idea_data(world, *, title: str, body: str, confirm: bool = True) -> dict:
     data = {
         "title": title,
@@ -551,7 +571,9 @@ def test_every_resident_field_and_the_pages_that_show_it(shared, payload):
     assert form_value(soup, "id_display_name") == world.author.display_name
 
     # The idea's title and body, posted together; then alone whatever the form must refuse.
-    response = author.post(world.url("idea-create"), idea_data(world, title=value, body=value))
+    response = post_through_safety(
+        author, world.url("idea-create"), idea_data(world, title=value, body=value), "idea form"
+    )
     if title_refusal(value) or body_refusal(value):
         soup = check_page(response, "idea form, refused", echoes_input=True)
         assert_refused(
@@ -564,10 +586,11 @@ def test_every_resident_field_and_the_pages_that_show_it(shared, payload):
         assert not Idea.objects.filter(author=world.author).exists()
         if fields := idea_fields(value):
             data = idea_data(world, title=fields[0], body=fields[1])
-            response = author.post(world.url("idea-create"), data)
+            response = post_through_safety(author, world.url("idea-create"), data, "idea form")
     if idea_fields(value):
         assert response.status_code == 302, f"idea refused: {response}"
         idea = Idea.objects.get(author=world.author)
+        publish_if_held(world, idea)
         assert idea.status == PostStatus.PUBLISHED
         if not title_refusal(value):
             assert idea.title == plain_text(value, single_line=True)
@@ -579,7 +602,9 @@ def test_every_resident_field_and_the_pages_that_show_it(shared, payload):
         idea = world.shared_idea
 
     # A comment on the idea, by its author.
-    response = author.post(world.url("comment-create", idea.pk), {"body": value})
+    response = post_through_safety(
+        author, world.url("comment-create", idea.pk), {"body": value}, "comment form"
+    )
     if comment_refusal(value):
         soup = check_page(response, "comment form, refused", echoes_input=True)
         assert_refused(
@@ -592,6 +617,7 @@ def test_every_resident_field_and_the_pages_that_show_it(shared, payload):
         response = author.post(world.url("comment-create", idea.pk), {"body": "A safe comment."})
     assert response.status_code == 302, f"comment refused: {response}"
     comment = Comment.objects.get(idea=idea, author=world.author)
+    publish_if_held(world, comment)
     if not comment_refusal(value):
         assert comment.body == plain_text(value)
         stored_problems += stored_text_problems("comment", comment.body, payload)
@@ -609,8 +635,10 @@ def test_every_resident_field_and_the_pages_that_show_it(shared, payload):
 
     # A reply to the comment, by the other resident.
     data = {"body": value, "parent": comment.pk}
-    response = other.post(world.url("comment-create", idea.pk), data)
+    response = post_through_safety(other, world.url("comment-create", idea.pk), data, "reply form")
     reply = Comment.objects.filter(parent=comment).first()
+    if reply is not None:
+        publish_if_held(world, reply)
     if comment_refusal(value):
         soup = check_page(response, "reply form, refused", echoes_input=True)
         assert_refused(
@@ -728,6 +756,10 @@ def test_similar_ideas_step_repeats_what_was_typed_safely(shared, payload):
     )
     if refused:
         error_summary(soup, f"similar ideas step ({refused})")
+    elif services.post_check(title=value, body=body).needs_panel:
+        # The safety panel comes before similar ideas, with the text as it was typed.
+        assert soup.find(id="safety-check") is not None
+        assert soup.find("button", attrs={"name": "send_anyway"}) is not None
     else:
         assert soup.find("h1").get_text() == "Is your idea already here?"
         offered = soup.find("a", href=world.url("idea-detail", world.shared_idea.pk))
@@ -843,7 +875,9 @@ def test_list_pages_show_every_payload_safely(shared, settings):
                 title=fields[0],
                 body=fields[1],
                 neighbourhood=world.neighbourhood,
+                safety_seen=services.post_check(title=fields[0], body=fields[1]).fingerprint,
             )
+            publish_if_held(world, ideas[payload.id])
             if not details_refusal(value):
                 flags[payload.id] = services.flag_create(
                     reporter=world.other,
@@ -853,8 +887,12 @@ def test_list_pages_show_every_payload_safely(shared, settings):
                 )
         if not comment_refusal(value):
             comments[payload.id] = services.comment_create(
-                idea=world.shared_idea, author=world.other, body=value
+                idea=world.shared_idea,
+                author=world.other,
+                body=value,
+                safety_seen=services.post_check(body=value).fingerprint,
             )
+            publish_if_held(world, comments[payload.id])
         if not display_name_refusal(value):
             # Through the profile form, by a user of its own.
             user = UserFactory(display_name="")

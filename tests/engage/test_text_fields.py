@@ -43,6 +43,7 @@ NOT_TYPED = {
     # Email addresses: Django's validator refuses any control character.
     "engage.User.email",
     "home.PrimaryCareNetwork.contact_email",
+    "home.PrimaryCareNetwork.safeguarding_contact_email",
     "consultations.OfflineContributor.email",
     # Written by the code, never typed.
     "consultations.ModerationDecision.reason",

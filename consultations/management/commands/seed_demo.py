@@ -366,6 +366,8 @@ class Command(BaseCommand):
             ods_code=PCN_ODS_CODE,
             place=place,
             contact_email="engage@riverside-meadowbank.example.org",
+            safeguarding_contact_email="safeguarding@riverside-meadowbank.example.org",
+            safeguarding_contact_name="Safeguarding lead, Riverside and Meadowbank PCN",
         )
         neighbourhoods = {
             name: Neighbourhood.objects.create(pcn=pcn, name=name) for name in NEIGHBOURHOODS

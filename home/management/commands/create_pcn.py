@@ -3,6 +3,8 @@
     python manage.py create_pcn --name "Riverside PCN" --ods-code U12345 \\
         --place "Riverbridge" --ics "Wessex Vale ICS" --hostname riverside.example.nhs.uk \\
         --contact-email engage@riverside.example.nhs.uk \\
+        --safeguarding-email safeguarding@riverside.example.nhs.uk \\
+        --safeguarding-name "Safeguarding lead, Riverside Surgery" \\
         --neighbourhood Riverside --neighbourhood "Old Town" \\
         --practice "Y12345:Riverside Surgery:Riverside"
 
@@ -55,6 +57,15 @@ class Command(BaseCommand):
         parser.add_argument("--hostname", required=True, help="The host name of its site.")
         parser.add_argument("--port", type=int, default=80)
         parser.add_argument("--contact-email", default="")
+        parser.add_argument(
+            "--safeguarding-email",
+            default="",
+            help="Emailed at once about posts that read like an emergency (optional; without "
+            "it the PCN's moderators are).",
+        )
+        parser.add_argument(
+            "--safeguarding-name", default="", help="The safeguarding contact's name or role."
+        )
         parser.add_argument("--neighbourhood", action="append", default=[])
         parser.add_argument(
             "--practice",
@@ -75,6 +86,8 @@ class Command(BaseCommand):
                     hostname=options["hostname"].strip().lower(),
                     port=options["port"],
                     contact_email=options["contact_email"].strip(),
+                    safeguarding_contact_email=options["safeguarding_email"].strip(),
+                    safeguarding_contact_name=options["safeguarding_name"].strip(),
                     neighbourhoods=[name.strip() for name in options["neighbourhood"]],
                     practices=practices,
                 )
