@@ -84,8 +84,13 @@ def safety_hold_alert(hold_id: int) -> int:
         "words": _words(hold, post),
         "categories": hold.urgent_categories,
         "personal_data": hold.personal_data,
-        # The admin's start: each moderator lands on their queue, where holds come first.
-        "admin_url": absolute_url(reverse("wagtailadmin_home")),
+        # The post's own moderation screen (held posts also come first in the queue).
+        "admin_url": absolute_url(
+            reverse(
+                "moderation_ideas:inspect" if hold.idea_id else "moderation_comments:inspect",
+                args=[hold.idea_id or hold.comment_id],
+            )
+        ),
         "route": route,
         "contact_name": pcn.safeguarding_contact_name,
     }

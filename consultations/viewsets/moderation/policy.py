@@ -1,11 +1,11 @@
 """Who may see and decide on posts here, and the posts each person's queue holds."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from consultations import permissions
-from consultations.models import Flag, Idea
+from consultations.models import Flag, Idea, SafetyHold
 from consultations.permissions import user_moderates_anything
 from consultations.selectors import moderated_consultations
 
@@ -41,9 +41,19 @@ def moderated_posts(*, user, model):
     return (
         model.objects.filter(**{f"{lookup}__in": moderated_consultations(user)})
         .select_related(*related)
-        .annotate(open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        .annotate(
+            open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)),
+            # Held by the safety check and not yet decided: first in the queue.
+            held_urgent=Exists(_open_holds(model).filter(urgent=True)),
+            held_personal=Exists(_open_holds(model).filter(personal_data=True)),
+        )
         .prefetch_related(_open_flags())
     )
+
+
+def _open_holds(model):
+    field = "idea" if model is Idea else "comment"
+    return SafetyHold.objects.filter(**{field: OuterRef("pk")}, resolved_at__isnull=True)
 
 
 def _is_active(user) -> bool:

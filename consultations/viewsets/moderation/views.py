@@ -56,9 +56,24 @@ class PostIndexView(IndexView):
         return super().order_queryset(queryset).order_by(*self._ordering_with_tiebreak())
 
     def _ordering_with_tiebreak(self):
+        """Urgent safety holds first, then personal-data holds (issue: a person may need
+        help now), then the order chosen, oldest first by default."""
         ordering = self.ordering or self.default_ordering
         ordering = list(ordering) if isinstance(ordering, (list, tuple)) else [ordering]
-        return [*ordering, "pk"]
+        return ["-held_urgent", "-held_personal", *ordering, "pk"]
+
+    @staticmethod
+    def status_label(post) -> str:
+        """Its status, and why the safety check held it, in words (not colour)."""
+        held = [
+            label
+            for flag, label in (
+                (getattr(post, "held_urgent", False), "held: may be urgent"),
+                (getattr(post, "held_personal", False), "held: personal information"),
+            )
+            if flag
+        ]
+        return "; ".join([post.get_status_display(), *held])
 
     def get_edit_url(self, instance):
         return None  # a post's text is the resident's: no edit screen
@@ -91,7 +106,7 @@ class PostIndexView(IndexView):
             self.context_column(),
             Column("author", label="Author", accessor="shown_author"),
             Column("consultation", label="Consultation", accessor=self.consultation_title),
-            Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+            Column("status", label="Status", accessor=self.status_label, sort_key="status"),
             ReportsColumn("open_flag_count", label="Open reports"),
             DateColumn("created_at", label="Waiting since", sort_key="created_at"),
         ]
@@ -214,6 +229,19 @@ class PostHistoryView(ModeratedObjectMixin, HistoryView):
 
     def get_page_subtitle(self):
         return self.object.title if isinstance(self.object, Idea) else str(self.object)
+
+    @staticmethod
+    def status_label(post) -> str:
+        """Its status, and why the safety check held it, in words (not colour)."""
+        held = [
+            label
+            for flag, label in (
+                (getattr(post, "held_urgent", False), "held: may be urgent"),
+                (getattr(post, "held_personal", False), "held: personal information"),
+            )
+            if flag
+        ]
+        return "; ".join([post.get_status_display(), *held])
 
     def get_edit_url(self, instance):
         return reverse(self.inspect_url_name, args=[instance.pk])

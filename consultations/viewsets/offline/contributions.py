@@ -160,11 +160,19 @@ class OfflineContributionCreateView(PermissionCheckedMixin, WagtailAdminTemplate
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(
-                    request,
-                    f"'{idea.title}' is published as {idea.shown_author}. "
-                    "Enter another, or go back to the list.",
-                )
+                if getattr(idea, "safety_hold", None) is not None:
+                    messages.warning(
+                        request,
+                        f"'{idea.title}' is held for a moderator, not published: the safety "
+                        "check found words that may mean someone needs help now, or personal "
+                        "information. It is first in the moderation queue.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"'{idea.title}' is published as {idea.shown_author}. "
+                        "Enter another, or go back to the list.",
+                    )
                 return redirect(add_url(idea.consultation_id))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
