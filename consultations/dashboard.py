@@ -19,6 +19,7 @@ from consultations.models import (
     Flag,
     Idea,
     PostStatus,
+    SafetyHold,
     Theme,
     UpdateIndexPage,
     UpdatePage,
@@ -41,10 +42,21 @@ class Waiting:
     reported: int
     hidden_after_reports: int
     oldest: datetime | None
+    held_urgent: int = 0
+    held_personal: int = 0
+    oldest_hold: datetime | None = None
+
+    @property
+    def held(self) -> int:
+        return self.held_urgent + self.held_personal
+
+    @property
+    def oldest_hold_days(self) -> int | None:
+        return _days_since(self.oldest_hold)
 
     @property
     def total(self) -> int:
-        return self.pending_ideas + self.pending_comments + self.reported
+        return self.pending_ideas + self.pending_comments + self.reported + self.held
 
     @property
     def oldest_days(self) -> int | None:
@@ -72,8 +84,8 @@ class Waiting:
 
 
 def moderation_waiting(*, pcn) -> Waiting:
-    """Posts of the PCN waiting for approval, reported posts, and the oldest wait: four
-    queries."""
+    """Posts of the PCN waiting for approval, reported posts, posts the safety check held,
+    and the oldest wait: five queries."""
     ideas = in_pcn(Idea.objects.all(), pcn)
     comments = in_pcn(Comment.objects.all(), pcn)
     open_flag = Flag.objects.filter(resolved_at__isnull=True)
@@ -93,8 +105,16 @@ def moderation_waiting(*, pcn) -> Waiting:
         published=Count("pk", filter=Q(status=PostStatus.PUBLISHED)),
         hidden=Count("pk", filter=Q(status=PostStatus.HIDDEN)),
     )
+    holds = in_pcn(SafetyHold.objects.filter(resolved_at__isnull=True), pcn).aggregate(
+        held_urgent=Count("pk", filter=Q(urgent=True)),
+        held_personal=Count("pk", filter=Q(urgent=False, personal_data=True)),
+        oldest_hold=Min("created_at"),
+    )
     oldest = [d for d in (idea_figures["oldest"], comment_figures["oldest"]) if d]
     return Waiting(
+        held_urgent=holds["held_urgent"],
+        held_personal=holds["held_personal"],
+        oldest_hold=holds["oldest_hold"],
         pcn_name=pcn.name,
         pending_ideas=idea_figures["pending"],
         pending_comments=comment_figures["pending"],

@@ -26,6 +26,7 @@ from consultations.models import (
 )
 from consultations.services import participation
 from consultations.services.participation import comment_count_refresh
+from engage.safety import check_text
 from engage.text import plain_text
 
 # action: (statuses it may start from, status it leads to)
@@ -126,6 +127,56 @@ def post_moderate(
             lambda: notifications.send_moderation_decision.enqueue(decision_id=decision.pk)
         )
     return decision
+
+
+def held_for_personal_data(post) -> SafetyHold | None:
+    """The open hold the safety check put on the post for personal information, if any."""
+    target = {"idea": post} if isinstance(post, Idea) else {"comment": post}
+    return SafetyHold.objects.filter(**target, resolved_at__isnull=True, personal_data=True).first()
+
+
+def redacted_text(post) -> dict[str, str]:
+    """The post's words with each piece of personal information replaced, by field."""
+    fields = {"title": post.title, "body": post.body} if isinstance(post, Idea) else {}
+    fields.setdefault("body", post.body)
+    return {field: check_text(value).redacted() for field, value in fields.items()}
+
+
+@transaction.atomic
+def post_publish_redacted(*, post, moderator, seen_status: str | None = None):
+    """Publish a post the safety check held for personal information, with each piece
+    replaced ("[phone number removed]"). Its own words are kept on the hold, seen only by
+    moderators, for as long as the audit retention keeps the hold; its author is told what
+    was removed and why."""
+    if not permissions.can_moderate(moderator, _consultation_of(post)):
+        raise PermissionDenied("You do not moderate this consultation.")
+    hold = held_for_personal_data(post)
+    if hold is None:
+        raise ValidationError("This post is not held for personal information.")
+    redacted = redacted_text(post)
+    for field, value in redacted.items():
+        if len(value) > type(post)._meta.get_field(field).max_length:
+            raise ValidationError(
+                f"With the personal information replaced, its {field} is too long to keep. "
+                "Hide it instead, and tell the author why."
+            )
+    hold.original_title = getattr(post, "title", "")
+    hold.original_body = post.body
+    hold.save(update_fields=["original_title", "original_body"])
+    for field, value in redacted.items():
+        setattr(post, field, value)
+    post.save(update_fields=list(redacted))  # the search index and stored pages follow
+    return post_moderate(
+        post=post,
+        moderator=moderator,
+        action=ModerationAction.APPROVE
+        if post.status == PostStatus.PENDING
+        else ModerationAction.RESTORE,
+        reason=ModerationReason.PERSONAL,
+        note="We removed personal information (such as a phone number or an NHS number) "
+        "before publishing it, to keep you and others safe.",
+        seen_status=seen_status,
+    )
 
 
 def _hidden_after_reports(post) -> bool:

@@ -21,6 +21,7 @@ from consultations.viewsets.moderation.policy import (
     moderated_posts,
 )
 from engage.ids import parse_id
+from engage.safety import check_text
 
 PER_PAGE = 50
 # The listing
@@ -192,11 +193,28 @@ class PostInspectView(ModeratedObjectMixin, InspectView):
             form=form or DecisionForm(),
             decisions=post.decisions.select_related("actor"),
             history_url=reverse(self.history_url_name, args=[post.pk]),
+            **self.safety_context(post),
         )
         return context
 
+    @staticmethod
+    def safety_context(post) -> dict:
+        """Why the safety check held it, the words that raised it (escaped, marked), and
+        the words as they would be published with personal information removed."""
+        hold = post.safety_holds.filter(resolved_at__isnull=True).first()
+        if hold is None:
+            return {"hold": None}
+        return {
+            "hold": hold,
+            "safety": check_text(post.body),
+            "title_safety": check_text(post.title) if isinstance(post, Idea) else None,
+            "redacted": moderation.redacted_text(post) if hold.personal_data else None,
+        }
+
     def post(self, request, *args, **kwargs):
         post = self.object
+        if request.POST.get("action") == "publish_redacted":
+            return self.publish_redacted(request, post)
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
@@ -219,6 +237,25 @@ class PostInspectView(ModeratedObjectMixin, InspectView):
                 messages.success(request, "Decision recorded. The author will be told by email.")
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def publish_redacted(self, request, post):
+        try:
+            moderation.post_publish_redacted(
+                post=post,
+                moderator=request.user,
+                seen_status=request.POST.get("seen_status") or None,
+            )
+        except moderation.ModerationConflict as conflict:
+            messages.warning(request, str(conflict))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(), status=400)
+        else:
+            messages.success(
+                request,
+                "Published with the personal information removed. The author will be told.",
+            )
+        return redirect(request.path)
 
 
 class PostHistoryView(ModeratedObjectMixin, HistoryView):
