@@ -193,12 +193,11 @@ class PracticeEntry:
 
 @dataclass
 class Onboarding:
-    """What `pcn_onboard` found already there and what it made."""
+    """The PCN `pcn_onboard` set up, its home page, and what it made (empty: nothing new)."""
 
     pcn: PrimaryCareNetwork
     home: HomePage
     made: list[str] = field(default_factory=list)
-    found: list[str] = field(default_factory=list)
 
 
 def _child_of(home, model):
@@ -266,8 +265,6 @@ def pcn_onboard(
         )
         onboarding_made.append(f"its site at {hostname}")
     result = Onboarding(pcn=pcn, home=home, made=onboarding_made)
-    if not onboarding_made:
-        result.found.append("the PCN and its site")
 
     if _child_of(home, VisionPage) is None:
         home.add_child(
