@@ -999,12 +999,6 @@ CSRF_CHECKED_BY_THE_ADMIN_API = {
     "wagtailadmin_api:pages:action [delete other PCN's update]",
 }
 
-# Leaks the walk finds that are mended on other branches, in code this branch does not own.
-# The walk passes over exactly these (page, marker) pairs; test_a_known_leak_is_closed
-# shows each is still open (a strict xfail: once mended, it passes, fails as XPASS, and the
-# pair must be taken out of here).
-
-
 def all_targets(world) -> tuple[dict[str, str], list[str], list[str]]:
     """(label -> URL, labels that could not be given a URL, admin groups with no samples)."""
     targets, unbuildable = walk.resolver_targets(world, SAMPLE_URLS)
