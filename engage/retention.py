@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from engage.models import OutgoingEmail, User
@@ -117,6 +118,14 @@ def _emails_delete(*, cutoff) -> int:
     return _emails_due(cutoff=cutoff).delete()[0]
 
 
+def _finished_tasks_due(*, cutoff):
+    return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff)
+
+
+def _finished_tasks_delete(*, cutoff) -> int:
+    return _finished_tasks_due(cutoff=cutoff).delete()[0]
+
+
 def _accounts_due(*, cutoff):
     return unverified_accounts(joined_before=cutoff)
 
@@ -142,6 +151,16 @@ PLATFORM_RULES = [
         why="They only stop an email being sent twice; retries end within a day.",
         count=lambda *, cutoff: _emails_due(cutoff=cutoff).count(),
         apply=_emails_delete,
+    ),
+    RetentionRule(
+        key="finished_tasks",
+        label="Background tasks that have finished, with the emails they sent",
+        action="deleted",
+        default_days=14,
+        why="Each keeps the whole email it sent (a safeguarding alert keeps a resident's "
+        "disclosure and contact details); once finished, it only helps to look into a failure.",
+        count=lambda *, cutoff: _finished_tasks_due(cutoff=cutoff).count(),
+        apply=_finished_tasks_delete,
     ),
     RetentionRule(
         key="unconfirmed_accounts",

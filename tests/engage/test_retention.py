@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from engage.models import OutgoingEmail, User
@@ -58,6 +59,30 @@ def test_sent_and_failed_email_records_go_after_90_days_and_queued_ones_stay():
     remaining = set(OutgoingEmail.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, queued.pk}
     assert old_sent.pk not in remaining and old_failed.pk not in remaining
+
+
+def task_result(*, status, age_days):
+    finished = timezone.now() - age_days * DAY
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [], "kwargs": {"body": "What they wrote: I feel unsafe at home"}},
+        task_path="engage.mail.send_email",
+        backend_name="default",
+        queue_name="default",
+        run_after=finished,
+        finished_at=None if status in {"READY", "RUNNING"} else finished,
+    )
+
+
+def test_finished_tasks_and_the_emails_they_hold_go_after_14_days_and_waiting_ones_stay():
+    old_done = task_result(status="SUCCESSFUL", age_days=15)
+    old_failed = task_result(status="FAILED", age_days=15)
+    recent = task_result(status="SUCCESSFUL", age_days=13)
+    waiting = task_result(status="READY", age_days=400)
+    assert counts(retention_apply())["finished_tasks"] == 2
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, waiting.pk}
+    assert old_done.pk not in remaining and old_failed.pk not in remaining
 
 
 def test_unconfirmed_accounts_go_after_their_period():

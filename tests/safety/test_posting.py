@@ -357,6 +357,26 @@ def test_only_the_posts_own_pcn_is_told(
     assert hold.consultation_id == consultation.pk
 
 
+def test_the_alert_goes_to_each_person_apart_and_asks_that_personal_data_is_not_forwarded(
+    site, consultation, resident, moderator, client_for, django_capture_on_commit_callbacks
+):
+    site.pcn.safeguarding_contact_email = ""
+    site.pcn.save()
+    second = UserFactory(groups=[site.pcn.moderator_group])
+    text = f"{URGENT['child at risk']} {PERSONAL['phone number'][1]}"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_anyway(client_for(resident), consultation, "idea-create", text)
+    hold = SafetyHold.objects.get()
+    assert hold.urgent and hold.personal_data
+    # One email each: no moderator learns another's address, and nobody is copied in.
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [[moderator.email], [second.email]]
+    )
+    for message in mail.outbox:
+        assert not message.cc and not message.bcc
+        assert "It also holds personal information: do not forward this email." in message.body
+
+
 # Offline entries
 
 
