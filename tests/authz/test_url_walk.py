@@ -999,6 +999,7 @@ CSRF_CHECKED_BY_THE_ADMIN_API = {
     "wagtailadmin_api:pages:action [delete other PCN's update]",
 }
 
+
 def all_targets(world) -> tuple[dict[str, str], list[str], list[str]]:
     """(label -> URL, labels that could not be given a URL, admin groups with no samples)."""
     targets, unbuildable = walk.resolver_targets(world, SAMPLE_URLS)
