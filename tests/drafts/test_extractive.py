@@ -111,7 +111,7 @@ def test_very_long_texts_and_many_languages_give_verbatim_points():
         "Potrzebujemy tłumacza języka polskiego na wizytach u lekarza.",
         "我们需要晚上的预约时间。周末也应该开放诊所。",
         "نحتاج إلى مترجم في المواعيد الطبية",
-        "Нам нужны вечерние приёмы у врача после работы.",
+        "Нам нужны вечерние приёмы у врача после работы.",  # noqa: RUF001
         "\U0001f600 Evening clinics would help shift workers \U0001f44d",
     ]
     sources = [Source(i, i, text) for i, text in enumerate(texts)]
