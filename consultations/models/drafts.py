@@ -54,7 +54,7 @@ class SummaryDraft(PcnBoundaryMixin, models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
-        "engage.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
