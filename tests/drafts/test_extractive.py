@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from consultations.drafts import MAX_POINT_CHARS, Source, draft_points, sentence_spans
 
@@ -69,10 +70,15 @@ def test_a_theme_of_200_ideas_is_drafted_well_under_a_second():
         for copy in range(4)
         for s in ideas
     ][: 200 * 2]
-    draft_points(many)  # load what the first call loads
-    started = time.perf_counter()
-    draft = draft_points(many)
-    assert time.perf_counter() - started < 1.0
+    # One core, as the task worker runs it; the best of three, as the machine is shared.
+    with threadpool_limits(limits=1):
+        draft_points(many)  # load what the first call loads
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            draft = draft_points(many)
+            times.append(time.perf_counter() - started)
+    assert min(times) < 1.0, times
     assert draft.points
 
 
