@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety audit
+.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ audit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .test-media
+
+# Drafts of "what we heard" per theme at 50, 200 and 1,000 ideas on one core; writes bench/results/drafts.json.
+bench-drafts: $(STAMP)
+	$(BIN)/python bench/drafts_benchmark.py
 
 # How fast suggested themes are for 5,000 ideas on one core; writes bench/results/clustering.json.
 bench-clustering: $(STAMP)

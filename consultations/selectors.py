@@ -4,7 +4,7 @@ query count stays the same however many ideas and comments there are."""
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 
 from consultations.models import (
     Comment,
@@ -13,6 +13,8 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     PostStatus,
+    SummaryDraft,
+    SummaryPoint,
     Support,
     Theme,
     ThemeQuote,
@@ -184,6 +186,47 @@ def findings(*, consultation: ConsultationPage):
         )
         .order_by("-idea_count", "name")
     )
+
+
+def findings_own_words(*, consultation: ConsultationPage) -> dict[int | None, list[SummaryPoint]]:
+    """The approved points of "what we heard", by theme id (None: the whole consultation).
+
+    One query, whatever the number of themes and points. Each point is checked as it is
+    read (`SummaryPoint.still_stands`): a post hidden, withdrawn or changed since, or whose
+    author has gone, drops out; a theme's point whose idea has left the theme too.
+    """
+    points = (
+        SummaryPoint.objects.filter(
+            draft__consultation=consultation,
+            draft__status=SummaryDraft.Status.APPROVED,
+            chosen=True,
+        )
+        .annotate(
+            draft_theme_id=F("draft__theme_id"),
+            in_theme=Exists(
+                IdeaTheme.objects.filter(
+                    theme_id=OuterRef("draft__theme_id"), idea_id=OuterRef("idea_id")
+                )
+            ),
+        )
+        .select_related("idea", "comment")
+        .only(
+            *("pk", "field", "start", "end", "text", "sort_order"),
+            *("represents", "comment_id", "idea_id", "draft_id"),
+            *("idea__status", "idea__author_id", "idea__channel", "idea__attribution"),
+            *("idea__title", "idea__body", "comment__status", "comment__author_id"),
+            "comment__body",
+        )
+        .order_by("sort_order", "pk")
+    )
+    by_theme: dict[int | None, list[SummaryPoint]] = {}
+    for point in points:
+        theme_id = point.draft_theme_id
+        if theme_id is not None and not point.in_theme:
+            continue
+        if point.still_stands():
+            by_theme.setdefault(theme_id, []).append(point)
+    return by_theme
 
 
 def findings_export_rows(*, consultation: ConsultationPage):

@@ -72,6 +72,11 @@ def register_moderation_log_actions(actions):
     actions.register_action("engage.theme.quote", "Add quote", "Quote chosen")
     actions.register_action("engage.theme.unquote", "Remove quote", "Quote removed")
     actions.register_action(
+        "engage.summary.approve",
+        "Approve what we heard",
+        'Residents\' own words approved for "What we heard"',
+    )
+    actions.register_action(
         "engage.idea.enter", "Enter for a resident", "Entered for a resident who took part offline"
     )
     actions.register_action("engage.letters.sent", "Letters sent", "Letters marked as sent")

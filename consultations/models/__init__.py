@@ -6,11 +6,13 @@
 - `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
+- `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
 
+from consultations.models.drafts import SummaryDraft, SummaryPoint, post_may_be_quoted
 from consultations.models.loop import (
     ActionStatus,
     UpdateAction,
@@ -88,6 +90,8 @@ __all__ = [
     "SafetyHold",
     "SafetyHoldQuerySet",
     "SuggestionRun",
+    "SummaryDraft",
+    "SummaryPoint",
     "Support",
     "Theme",
     "ThemeContentQuerySet",
@@ -97,5 +101,6 @@ __all__ = [
     "UpdateIdea",
     "UpdateIndexPage",
     "UpdatePage",
+    "post_may_be_quoted",
     "route_views_register",
 ]

@@ -28,6 +28,9 @@ def what_we_heard(request, page: ConsultationPage):
     if not _findings_visible(request, page):
         raise Http404("Not published yet")
     themes = list(selectors.findings(consultation=page))
+    own_words = selectors.findings_own_words(consultation=page)
+    for theme in themes:
+        theme.own_words = own_words.get(theme.pk, [])
     published = Idea.objects.filter(consultation=page, status=PostStatus.PUBLISHED)
     return page_render(
         request,
@@ -35,6 +38,7 @@ def what_we_heard(request, page: ConsultationPage):
         "consultations/what_we_heard.html",
         {
             "themes": themes,
+            "own_words": own_words.get(None, []),
             "idea_count": published.count(),
             "unthemed_count": published.filter(themes__isnull=True).count(),
             "preview": not page.has_findings,

@@ -68,10 +68,16 @@ SAMPLE_URLS = {
     # consultation's ideas and suggestions, for PCN A's consultation and PCN B's.
     **{
         f"{THEME_SCREENS}:{screen}": _theme_admin(f"{THEME_SCREENS}:{screen}")
-        for screen in ("edit", "delete", "usage", "history", "history_results", "inspect", "ideas")
+        for screen in (
+            *("edit", "delete", "usage", "history", "history_results", "inspect", "ideas"),
+            "draft",
+        )
     },
     f"{THEME_SCREENS}:assign": _consultation_admin(f"{THEME_SCREENS}:assign"),
     f"{THEME_SCREENS}:suggestions": _consultation_admin(f"{THEME_SCREENS}:suggestions"),
+    f"{THEME_SCREENS}:consultation_draft": _consultation_admin(
+        f"{THEME_SCREENS}:consultation_draft"
+    ),
     f"{THEME_CHOOSER}:chosen": lambda w: {
         " [other PCN's]": reverse(f"{THEME_CHOOSER}:chosen", args=[w.other_theme.pk])
     },
@@ -651,6 +657,8 @@ POST_BODIES = [
         lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]},
     ),
     (f"{THEME_SCREENS}:suggestions", lambda w: {"action": "suggest"}),
+    (f"{THEME_SCREENS}:draft", lambda w: {"action": "request"}),
+    (f"{THEME_SCREENS}:consultation_draft", lambda w: {"action": "request"}),
     # Bulk actions that would act on PCN B's objects (or move them into PCN A) if allowed.
     ("pcn_admin:bulk-action [move, other PCN's pages]", lambda w: {"chooser": w.update_index.pk}),
     ("pcn_admin:bulk-action [move, both", lambda w: {"collection": w.collection.pk}),

@@ -400,6 +400,22 @@ EXPECTED = {
         "adm adm adm adm no ok no no adm ok",
         "adm adm adm adm no go no no adm go",
     ),
+    "wagtailsnippets_consultations_theme:draft [this PCN]": (
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
+    ),
+    "wagtailsnippets_consultations_theme:draft [other PCN]": (
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
+    ),
+    "wagtailsnippets_consultations_theme:consultation_draft [this PCN]": (
+        "adm adm adm adm ok no no no adm ok",
+        "adm adm adm adm go no no no adm go",
+    ),
+    "wagtailsnippets_consultations_theme:consultation_draft [other PCN]": (
+        "adm adm adm adm no ok no no adm ok",
+        "adm adm adm adm no go no no adm go",
+    ),
     # The theme chooser (Wagtail's, within the PCN boundary: home.admin_views); no "create".
     "wagtailsnippetchoosers_consultations_theme:choose": (
         "adm adm adm adm ok ok ok ok adm ok",

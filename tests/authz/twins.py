@@ -20,6 +20,8 @@ from consultations.models import (
     PostStatus,
     SafetyHold,
     SuggestionRun,
+    SummaryDraft,
+    SummaryPoint,
     Support,
     Theme,
     ThemeQuote,
@@ -94,6 +96,18 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         run=run, name=f"Twin {letter} suggestion", terms=["evening"]
     )
     suggestion.ideas.add(idea)
+    summary = SummaryDraft.objects.create(consultation=consultation, theme=theme)
+    point = SummaryPoint.objects.create(
+        draft=summary,
+        idea=idea,
+        comment=comment,
+        field=SummaryPoint.Field.COMMENT,
+        start=0,
+        end=7,
+        drafted_start=0,
+        drafted_end=7,
+        text="Agreed.",
+    )
     update = updates.add_child(
         instance=UpdatePage(
             title=f"Twin {letter} update",
@@ -134,6 +148,8 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         ThemeQuote: quote,
         SuggestionRun: run,
         ThemeSuggestion: suggestion,
+        SummaryDraft: summary,
+        SummaryPoint: point,
         UpdateAction: update.actions.get(),
         UpdateIdea: update.answered_ideas.get(),
         Notice: notice,

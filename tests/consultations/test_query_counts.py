@@ -20,7 +20,10 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     ModerationMode,
+    Phase,
     PostStatus,
+    SummaryDraft,
+    SummaryPoint,
     Support,
     Theme,
 )
@@ -103,6 +106,48 @@ def build_site(*, hostname: str, size: int, resident) -> dict[str, str]:
     Support.objects.bulk_create(Support(user=resident, idea=each) for each in ideas[:3])
     Follow.objects.create(user=resident, consultation=consultation)
     Follow.objects.create(user=resident, idea=idea)
+    # "What we heard" of a consultation under review: themes with approved drafts whose
+    # points cite ideas and comments, and a draft of the whole consultation.
+    reviewed = make_consultation(consultations, phase="closed", phase_override=Phase.UNDER_REVIEW)
+    heard = Idea.objects.bulk_create(
+        Idea(
+            consultation=reviewed,
+            author=author,
+            title=f"Heard {number}",
+            body="Evening appointments after work would help.",
+            status=PostStatus.PUBLISHED,
+        )
+        for number in range(size)
+    )
+    said = Comment.objects.bulk_create(
+        Comment(idea=each, author=author, body="Saturday clinics too.", status="published")
+        for each in heard
+    )
+    heard_themes = Theme.objects.bulk_create(
+        Theme(consultation=reviewed, name=f"Heard theme {n}") for n in range(max(1, size // 10))
+    )
+    IdeaTheme.objects.bulk_create(
+        IdeaTheme(idea=heard[n], theme=heard_themes[n % len(heard_themes)]) for n in range(size)
+    )
+    drafts = SummaryDraft.objects.bulk_create(
+        [SummaryDraft(consultation=reviewed, status="approved")]
+        + [SummaryDraft(consultation=reviewed, theme=t, status="approved") for t in heard_themes]
+    )
+    SummaryPoint.objects.bulk_create(
+        SummaryPoint(
+            draft=drafts[0] if n < 3 else drafts[1 + n % len(heard_themes)],
+            idea=heard[n],
+            comment=said[n] if n % 2 else None,
+            field="comment" if n % 2 else "body",
+            start=0,
+            end=8 if n % 2 else 19,
+            drafted_start=0,
+            drafted_end=8 if n % 2 else 19,
+            text="Saturday" if n % 2 else "Evening appointment",
+            sort_order=n,
+        )
+        for n in range(size)
+    )
     update = updates.get_children().live().last()
     idea_page = consultation.url + consultation.reverse_subpage("idea-detail", args=[idea.pk])
     return {
@@ -120,6 +165,7 @@ def build_site(*, hostname: str, size: int, resident) -> dict[str, str]:
         "update index": updates.url,
         "update page": update.url,
         "vision page": vision.url,
+        "what we heard": reviewed.url + reviewed.reverse_subpage("what-we-heard"),
     }
 
 
@@ -143,6 +189,7 @@ PAGES = [
     "update index",
     "update page",
     "vision page",
+    "what we heard",
 ]
 
 
@@ -160,5 +207,8 @@ def test_public_page_queries_are_within_budget_and_do_not_grow(db, signed_in):
             client.force_login(resident)
         counts[size_name] = {page: count_queries(client, urls[size_name][page]) for page in PAGES}
     assert counts["small"] == counts["large"]
+    # The findings page shows the approved points it was counted with.
+    heard = Client(HTTP_HOST=HOSTS["large"]).get(urls["large"]["what we heard"]).content.decode()
+    assert heard.count("A resident's own words") == SIZES["large"]
     over = {page: count for page, count in counts["large"].items() if count > QUERY_BUDGET}
     assert not over, f"over {QUERY_BUDGET} queries: {over}"

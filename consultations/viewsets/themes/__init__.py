@@ -11,7 +11,7 @@ another PCN is listed, offered as a choice or changeable. `admin_scope_register`
 to the boundary of Wagtail's shared screens (bulk actions, the snippet chooser).
 
 Screens Wagtail has no equivalent for (assigning ideas to a theme, a theme's ideas and
-quotes with split, suggested themes) are custom views inside the viewset's URLs; each says
+quotes with split, suggested themes, drafts of "what we heard") are custom views inside the viewset's URLs; each says
 why in its docstring.
 """
 
@@ -24,6 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consultations.models import PostStatus, Theme
 from consultations.viewsets.themes.bulk_actions import DeleteThemesBulkAction, MergeThemesBulkAction
+from consultations.viewsets.themes.drafts import ConsultationDraftView, ThemeDraftView
 from consultations.viewsets.themes.filters import ThemeFilterSet
 from consultations.viewsets.themes.forms import ThemeForm
 from consultations.viewsets.themes.policy import theme_permission_policy, themes_moderated_by
@@ -121,6 +122,12 @@ class ThemeViewSet(SnippetViewSet):
             path("ideas/<int:pk>/", ThemeIdeasView.as_view(), name="ideas"),
             path("assign/<int:pk>/", AssignIdeasView.as_view(), name="assign"),
             path("suggestions/<int:pk>/", SuggestionsView.as_view(), name="suggestions"),
+            path("draft/<int:pk>/", ThemeDraftView.as_view(), name="draft"),
+            path(
+                "consultation-draft/<int:pk>/",
+                ConsultationDraftView.as_view(),
+                name="consultation_draft",
+            ),
         ]
 
 

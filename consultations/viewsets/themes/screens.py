@@ -104,6 +104,7 @@ class ThemeIdeasView(_ThemeScreen):
                 Theme.snippet_viewset.get_url_name("assign"), args=[self.theme.consultation_id]
             ),
             edit_url=reverse(Theme.snippet_viewset.get_url_name("edit"), args=[self.theme.pk]),
+            draft_url=reverse(Theme.snippet_viewset.get_url_name("draft"), args=[self.theme.pk]),
         )
 
     def get(self, request, pk):

@@ -47,6 +47,14 @@ class ThemeIndexView(snippet_views.IndexView):
                     ),
                     icon_name="wand-magic-sparkles",
                 ),
+                HeaderButton(
+                    "What we heard, in residents' words",
+                    url=reverse(
+                        Theme.snippet_viewset.get_url_name("consultation_draft"),
+                        args=[consultation.pk],
+                    ),
+                    icon_name="openquote",
+                ),
             ]
         return buttons
 
@@ -57,6 +65,12 @@ class ThemeIndexView(snippet_views.IndexView):
                 "Ideas and quotes",
                 url=reverse(Theme.snippet_viewset.get_url_name("ideas"), args=[instance.pk]),
                 icon_name="list-ul",
+                priority=15,
+            ),
+            ListingMenuItem(
+                "Draft what we heard",
+                url=reverse(Theme.snippet_viewset.get_url_name("draft"), args=[instance.pk]),
+                icon_name="openquote",
                 priority=15,
             ),
             ListingMenuItem(
