@@ -413,9 +413,16 @@ def theme_quote_add(*, theme: Theme, user, idea: Idea, text: str = "") -> ThemeQ
         raise ValidationError(
             {"idea": "A theme has at most three quotes. Remove one before adding another."}
         )
-    text = plain_text(text) or idea.body[:500]
+    text = (plain_text(text) or idea.body[:500]).strip()
     if len(text) > 500:
         raise ValidationError({"text": "Keep the quote to 500 characters or fewer."})
+    if text not in idea.body and text not in idea.title:
+        raise ValidationError(
+            {
+                "text": "A quote must be the resident's own words: copy part of their idea "
+                "exactly. To say it in your own words, use the theme's summary instead."
+            }
+        )
     if theme.quotes.filter(idea=idea).exists():
         raise ValidationError({"idea": "This idea is already quoted."})
     quote = ThemeQuote.objects.create(

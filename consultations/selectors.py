@@ -174,7 +174,11 @@ def findings(*, consultation: ConsultationPage):
         .prefetch_related(
             Prefetch(
                 "quotes",
-                queryset=ThemeQuote.objects.filter(idea__status=PostStatus.PUBLISHED),
+                # Still the resident's own words: a quote whose idea was edited since is
+                # left out rather than shown with words they no longer stand by.
+                queryset=ThemeQuote.objects.filter(idea__status=PostStatus.PUBLISHED).filter(
+                    Q(idea__body__contains=F("text")) | Q(idea__title__contains=F("text"))
+                ),
             ),
             Prefetch(
                 "ideas",

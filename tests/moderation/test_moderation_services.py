@@ -616,15 +616,33 @@ def test_split_refuses_no_ideas_or_a_taken_or_empty_name(theme_world, moderator,
 def test_quote_text_defaults_to_the_idea_and_markup_is_stripped(consultation, moderator):
     theme = moderation.theme_create(consultation=consultation, user=moderator, name="Evenings")
     long_idea = make_idea(consultation, status=PostStatus.PUBLISHED, body="word " * 200)
-    short_idea = make_idea(consultation, status=PostStatus.PUBLISHED)
+    short_idea = make_idea(
+        consultation, status=PostStatus.PUBLISHED, body="Open late, please. Most of us work."
+    )
     theme.ideas.add(long_idea, short_idea)
     quote = moderation.theme_quote_add(theme=theme, user=moderator, idea=long_idea)
-    assert quote.text == long_idea.body[:500]
+    assert quote.text == long_idea.body[:500].strip()
     quote = moderation.theme_quote_add(
         theme=theme, user=moderator, idea=short_idea, text="<em>Open late</em>, please"
     )
     assert quote.text == "Open late, please"
     assert [a for a, _ in log_actions(theme)].count("engage.theme.quote") == 2
+
+
+def test_a_quote_is_the_residents_own_words(consultation, moderator):
+    theme = moderation.theme_create(consultation=consultation, user=moderator, name="Evenings")
+    idea = make_idea(
+        consultation, status=PostStatus.PUBLISHED, title="Later hours", body="Open until 8pm."
+    )
+    theme.ideas.add(idea)
+    with pytest.raises(ValidationError) as refused:
+        moderation.theme_quote_add(
+            theme=theme, user=moderator, idea=idea, text="Residents want later hours"
+        )
+    assert "resident's own words" in str(refused.value)
+    assert not theme.quotes.exists()
+    quote = moderation.theme_quote_add(theme=theme, user=moderator, idea=idea, text="until 8pm")
+    assert quote.text == "until 8pm"
 
 
 def test_a_theme_has_at_most_three_quotes(consultation, moderator):

@@ -138,7 +138,7 @@ def findings(consultation, author, moderator):
     )
     weekends = Theme.objects.create(consultation=consultation, name="Weekends")
     shown = [
-        idea("Open until 8pm", support_count=5),
+        idea("Open until 8pm", support_count=5, body="I work until six. Evenings would help."),
         idea("Tuesday evenings", support_count=3),
         idea("Late phone line", support_count=1),
     ]
@@ -147,7 +147,7 @@ def findings(consultation, author, moderator):
         idea("Withdrawn title", PostStatus.WITHDRAWN),
         idea("Hidden title", PostStatus.HIDDEN),
     ]
-    later_hidden = idea("Later hidden title", body="Words of a hidden idea")
+    later_hidden = idea("Later hidden title", body="Quote of a hidden idea")
     evenings.ideas.add(*shown, *not_shown, later_hidden)
     saturday = idea("Saturday mornings")
     weekends.ideas.add(saturday)
@@ -198,6 +198,14 @@ def test_each_theme_with_its_published_ideas_summary_and_quotes(client, consulta
     for idea in findings["not_shown"]:
         assert idea.title not in page
         assert route(consultation, "idea-detail", idea.pk) not in page
+
+
+def test_a_quote_whose_idea_was_edited_since_is_left_out(client, consultation, findings):
+    quoted = findings["shown"][0]
+    Idea.objects.filter(pk=quoted.pk).update(body="Evenings would help.")
+    page = client.get(findings_url(consultation)).content.decode()
+    assert "I work until six." not in page
+    assert "Open until 8pm" in page  # the idea itself is still listed
 
 
 def test_the_links_open_the_ideas(client, consultation, findings):
