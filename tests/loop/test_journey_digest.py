@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import connection
@@ -32,7 +33,7 @@ from consultations.models import (
 from consultations.notifications import send_journey_digest
 from consultations.suggestions import suggestion_accept
 from engage.privacy import account_erase
-from tests.factories import HOSTILE, UserFactory, make_moderator
+from tests.factories import HOSTILE, UserFactory, make_moderator, make_pcn_site
 from tests.loop.conftest import action, follow, make_idea, make_theme, make_update, make_vision
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -214,7 +215,7 @@ def test_steps_taken_together_arrive_in_one_plain_english_email(
     body = message.body
     assert message.subject == "Engage: News about your ideas"
     assert f'Your idea: "Open on Saturdays" ({consultation.title})' in body
-    assert f'An idea you follow: "Sunday surgery"' in body
+    assert 'An idea you follow: "Sunday surgery"' in body
     assert (
         f'- Our PPG moderators put it in the theme "{theme.name}", with other ideas like it.'
         in body
@@ -428,8 +429,6 @@ def test_an_offline_contributor_with_an_address_gets_one_letter_gathering_the_st
 def test_another_pcns_moderator_prints_none_of_these_letters(
     consultation, theme, moderator, client
 ):
-    from tests.factories import make_pcn_site
-
     contributor = OfflineContributor.objects.create(
         pcn=consultation.pcn, name="Margaret Holloway", postal_address="14 Willow Lane"
     )
@@ -443,7 +442,7 @@ def test_another_pcns_moderator_prints_none_of_these_letters(
 
     assert page.status_code == 200
     assert "Margaret Holloway" not in page.content.decode()
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.journey_letters_mark_sent(
             user=make_moderator(other_home.pcn), letter_ids=[Letter.objects.get().pk]
         )
@@ -459,7 +458,7 @@ def test_the_idea_page_shows_the_theme_and_the_priority(
     assign(theme, moderator, idea)
     link(theme, moderator, priorities["Care when you need it"])
 
-    page = client.get(idea.get_url() if hasattr(idea, "get_url") else idea.get_full_url())
+    page = client.get(idea.get_full_url())
 
     text = " ".join(BeautifulSoup(page.content, "html.parser").get_text(" ").split())
     assert "Grouped into a theme" in text and theme.name in text
