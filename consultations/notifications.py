@@ -466,8 +466,9 @@ def _idea_sections(step_notices, *, recipient) -> list[dict]:
 
 
 def _digest_subject(idea_sections, update_sections) -> str:
-    if not idea_sections and len(update_sections) == 1:
-        return f"You said, we did: {update_sections[0]['update'].title}"
+    if len(update_sections) == 1:
+        title = f"You said, we did: {update_sections[0]['update'].title}"
+        return f"{title}, and news of your ideas" if idea_sections else title
     if any(section["theirs"] for section in idea_sections) or any(
         section["their_ideas"] for section in update_sections
     ):

@@ -213,7 +213,7 @@ def test_steps_taken_together_arrive_in_one_plain_english_email(
     assert len(mine) == 1
     message = mine[0]
     body = message.body
-    assert message.subject == "Engage: News about your ideas"
+    assert message.subject == "Engage: You said, we did: Saturday clinics, and news of your ideas"
     assert f'Your idea: "Open on Saturdays" ({consultation.title})' in body
     assert 'An idea you follow: "Sunday surgery"' in body
     assert (
@@ -381,6 +381,7 @@ def test_an_offline_contributor_with_email_gets_the_digest(
 
     [message] = mailoutbox
     assert message.to == ["caller@example.org"]
+    assert message.subject == "Engage: News about your ideas"
     assert 'Your idea: "By phone"' in message.body
     assert "you gave us your email address with your idea" in message.body
     assert Notice.objects.get().status == Notice.Status.SENT
