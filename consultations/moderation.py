@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from consultations import notifications, permissions
+from consultations import loop, notifications, permissions
 from consultations.models import (
     Comment,
     Flag,
@@ -314,12 +314,16 @@ def theme_create(*, consultation, user, name: str, summary: str = "", priority=N
 @transaction.atomic
 def theme_update(*, theme: Theme, user, name: str, summary: str, priority=None) -> Theme:
     _require_moderator(user, theme.consultation)
+    linked_before = Theme.objects.filter(pk=theme.pk).values_list("priority_id", flat=True).first()
     theme.name = _theme_name(theme.consultation, name, exclude_pk=theme.pk)
     theme.summary = plain_text(summary)
     theme.priority = priority
     theme.full_clean()
     theme.save()
     _log_theme(theme, "wagtail.edit", user)
+    if theme.priority_id and theme.priority_id != linked_before:
+        # Its ideas now feed into this priority: their people are told (once per idea).
+        loop.theme_step_notices_create(theme=theme, themed=False)
     return theme
 
 
@@ -341,6 +345,7 @@ def theme_assign_ideas(*, theme: Theme, user, idea_ids) -> int:
     added = theme.ideas.count() - before
     if added:
         _log_theme(theme, "engage.theme.assign", user, ideas=[idea.pk for idea in ideas])
+        loop.theme_step_notices_create(theme=theme, idea_ids=[idea.pk for idea in ideas])
     return added
 
 
@@ -360,8 +365,11 @@ def theme_merge(*, into: Theme, others, user) -> Theme:
     for other in others:
         if other.consultation_id != into.consultation_id:
             raise ValidationError("Only themes of the same consultation can be merged.")
+    moved: set[int] = set()
     for other in others:
-        into.ideas.add(*other.ideas.all())
+        their_ideas = list(other.ideas.all())
+        moved |= {idea.pk for idea in their_ideas}
+        into.ideas.add(*their_ideas)
         room = ThemeQuote.MAX_PER_THEME - into.quotes.count()
         quoted = set(into.quotes.values_list("idea_id", flat=True))
         for quote in other.quotes.all():
@@ -378,6 +386,8 @@ def theme_merge(*, into: Theme, others, user) -> Theme:
         other.delete()
     into.save()
     _log_theme(into, "engage.theme.merge", user, merged=[other.pk for other in others])
+    if moved:
+        loop.theme_step_notices_create(theme=into, idea_ids=moved)
     return into
 
 
@@ -393,6 +403,7 @@ def theme_split(*, theme: Theme, user, new_name: str, idea_ids) -> Theme:
     theme.ideas.remove(*moving)
     ThemeQuote.objects.filter(theme=theme, idea__in=moving).update(theme=new_theme)
     _log_theme(theme, "engage.theme.split", user, new_theme=new_theme.pk)
+    loop.theme_step_notices_create(theme=new_theme, idea_ids=[idea.pk for idea in moving])
     return new_theme
 
 

@@ -12,16 +12,23 @@ Links in emails are absolute and built here: a Wagtail page's `full_url` (it kno
 site), or `reverse()` on the site's base address (`engage.mail.absolute_url`).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tasks import task
 
-from consultations.loop import update_letters_create, update_notices_create
+from consultations.loop import (
+    journey_steps_current,
+    update_letters_create,
+    update_notices_create,
+)
 from consultations.models import (
     Comment,
     ConsultationPage,
@@ -41,7 +48,7 @@ from engage.mail import (
     email_enqueue,
     email_withdraw,
 )
-from engage.models import OutgoingEmail
+from engage.models import OutgoingEmail, User
 from home.models import HomePage, PrimaryCareNetwork
 
 
@@ -205,39 +212,11 @@ UNSUBSCRIBE_SALT = "engage.notifications.unsubscribe"
 
 
 def _notice_message(notice, *, unsubscribe_link: str):
-    """(subject, body) for a notice, or None if there is nothing to say any more.
+    """(subject, body) for a phase notice, or None if there is nothing to say any more.
 
     `unsubscribe_link` is made once per email, so the body and the List-Unsubscribe header
     carry the same signed link."""
     user = notice.recipient
-    if notice.kind == Notice.Kind.UPDATE:
-        update = UpdatePage.objects.live().filter(pk=notice.update_id).first()
-        if update is None:
-            return None
-        mine = Q(contributor=notice.contributor_id) if notice.contributor_id else Q(author=user)
-        theirs = list(
-            Idea.objects.filter(mine, status=PostStatus.PUBLISHED)
-            .filter(
-                Q(themes__in=update.themes.all())
-                | Q(pk__in=[link.idea_id for link in update.answered_ideas.all()])
-            )
-            .distinct()
-            .select_related("consultation")
-        )
-        context = {
-            "user": user,
-            "offline": bool(notice.contributor_id),
-            "update": update,
-            "their_ideas": theirs,
-            "we_did": " ".join(strip_tags(update.we_did).split()),
-            "actions": update.actions.all(),
-            "update_url": update.full_url,
-            "unsubscribe_url": unsubscribe_link,
-        }
-        return (
-            f"You said, we did: {update.title}",
-            render_to_string("consultations/emails/update_published.txt", context),
-        )
     consultation = ConsultationPage.objects.live().filter(pk=notice.consultation_id).first()
     if consultation is None:
         return None
@@ -277,6 +256,9 @@ def send_notice(notice_id: int) -> str:
     notice = Notice.objects.select_related("user", "contributor").filter(pk=notice_id).first()
     if notice is None or notice.status == Notice.Status.SENT:
         return "nothing to do"
+    if notice.kind != Notice.Kind.PHASE:  # a step of an idea's journey: sent in a digest
+        send_journey_digest.enqueue(user_id=notice.user_id, contributor_id=notice.contributor_id)
+        return "in a digest"
     recipient = notice.recipient
     if not recipient.email_updates or not getattr(recipient, "is_active", True):
         _notice_settle(notice, "the person turned these emails off")
@@ -304,9 +286,12 @@ def notice_email_status_changed(sender, *, key, status, attempts, error, **kwarg
     """What the mail queue did with a notice's email, recorded on the notice (connected to
     `engage.mail.email_status_changed` in `ConsultationsConfig.ready()`)."""
     prefix, _, notice_id = key.partition(":")
-    if prefix != "notice" or not notice_id.isdigit():
+    if prefix == DIGEST_PREFIX:
+        notices = Notice.objects.filter(email_key=key, status=Notice.Status.PENDING)
+    elif prefix != "notice" or not notice_id.isdigit():
         return
-    notices = Notice.objects.filter(pk=int(notice_id))
+    else:
+        notices = Notice.objects.filter(pk=int(notice_id))
     if status == OutgoingEmail.Status.SENT:
         notices.update(
             status=Notice.Status.SENT, sent_at=timezone.now(), attempts=attempts, last_error=""
@@ -333,21 +318,266 @@ def notify_update_published(update_id: int) -> int:
         return 0
     update_letters_create(update=update)
     notice_ids = update_notices_create(update=update)
-    for notice_id in notice_ids:
-        send_notice.enqueue(notice_id=notice_id)
+    journey_digests_soon(Notice.objects.filter(pk__in=notice_ids))
     return len(notice_ids)
 
 
 def retry_pending_notices() -> int:
-    """Enqueue every notice that has not been sent yet (run by cron): a new phase email, one
-    whose task never ran, or one the mail queue gave up on before MAX_ATTEMPTS attempts (the
-    immediate task backend cannot retry later). An email the mail queue is still retrying
-    is left to its schedule. Returns how many notices were enqueued."""
+    """Enqueue every phase notice that has not been sent yet (run by cron): a new phase
+    email, one whose task never ran, or one the mail queue gave up on before MAX_ATTEMPTS
+    attempts (the immediate task backend cannot retry later), and every journey digest due
+    (`send_journey_digests`). An email the mail queue is still retrying is left to its
+    schedule. Returns how many emails were enqueued."""
     ids = list(
-        Notice.objects.filter(status=Notice.Status.PENDING, attempts__lt=MAX_ATTEMPTS).values_list(
-            "pk", flat=True
-        )
+        Notice.objects.filter(
+            kind=Notice.Kind.PHASE, status=Notice.Status.PENDING, attempts__lt=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)
     )
     for notice_id in ids:
         send_notice.enqueue(notice_id=notice_id)
-    return len(ids)
+    return len(ids) + send_journey_digests()
+
+
+# The journey digest: every step of a person's ideas since we last wrote, in one email.
+
+DIGEST_PREFIX = "digest"
+JOURNEY_KINDS = [Notice.Kind.UPDATE, Notice.Kind.THEMED, Notice.Kind.PRIORITY]
+
+
+def digest_settle_time() -> timedelta:
+    """How long a step waits before it is sent, so steps that happen together (an idea put
+    in a theme, the theme linked to a priority, an update published) arrive in one email."""
+    return timedelta(minutes=settings.ENGAGE_DIGEST_SETTLE_MINUTES)
+
+
+def _journey_owed():
+    """Journey steps owed by email: not sent, not carried by a letter, not given up."""
+    return Notice.objects.filter(
+        kind__in=JOURNEY_KINDS,
+        status=Notice.Status.PENDING,
+        letter=None,
+        attempts__lt=MAX_ATTEMPTS,
+    )
+
+
+def send_journey_digests() -> int:
+    """Enqueue the digest of each person whose oldest step owed has waited the settle time
+    (run by cron: `send_journey_digests`, and `send_notifications`). One query, and one task
+    per person. Returns how many digests were enqueued."""
+    cutoff = timezone.now() - digest_settle_time()
+    due = (
+        _journey_owed()
+        .values("user_id", "contributor_id")
+        .annotate(oldest=Min("created_at"))
+        .filter(oldest__lte=cutoff)
+        .order_by("user_id", "contributor_id")
+    )
+    people = [(row["user_id"], row["contributor_id"]) for row in due]
+    for user_id, contributor_id in people:
+        send_journey_digest.enqueue(user_id=user_id, contributor_id=contributor_id)
+    return len(people)
+
+
+def journey_digests_soon(notices) -> None:
+    """Send the digests of the people these new notices are owed to as soon as the settle
+    time allows: at once when it is nothing, after it when the task backend can wait, else
+    at the next scheduled `send_journey_digests`."""
+    wait = digest_settle_time()
+    backend = send_journey_digest.get_backend()
+    if wait and not backend.supports_defer:
+        return
+    people = set(notices.filter(letter=None).values_list("user_id", "contributor_id"))
+    task = send_journey_digest
+    if wait:
+        task = send_journey_digest.using(run_after=timezone.now() + wait + timedelta(seconds=5))
+    for user_id, contributor_id in sorted(people, key=lambda p: (p[0] or 0, p[1] or 0)):
+        task.enqueue(user_id=user_id, contributor_id=contributor_id)
+
+
+def digest_email_key(recipient, first_notice_id: int) -> str:
+    """The mail queue key of a digest: its reader, and the first step it carries. A digest
+    offered again (after a failure) keeps its key, and so its count of attempts."""
+    who = "contributor" if isinstance(recipient, OfflineContributor) else "user"
+    return f"{DIGEST_PREFIX}:{who}:{recipient.pk}:{first_notice_id}"
+
+
+def _wants_emails(recipient) -> bool:
+    return bool(
+        recipient is not None
+        and recipient.email
+        and recipient.email_updates
+        and getattr(recipient, "is_active", True)
+    )
+
+
+def _update_sections(update_notices, their_ideas, placements) -> list[dict]:
+    """One section per live update among the steps: what it did, and which of the reader's
+    published ideas it answers. No queries: everything is read with the steps."""
+    sections = {}
+    for notice in update_notices:
+        update = notice.update
+        if update.pk in sections:
+            continue
+        theme_ids = {theme.pk for theme in update.themes.all()}
+        named = {link.idea_id for link in update.answered_ideas.all()}
+        sections[update.pk] = {
+            "update": update,
+            "their_ideas": [
+                idea
+                for idea in their_ideas
+                if idea.pk in named or placements.get(idea.pk, set()) & theme_ids
+            ],
+            "we_did": " ".join(strip_tags(update.we_did).split()),
+            "actions": list(update.actions.all()),
+            "update_url": update.full_url,
+        }
+    return list(sections.values())
+
+
+def _idea_sections(step_notices, *, recipient) -> list[dict]:
+    """One section per idea with new steps: put in a theme, linked to a priority."""
+    sections: dict[int, dict] = {}
+    for notice in step_notices:
+        idea = notice.idea
+        section = sections.setdefault(
+            idea.pk,
+            {
+                "idea": idea,
+                "theirs": (
+                    idea.contributor_id == recipient.pk
+                    if isinstance(recipient, OfflineContributor)
+                    else idea.author_id == recipient.pk
+                ),
+                "idea_url": idea_full_url(idea),
+                "steps": [],
+            },
+        )
+        if notice.kind == Notice.Kind.THEMED:
+            section["steps"].append(
+                f'Our PPG moderators put it in the theme "{notice.theme.name}", with other '
+                "ideas like it."
+            )
+        else:
+            section["steps"].append(
+                f'The theme "{notice.theme.name}" now feeds into "{notice.priority.title}", '
+                "a priority of our shared vision."
+            )
+    return list(sections.values())
+
+
+def _digest_subject(idea_sections, update_sections) -> str:
+    if len(update_sections) == 1:
+        title = f"You said, we did: {update_sections[0]['update'].title}"
+        return f"{title}, and news of your ideas" if idea_sections else title
+    if any(section["theirs"] for section in idea_sections) or any(
+        section["their_ideas"] for section in update_sections
+    ):
+        return "News about your ideas"
+    return "News about ideas you follow"
+
+
+def _settle_notices(notices, why: str) -> None:
+    """No longer owed (the reader turned these emails off, or left): not sent, and an
+    email of them still waiting in the mail queue is stopped."""
+    ids = [notice.pk for notice in notices]
+    Notice.objects.filter(pk__in=ids).update(
+        status=Notice.Status.SENT, last_error=f"Not sent: {why}."
+    )
+    for key in {notice.email_key for notice in notices if notice.email_key}:
+        email_withdraw(key)
+
+
+@task()
+@transaction.atomic
+def send_journey_digest(user_id: int | None = None, contributor_id: int | None = None) -> str:
+    """Hand one person's digest to the mail queue: every step of their ideas owed since we
+    last wrote (put in a theme, linked to a priority, answered by an update or its actions
+    changed), once the oldest has waited the settle time.
+
+    Each step is marked sent when the mail queue says the email went
+    (`notice_email_status_changed`); a failed email leaves them owed, and offering the same
+    steps again keeps the email's key, so a digest is never sent twice. Steps undone before
+    anyone was told (the idea taken out of the theme, hidden, the update unpublished) are
+    dropped. A fixed number of queries, however many steps.
+    """
+    if user_id is not None:
+        recipient = User.objects.filter(pk=user_id).first()
+        mine = Q(user_id=user_id)
+    else:
+        recipient = OfflineContributor.objects.filter(pk=contributor_id).first()
+        mine = Q(contributor_id=contributor_id)
+    notices = list(
+        _journey_owed()
+        .filter(mine)
+        .select_for_update(of=("self",))
+        .select_related("idea__consultation", "theme", "priority", "update")
+        .prefetch_related("update__themes", "update__answered_ideas", "update__actions")
+        .order_by("created_at", "pk")
+    )
+    if not notices:
+        return "nothing to do"
+    if notices[0].created_at > timezone.now() - digest_settle_time():
+        return "waiting"
+    if not _wants_emails(recipient):
+        _settle_notices(notices, "the person turned these emails off")
+        return "turned off"
+
+    update_notices = [n for n in notices if n.kind == Notice.Kind.UPDATE]
+    live_updates = [n for n in update_notices if n.update.live]
+    steps, undone = journey_steps_current(n for n in notices if n.kind != Notice.Kind.UPDATE)
+    gone = [n for n in update_notices if not n.update.live]
+    if gone:
+        _settle_notices(gone, "the page is no longer published")
+    if undone:  # never happened, as far as the reader will know: owed again if redone
+        Notice.objects.filter(pk__in=[n.pk for n in undone]).delete()
+    if not live_updates and not steps:
+        return "withdrawn"
+
+    mine_published = Q(status=PostStatus.PUBLISHED) & (
+        Q(contributor_id=recipient.pk)
+        if isinstance(recipient, OfflineContributor)
+        else Q(author_id=recipient.pk)
+    )
+    their_ideas = list(
+        Idea.objects.filter(mine_published).select_related("consultation").order_by("created_at")
+        if live_updates
+        else []
+    )
+    placements: dict[int, set[int]] = {}
+    if their_ideas:
+        for idea_id, theme_id in Idea.themes.through.objects.filter(
+            idea_id__in=[idea.pk for idea in their_ideas]
+        ).values_list("idea_id", "theme_id"):
+            placements.setdefault(idea_id, set()).add(theme_id)
+
+    carried = live_updates + steps
+    key = digest_email_key(recipient, min(n.pk for n in carried))
+    offered = OutgoingEmail.objects.filter(key=key).values_list("status", "attempts").first()
+    if offered and (offered[0] != OutgoingEmail.Status.FAILED or offered[1] >= MAX_ATTEMPTS):
+        return "already queued"  # its steps are marked when the mail queue says it went
+
+    idea_sections = _idea_sections(steps, recipient=recipient)
+    update_sections = _update_sections(live_updates, their_ideas, placements)
+    link = unsubscribe_url(recipient)
+    body = render_to_string(
+        "consultations/emails/journey_digest.txt",
+        {
+            "user": recipient,
+            "offline": isinstance(recipient, OfflineContributor),
+            "idea_sections": idea_sections,
+            "update_sections": update_sections,
+            "unsubscribe_url": link,
+        },
+    )
+    Notice.objects.filter(pk__in=[n.pk for n in carried]).update(email_key=key)
+    email_enqueue(
+        key=key,
+        subject=_subject(_digest_subject(idea_sections, update_sections)),
+        body=body,
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    return "queued"

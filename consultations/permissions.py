@@ -92,7 +92,13 @@ def can_enter_on_behalf(user, consultation: ConsultationPage) -> bool:
 
 def can_send_letters(user, update) -> bool:
     """See, print and mark as sent the letters owed to offline contributors."""
-    return is_moderator_or_staff_of(user, update.pcn)
+    return can_send_letters_in(user, update.pcn)
+
+
+def can_send_letters_in(user, pcn) -> bool:
+    """The same, for the letters of one PCN's contributors (those about their ideas'
+    progress belong to no update)."""
+    return is_moderator_or_staff_of(user, pcn)
 
 
 def can_participate(user, consultation: ConsultationPage) -> bool:

@@ -79,7 +79,7 @@ def participation_data(*, user) -> dict:
     )
     notices = (
         Notice.objects.filter(user=user)
-        .select_related("consultation", "update")
+        .select_related("consultation", "update", "idea")
         .order_by("created_at", "pk")
     )
     return {
@@ -162,8 +162,8 @@ def participation_data(*, user) -> dict:
         "emails": [
             {
                 "kind": notice.get_kind_display(),
-                "about": (notice.update or notice.consultation).title
-                if (notice.update_id or notice.consultation_id)
+                "about": (notice.update or notice.consultation or notice.idea).title
+                if (notice.update_id or notice.consultation_id or notice.idea_id)
                 else None,
                 "status": notice.get_status_display(),
                 "created": when(notice.created_at),

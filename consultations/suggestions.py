@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from wagtail.log_actions import log
 
-from consultations import permissions
+from consultations import loop, permissions
 from consultations.models import (
     ConsultationPage,
     PostStatus,
@@ -74,6 +74,7 @@ def suggestion_accept(*, suggestion: ThemeSuggestion, user, name: str | None = N
         user=user,
         data={"suggestion": suggestion.pk, "ideas": [idea.pk for idea in ideas]},
     )
+    loop.theme_step_notices_create(theme=theme, idea_ids=[idea.pk for idea in ideas])
     return theme
 
 

@@ -1,20 +1,31 @@
-"""The outbox: emails (notices) and printed letters owed to people, kept until they are sent."""
+"""The outbox: emails (notices) and printed letters owed to people, kept until they are sent.
+
+A `Notice` is one step owed to one person: an update answered their idea (or its actions
+changed), their idea was put in a theme, or that theme was linked to a priority of the
+shared vision, or a consultation they follow changed phase. The steps of an idea's journey
+go out together in one email (`notifications.send_journey_digest`) or, for a resident who
+took part offline and gave only a postal address, on one printed `Letter`.
+"""
 
 from django.db import models
 from django.utils import timezone
 
 from consultations.models.loop import UpdatePage
 from consultations.models.pages import ConsultationPage
-from consultations.models.participation import OfflineContributor
+from consultations.models.participation import Idea, OfflineContributor
+from consultations.models.themes import Theme
 from home.boundary import PcnBoundaryMixin
 
 
 class Notice(PcnBoundaryMixin, models.Model):
-    """An email owed to one person: the outbox that makes notifications reliable.
+    """An email (or a step of a letter) owed to one person: the outbox that makes
+    notifications reliable.
 
     One row per person per update and set of action statuses (or per consultation and
-    phase), so republishing sends nothing new, a changed status sends again, and an email
-    that failed to send stays pending until a retry delivers it.
+    phase, or per idea and step of its journey: each theme it is put in, each priority its
+    themes feed into), so republishing, re-assigning or relinking sends nothing new, a
+    changed status or a different theme sends again, and an email that failed to send stays
+    pending until a retry delivers it.
     """
 
     # An update's emails belong to its PCN; a phase email has no other PCN object to link.
@@ -23,6 +34,8 @@ class Notice(PcnBoundaryMixin, models.Model):
     class Kind(models.TextChoices):
         UPDATE = "update", "You said, we did"
         PHASE = "phase", "Consultation phase"
+        THEMED = "themed", "Put in a theme"
+        PRIORITY = "priority", "Theme linked to a vision priority"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -46,7 +59,46 @@ class Notice(PcnBoundaryMixin, models.Model):
     consultation = models.ForeignKey(
         ConsultationPage, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
     )
-    key = models.CharField(max_length=255, help_text="Action statuses, or the phase.")
+    idea = models.ForeignKey(
+        Idea,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        help_text="The idea a step of its journey is about.",
+    )
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        help_text="The theme the idea was put in, or that was linked to the priority.",
+    )
+    priority = models.ForeignKey(
+        "home.VisionPriority",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    letter = models.ForeignKey(
+        "consultations.Letter",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        help_text="The printed letter that carries this step, for a resident with no email.",
+    )
+    key = models.CharField(
+        max_length=255,
+        help_text="Action statuses, the phase, or the step (`theme:<id>`, `priority:<id>`).",
+    )
+    email_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The mail queue key of the email that carries it (a digest of steps).",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -57,17 +109,47 @@ class Notice(PcnBoundaryMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="update", update__isnull=False, consultation__isnull=True)
-                    | models.Q(kind="phase", update__isnull=True, consultation__isnull=False)
+                    models.Q(
+                        kind="update",
+                        update__isnull=False,
+                        consultation__isnull=True,
+                        idea__isnull=True,
+                    )
+                    | models.Q(
+                        kind="phase",
+                        update__isnull=True,
+                        consultation__isnull=False,
+                        idea__isnull=True,
+                    )
+                    | models.Q(
+                        kind="themed",
+                        update__isnull=True,
+                        consultation__isnull=True,
+                        idea__isnull=False,
+                        theme__isnull=False,
+                        priority__isnull=True,
+                    )
+                    | models.Q(
+                        kind="priority",
+                        update__isnull=True,
+                        consultation__isnull=True,
+                        idea__isnull=False,
+                        theme__isnull=False,
+                        priority__isnull=False,
+                    )
                 ),
-                name="notice_target_matches_kind",
+                name="notice_target_matches_kind_with_journey_steps",
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(user__isnull=False, contributor__isnull=True)
-                    | models.Q(user__isnull=True, contributor__isnull=False, kind="update")
+                    models.Q(user__isnull=False, contributor__isnull=True, letter__isnull=True)
+                    | models.Q(
+                        user__isnull=True,
+                        contributor__isnull=False,
+                        kind__in=["update", "themed", "priority"],
+                    )
                 ),
-                name="notice_to_a_user_or_an_offline_contributor",
+                name="notice_to_a_user_or_an_offline_contributor_of_a_step",
             ),
             models.UniqueConstraint(
                 fields=["user", "update", "key"],
@@ -84,8 +166,21 @@ class Notice(PcnBoundaryMixin, models.Model):
                 condition=models.Q(consultation__isnull=False),
                 name="one_notice_per_phase",
             ),
+            models.UniqueConstraint(
+                fields=["user", "idea", "kind", "key"],
+                condition=models.Q(idea__isnull=False, user__isnull=False),
+                name="one_notice_per_idea_step",
+            ),
+            models.UniqueConstraint(
+                fields=["contributor", "idea", "kind", "key"],
+                condition=models.Q(idea__isnull=False, contributor__isnull=False),
+                name="one_notice_per_contributor_and_idea_step",
+            ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["email_key"], name="notice_email_key"),
+        ]
 
     def __str__(self):
         if self.contributor_id:
@@ -105,12 +200,16 @@ class Notice(PcnBoundaryMixin, models.Model):
 class Letter(PcnBoundaryMixin, models.Model):
     """A printed letter owed to a resident who took part offline and gave a postal address.
 
-    One row per contributor per update and set of action statuses, like `Notice`: publishing
-    again changes nothing, a changed status makes a new letter due (and the one not yet
-    printed for the old statuses is no longer needed).
+    About an update: one row per contributor per update and set of action statuses, like
+    `Notice`: publishing again changes nothing, a changed status makes a new letter due (and
+    the one not yet printed for the old statuses is no longer needed).
+
+    About the journey of their ideas (no update): one letter due per contributor at a time,
+    gathering the steps (`steps`: the `Notice` rows of each theme their idea was put in,
+    each priority it feeds into) owed since the last one was posted.
     """
 
-    pcn_via = "update"
+    pcn_via = "contributor"
 
     class Status(models.TextChoices):
         DUE = "due", "To print"
@@ -120,8 +219,17 @@ class Letter(PcnBoundaryMixin, models.Model):
     contributor = models.ForeignKey(
         OfflineContributor, on_delete=models.CASCADE, related_name="letters"
     )
-    update = models.ForeignKey(UpdatePage, on_delete=models.CASCADE, related_name="letters")
-    key = models.CharField(max_length=255, help_text="Action statuses when it became due.")
+    update = models.ForeignKey(
+        UpdatePage,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="letters",
+        help_text="The update it tells of; none for a letter about the steps of their ideas.",
+    )
+    key = models.CharField(
+        max_length=255, blank=True, help_text="Action statuses when it became due."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -134,9 +242,16 @@ class Letter(PcnBoundaryMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["contributor", "update", "key"], name="one_letter_per_update_state"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["contributor"],
+                condition=models.Q(update__isnull=True, status="due"),
+                name="one_journey_letter_due_per_contributor",
+            ),
         ]
         indexes = [models.Index(fields=["update", "status"])]
 
     def __str__(self):
+        if self.update_id is None:
+            return f"Letter to {self.contributor} about their ideas"
         return f"Letter to {self.contributor} about {self.update_id}"

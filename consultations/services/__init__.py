@@ -5,7 +5,11 @@ residents who took part offline (`offline`), and the clinical safety check that 
 Every service is importable from here too (`from consultations import services`).
 """
 
-from consultations.services.offline import idea_submit_on_behalf, letters_mark_sent
+from consultations.services.offline import (
+    idea_submit_on_behalf,
+    journey_letters_mark_sent,
+    letters_mark_sent,
+)
 from consultations.services.participation import (
     DEFAULT_RATE_LIMITS,
     RateLimited,
@@ -48,6 +52,7 @@ __all__ = [
     "idea_submit_on_behalf",
     "idea_update",
     "idea_withdraw",
+    "journey_letters_mark_sent",
     "letters_mark_sent",
     "neighbourhood_check",
     "post_check",

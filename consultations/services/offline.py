@@ -20,6 +20,7 @@ from consultations.models import (
     Letter,
     ModerationAction,
     ModerationDecision,
+    Notice,
     OfflineContributor,
     PostStatus,
     ReplyBy,
@@ -206,6 +207,35 @@ def idea_submit_on_behalf(
         },
     )
     return idea
+
+
+@transaction.atomic
+def journey_letters_mark_sent(*, user, letter_ids) -> int:
+    """Record that letters about their ideas' progress were printed and posted: the letters
+    and the steps they carry are not printed again (the next step starts a new letter).
+
+    Only due letters of PCNs the user sends letters for change; returns how many did.
+    """
+    ids = [pk for pk in map(parse_id, letter_ids) if pk is not None]
+    if not ids:
+        raise ValidationError("Tick the letters you have sent.")
+    letters = list(
+        Letter.objects.filter(pk__in=ids, update=None, status=Letter.Status.DUE).select_related(
+            "contributor__pcn"
+        )
+    )
+    if any(not permissions.can_send_letters_in(user, letter.contributor.pcn) for letter in letters):
+        raise PermissionDenied("You cannot send these letters.")
+    now = timezone.now()
+    sent = Letter.objects.filter(
+        pk__in=[letter.pk for letter in letters], status=Letter.Status.DUE
+    ).update(status=Letter.Status.SENT, sent_at=now, sent_by=user)
+    Notice.objects.filter(letter__in=letters, status=Notice.Status.PENDING).update(
+        status=Notice.Status.SENT, sent_at=now
+    )
+    for letter in letters:
+        log(instance=letter, action="engage.letters.sent", user=user, data={"letters": 1})
+    return sent
 
 
 @transaction.atomic

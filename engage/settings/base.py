@@ -365,6 +365,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Closing the loop
+# Minutes a step of an idea's journey (put in a theme, linked to a priority, answered by an
+# update) waits before it is emailed, so steps that happen together arrive in one digest.
+ENGAGE_DIGEST_SETTLE_MINUTES = env_int("ENGAGE_DIGEST_SETTLE_MINUTES", 15)
+
 # Participation
 # A published post with this many open reports is hidden until a moderator looks.
 ENGAGE_FLAGS_TO_HIDE = env_int("ENGAGE_FLAGS_TO_HIDE", 3)

@@ -22,3 +22,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 ENGAGE_PAGE_CACHE_SECONDS = (
     60  # on, so every test that reads a page after a change checks its invalidation
 )
+
+# Journey emails go at once, as the update email tests expect; the tests of the digest's
+# settle time set it themselves.
+ENGAGE_DIGEST_SETTLE_MINUTES = 0

@@ -80,7 +80,7 @@ def test_the_walk_finds_the_relations_that_matter():
         "Theme.priority",
         "Idea.neighbourhood",
         "Idea.contributor",
-        "Letter.contributor",
+        "Letter.update",
         "Notice.contributor",
         "ConsultationPage.neighbourhoods",
         "Practice.neighbourhood",

@@ -499,6 +499,8 @@ EXPECTED = {
     "letters:index_results": ("adm adm adm adm ok ok ok ok adm ok", None),
     "letters:print [this PCN]": ("adm adm adm adm ok no ok ok adm ok", None),
     "letters:print [other PCN]": ("adm adm adm adm no ok no no adm ok", None),
+    # Letters about ideas' progress: each moderator or member of staff prints their own PCN's.
+    "letters:print_progress": ("adm adm adm adm ok ok ok ok adm ok", None),
     # Wagtail's screens replaced to keep each PCN to its own (home/admin_urls.py, the admin
     # API, the snippet choosers), asked for PCN B's objects by PCN A's people. Another PCN's
     # page, upload, neighbourhood or practice is not found ("404") where Wagtail would have

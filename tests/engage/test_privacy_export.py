@@ -94,8 +94,12 @@ def test_the_download_holds_their_account_posts_and_what_happened_to_them(consul
     assert {f["idea"]["title"] for f in data["follows"] if f["idea"]} == {"Mine idea 0"}
     assert data["reports"][0]["details"] == "Mine flag"
     assert data["reports"][0]["reason"] == "Something else"
-    assert Notice.objects.filter(user=resident).count() == len(data["emails"]) == 1
-    assert data["emails"][0]["about"] == "Evening appointments"
+    # The phase email, and the step of their idea put in a theme.
+    assert Notice.objects.filter(user=resident).count() == len(data["emails"]) == 2
+    assert {(e["kind"], e["about"]) for e in data["emails"]} == {
+        ("Consultation phase", "Evening appointments"),
+        ("Put in a theme", "Mine idea 0"),
+    }
 
 
 def test_the_download_never_names_the_moderator(consultation, moderator):

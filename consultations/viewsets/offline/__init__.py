@@ -31,7 +31,11 @@ from consultations.viewsets.offline.contributions import (
 )
 from consultations.viewsets.offline.filters import LetterFilterSet, OfflineContributionFilterSet
 from consultations.viewsets.offline.forms import OfflineIdeaForm
-from consultations.viewsets.offline.letters import LetterIndexView, LettersPrintView
+from consultations.viewsets.offline.letters import (
+    LetterIndexView,
+    LettersPrintView,
+    ProgressLettersPrintView,
+)
 from consultations.viewsets.offline.policy import idea_policy, letter_policy, menu_item_for
 
 # What wagtail_hooks.py and the tests import from this package.
@@ -133,6 +137,7 @@ class LetterViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("print/<int:pk>/", LettersPrintView.as_view(), name="print"),
+            path("print/progress/", ProgressLettersPrintView.as_view(), name="print_progress"),
         ]
 
 

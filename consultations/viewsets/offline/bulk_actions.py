@@ -27,7 +27,7 @@ class MarkLettersSentBulkAction(BulkAction):
     @classmethod
     def get_queryset(cls, model, object_ids):
         ids = [pk for pk in map(parse_id, object_ids) if pk is not None]
-        return list(model._default_manager.filter(pk__in=ids).select_related("contributor"))
+        return list(model._default_manager.filter(pk__in=ids).select_related("contributor__pcn"))
 
     def get_all_objects_in_listing_query(self, parent_id):
         return _letters_listed(self.request.user).values_list("pk", flat=True)
@@ -54,10 +54,13 @@ class MarkLettersSentBulkAction(BulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        by_update: dict[int, list[int]] = {}
+        by_update: dict[int | None, list[int]] = {}
         for letter in objects:
             by_update.setdefault(letter.update_id, []).append(letter.pk)
         sent = 0
+        progress = by_update.pop(None, [])
+        if progress:  # letters about their ideas' progress belong to no update
+            sent += services.journey_letters_mark_sent(user=user, letter_ids=progress)
         for update in UpdatePage.objects.filter(pk__in=by_update):
             sent += services.letters_mark_sent(
                 update=update, user=user, letter_ids=by_update[update.pk]

@@ -15,13 +15,20 @@ from wagtail.admin.widgets import HeaderButton
 
 from consultations import loop, notifications, permissions
 from consultations.models import Letter, UpdatePage
-from consultations.viewsets.offline.policy import _letters_listed, letter_policy
+from consultations.viewsets.offline.policy import _letters_listed, letter_policy, offline_pcns
 from engage.ids import posted_ids
 
 
 def print_url(update_id, letter_id=None) -> str:
-    url = reverse("letters:print", args=[update_id])
+    """The printable letters of an update, or (no update) about their ideas' progress."""
+    if update_id is None:
+        url = reverse("letters:print_progress")
+    else:
+        url = reverse("letters:print", args=[update_id])
     return f"{url}?letters={letter_id}" if letter_id else url
+
+
+PROGRESS = "Their idea's progress: themes and priorities"
 
 
 class AddressColumn(Column):
@@ -55,6 +62,14 @@ class LetterIndexView(IndexView):
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
+        buttons.append(
+            HeaderButton(
+                "Print the progress letters",
+                url=print_url(None),
+                icon_name="doc-full",
+                attrs={"target": "_blank", "rel": "noopener"},
+            )
+        )
         if self.chosen_update is not None:
             buttons.append(
                 HeaderButton(
@@ -85,7 +100,12 @@ class LetterIndexView(IndexView):
                     idea.title for idea in letter.contributor.published_ideas
                 ),
             ),
-            Column("update", label="Update", accessor="update.title", sort_key="update__title"),
+            Column(
+                "update",
+                label="About",
+                accessor=lambda letter: letter.update.title if letter.update_id else PROGRESS,
+                sort_key="update__title",
+            ),
             Column("status", label="Status", accessor="get_status_display", sort_key="status"),
             DateColumn("created_at", label="Due since", sort_key="created_at"),
             LinkColumn(
@@ -139,6 +159,40 @@ class LettersPrintView(PermissionCheckedMixin, View):
                 + "?"
                 + urlencode({"update": update.pk, "status": Letter.Status.DUE}),
                 "update_url": update.full_url,
+                "today": timezone.localdate(),
+            },
+        )
+
+
+class ProgressLettersPrintView(PermissionCheckedMixin, View):
+    """The letters about their ideas' progress, one per contributor and A4 page: each step
+    owed since their last letter (put in a theme, the theme linked to a vision priority).
+    Those of the PCNs the user sends letters for; `?letters=<id>` prints some of them only.
+    """
+
+    permission_policy = letter_policy
+    permission_required = "view"
+
+    def get(self, request):
+        letters = loop.journey_letters_due(pcns=offline_pcns(request.user))
+        wanted = posted_ids(request.GET, "letters")
+        if wanted:
+            letters = letters.filter(pk__in=wanted)
+        printed = []
+        for letter in letters:
+            ideas: dict[int, dict] = {}
+            for step in letter.current_steps:
+                ideas.setdefault(
+                    step.idea_id,
+                    {"idea": step.idea, "url": notifications.idea_full_url(step.idea), "steps": []},
+                )["steps"].append(step)
+            printed.append((letter, list(ideas.values())))
+        return TemplateResponse(
+            request,
+            "consultations/offline/letters_print_progress.html",
+            {
+                "letters": printed,
+                "list_url": reverse("letters:index") + "?" + urlencode({"status": "due"}),
                 "today": timezone.localdate(),
             },
         )

@@ -73,7 +73,7 @@ class OfflinePermissionPolicy(BasePermissionPolicy):
         if not self._allows(action):
             return False
         if isinstance(instance, Letter):
-            return permissions.can_send_letters(user, instance.update)
+            return permissions.can_send_letters_in(user, instance.contributor.pcn)
         return (
             instance.channel != Channel.ONLINE
             and permissions.can_enter_offline(user, pcn_of(instance))
@@ -161,8 +161,9 @@ class ScopedObjectMixin:
 
 
 def _letters_listed(user):
-    """Letters the user may see: those to print now (their update is live and their
-    contributor's idea still published) and those sent. Letters no longer needed are not."""
+    """Letters the user may see: those to print now (their update is live, or they tell of
+    their ideas' progress, and their contributor's idea is still published) and those sent.
+    Letters no longer needed are not."""
     still_published = Idea.objects.filter(
         contributor=OuterRef("contributor"), status=PostStatus.PUBLISHED
     )
@@ -170,7 +171,9 @@ def _letters_listed(user):
         letter_policy.instances_user_has_any_permission_for(user, ["view"])
         .filter(
             Q(status=Letter.Status.SENT)
-            | Q(status=Letter.Status.DUE, update__live=True) & Q(Exists(still_published))
+            | Q(status=Letter.Status.DUE)
+            & (Q(update__live=True) | Q(update=None))
+            & Q(Exists(still_published))
         )
         .select_related("contributor", "update")
         .prefetch_related(
