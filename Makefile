@@ -68,9 +68,10 @@ bench-clustering: $(STAMP)
 bench-safety: $(STAMP)
 	$(BIN)/python bench/safety_benchmark.py
 
-# Latency, throughput and queries of the public pages beside a bare Django view (gunicorn on
-# 127.0.0.1), 1,000 ideas and 10,000 comments. BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/engage_bench
-# to run it on PostgreSQL (that database is dropped and made afresh). Writes bench/results/site-*.json.
+# Latency, throughput, queries and worker memory of the public pages beside a bare Django view
+# served by its own gunicorn (wrk when installed), 1,000 ideas and 10,000 comments. BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/engage_bench
+# to run it on PostgreSQL (that database is dropped and made afresh). Writes bench/results/site-*.json
+# and the table the README quotes, docs/benchmarks/site-*.md.
 bench: $(STAMP)
 	$(BIN)/python bench/site_benchmark.py
 

@@ -5,13 +5,21 @@
     make bench-search               # search among 100,000 ideas (also with BENCH_DATABASE_URL)
 
 `make bench` seeds the demo PCN plus 1,000 ideas and 10,000 comments in its open
-consultation (bulk inserts, and the search index built with the backend's bulk indexing),
-serves the site with gunicorn on 127.0.0.1, and measures p50/p95 latency and requests per
-second of the home page, the idea list, an idea page and a search, for a visitor and for a
-signed-in resident, beside a bare Django view in the same run. It also counts each page's
-SQL queries. It prints a table, writes bench/results/site-<database>.json, and exits
-non-zero when a budget is broken: visitor p50 within 10 x the bare view's, resident within
-30 x, at most 15 queries a page.
+consultation (bulk inserts, and the search index built with the backend's bulk indexing) and
+serves it with gunicorn on 127.0.0.1 (2 workers, the project's gunicorn.conf.py). The floor
+is a bare Django view (no apps, no middleware: bench/bare_settings.py) served by its own
+gunicorn the same way, measured first in the same run. Then: an empty view through the
+site's whole middleware stack; the home page, the idea list, an idea page and a search
+(each search must find ideas) for a visitor from the page cache, for a visitor rendered
+(a query parameter pages do not read bypasses the cache), and for a signed-in resident.
+The load comes from wrk when it is installed (one connection, 5 s a row after 1 s of
+warm-up; BENCH_SECONDS, BENCH_CONNECTIONS), else from a Python client in a process of its
+own. After the run it reads each web worker's memory (RSS and PSS). It prints a table,
+writes bench/results/site-<database>.json and the table the README quotes to
+docs/benchmarks/site-<database>.md, and exits non-zero when a budget (issue #19) is
+broken: the empty view within 1 ms p50 and 2 x the bare view, cached visitor pages within
+1.5 ms, rendered visitor pages within 10 ms, residents' pages within 15 ms, a worker within
+120 MiB RSS, at most 15 queries a page.
 
 `make bench-search` (`--search`) seeds 100,000 ideas instead and measures searches of the
 idea list: the budget is a p95 under 300 ms. Results go to bench/results/search-<database>.json.
@@ -29,7 +37,6 @@ import platform
 import secrets
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,9 +46,19 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-CONCURRENCY, WARMUP = 4, 20
-BUDGET_VISITOR, BUDGET_RESIDENT, BUDGET_QUERIES, BUDGET_SEARCH_P95_MS = 10, 30, 15, 300
+RESULTS = ROOT / "bench" / "results"  # every figure, as JSON (not kept in git)
+FIGURES = ROOT / "docs" / "benchmarks"  # the tables the README quotes (kept in git)
+# One client at a time (latency, not queueing), two workers, a second of warm-up a row.
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 1))
+WORKERS = 2
+WARMUP_SECONDS = 1
+# Budgets (issue #19): the empty view through the whole middleware stack within 1 ms and
+# twice the bare Django view; a visitor's page from the page cache within 1.5 ms, rendered
+# within 10 ms; a resident's page within 15 ms; a web worker within 120 MiB after the run.
+BUDGET_EMPTY_MS, BUDGET_EMPTY_X_BARE = 1.0, 2.0
+BUDGET_CACHED_MS, BUDGET_RENDERED_MS, BUDGET_RESIDENT_MS = 1.5, 10, 15
+BUDGET_WORKER_RSS_MIB = 120
+BUDGET_QUERIES, BUDGET_SEARCH_P95_MS = 15, 300
 SERVER_START_SECONDS = 300
 
 
@@ -195,8 +212,20 @@ else:
         "home": "/",
         "idea list": base,
         "idea page": base + consultation.reverse_subpage("idea-detail", args=[idea.pk]),
-        "search": base + "?q=weekend+pharmacy",
+        "search": base + "?q=evening+appointments",
     }
+# A search that finds nothing times only the search: each must find ideas, for a visitor.
+from urllib.parse import parse_qs, urlsplit
+from django.contrib.auth.models import AnonymousUser
+from consultations.selectors import idea_list
+matches = {}
+for name, url in pages.items():
+    query = parse_qs(urlsplit(url).query)
+    if "q" in query:
+        matches[name] = idea_list(
+            consultation=consultation, user=AnonymousUser(), query=query["q"][0]
+        ).count()
+        assert matches[name] > 0, f"{name} ({url}) finds no ideas"
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(author)
 session = client.cookies["sessionid"].value
@@ -208,8 +237,14 @@ for who, c in (("visitor", Client(HTTP_HOST="127.0.0.1")), ("resident", client))
             status = c.get(url).status_code
         assert status == 200, (name, status)
         queries[f"{who}:{name}"] = len(captured)
+visitor = Client(HTTP_HOST="127.0.0.1")
+visitor.get("/bench/empty/")
+with CaptureQueriesContext(connection) as captured:
+    assert visitor.get("/bench/empty/").status_code == 200
+queries["visitor:empty view"] = len(captured)
 print("BENCH-JSON" + json.dumps(
-    {"pages": pages, "session": session, "queries": queries, "seeding": timings}
+    {"pages": pages, "session": session, "queries": queries, "matches": matches,
+     "seeding": timings}
 ))
 """
 
@@ -227,18 +262,21 @@ def seed(env, *, ideas: int, comments: int, search_only: bool) -> dict:
     return json.loads(out.split("BENCH-JSON", 1)[1])
 
 
-def measure(port: int, path: str, cookie: str | None, requests: int) -> dict:
+def _python_client(port: int, path: str, cookie: str | None, seconds: float, connections: int):
+    """The load of one row from this interpreter: run only in a process of its own
+    (`--client`), when wrk is not installed, so it never shares the server's."""
     headers = {"Host": "127.0.0.1"}
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
 
-    def worker(count):
+    def worker():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
-            for _ in range(count):
+            while time.perf_counter() < deadline:
                 start = time.perf_counter()
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
@@ -253,25 +291,70 @@ def measure(port: int, path: str, cookie: str | None, requests: int) -> dict:
         finally:
             connection.close()
 
-    worker(WARMUP)
-    latencies.clear()
-    threads = [
-        threading.Thread(target=worker, args=(requests // CONCURRENCY,)) for _ in range(CONCURRENCY)
-    ]
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    if errors:
-        raise RuntimeError(f"{path}: {errors[0]}")
     latencies.sort()
+
+    def percentile(share):
+        return round(1e6 * latencies[int(share * (len(latencies) - 1))]) if latencies else 0
+
     return {
-        "p50_ms": round(1000 * statistics.median(latencies), 2),
-        "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 2),
-        "rps": round(len(latencies) / wall, 1),
+        "p50_us": percentile(0.5),
+        "p95_us": percentile(0.95),
+        "p99_us": percentile(0.99),
         "requests": len(latencies),
+        "duration_us": round(wall * 1e6),
+        "socket_errors": 0,
+        "bad_status": len(errors),
+        "error": errors[0] if errors else None,
+    }
+
+
+def load(port: int, path: str, cookie: str | None, seconds: float) -> dict:
+    """`seconds` of requests to `path` from CONNECTIONS clients, with wrk when it is
+    installed, else with a Python client in a process of its own."""
+    if shutil.which("wrk"):
+        command = [
+            "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+            "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", "Host: 127.0.0.1",
+        ]  # fmt: skip
+        if cookie:
+            command += ["-H", f"Cookie: sessionid={cookie}"]
+        command.append(f"http://127.0.0.1:{port}{path}")
+    else:
+        command = [
+            sys.executable, __file__, "--client",
+            json.dumps([port, path, cookie, seconds, CONNECTIONS]),
+        ]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.split("WRK-JSON", 1)[1].splitlines()[0])
+
+
+def measure(port: int, path: str, cookie: str | None, seconds: float) -> dict:
+    """Latency (p50, p95, p99) and throughput of one page, after a warm-up."""
+    headers = {"Host": "127.0.0.1"} | ({"Cookie": f"sessionid={cookie}"} if cookie else {})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}")
+    load(port, path, cookie, WARMUP_SECONDS)
+    raw = load(port, path, cookie, seconds)
+    if raw["socket_errors"] or raw["bad_status"] or not raw["requests"]:
+        raise RuntimeError(f"{path}: {raw}")
+    return {
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "requests": raw["requests"],
     }
 
 
@@ -281,8 +364,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_serving(server: subprocess.Popen, port: int, log: Path) -> None:
-    """Wait for gunicorn to answer the bare view; a clear error if it dies or never does."""
+def wait_until_serving(server: subprocess.Popen, port: int, path: str, log: Path) -> None:
+    """Wait for gunicorn to answer `path`; a clear error if it dies or never does."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -292,7 +375,7 @@ def wait_until_serving(server: subprocess.Popen, port: int, log: Path) -> None:
             )
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", "/bench/bare/")
+            connection.request("GET", path, headers={"Host": "127.0.0.1"})
             if connection.getresponse().status == 200:
                 return
         except OSError:
@@ -304,19 +387,22 @@ def wait_until_serving(server: subprocess.Popen, port: int, log: Path) -> None:
     )
 
 
-def start_server(env, workdir: Path) -> tuple[subprocess.Popen, int, Path]:
+def start_server(env, workdir: Path, app: str, probe: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving `app`, with the project's gunicorn.conf.py, as in production."""
     port = free_port()
-    log = workdir / "gunicorn.log"
+    log = workdir / f"gunicorn-{port}.log"
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "engage.wsgi",
+            app,
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            "2",
+            str(WORKERS),
             "--timeout",
             "120",
             "--log-level",
@@ -327,27 +413,80 @@ def start_server(env, workdir: Path) -> tuple[subprocess.Popen, int, Path]:
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    wait_until_serving(server, port, log)
-    return server, port, log
+    wait_until_serving(server, port, probe, log)
+    return server, port
 
 
-def print_table(result: dict) -> None:
-    print(
-        f"\n{result['ideas']} ideas, {result['comments']} comments, {result['database']}, "
-        f"gunicorn 2 workers, {CONCURRENCY} clients, {result['cpus']} CPUs, "
-        f"visitors' page cache: {result['page_cache']}, "
-        f"load {result['load_average']['before']} -> {result['load_average']['after']}\n"
-    )
-    print(
-        f"{'page':<20}{'who':<10}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>8}{'x bare':>8}{'queries':>9}"
-    )
-    for row in result["rows"]:
-        print(
-            f"{row['page']:<20}{row['who']:<10}{row['p50_ms']:>9}{row['p95_ms']:>9}"
-            f"{row['rps']:>8}{row.get('x_bare', ''):>8}{row['queries']:>9}"
+def memory(server: subprocess.Popen) -> dict:
+    """RSS and PSS (a shared page counted once across the processes sharing it) of the
+    gunicorn master and of each worker, in MiB, from /proc (Linux only)."""
+
+    def figures(pid: int) -> dict:
+        wanted = {"Rss:": "rss_mib", "Pss:": "pss_mib"}
+        found = {}
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                name, value, *_ = line.split()
+                if name in wanted:
+                    found[wanted[name]] = round(int(value) / 1024, 1)
+        return found
+
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        return {
+            "master": figures(server.pid),
+            "workers": [figures(int(pid)) for pid in children],
+        }
+    except OSError:  # not Linux: not measured
+        return {}
+
+
+def stop(server: subprocess.Popen | None) -> None:
+    if server and server.poll() is None:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def rendered(path: str) -> str:
+    """The same page, rendered: a query parameter public pages do not read is never
+    answered from (nor kept in) the page cache (home/page_cache.py)."""
+    return path + ("&" if "?" in path else "?") + "bench=rendered"
+
+
+def print_table(result: dict) -> str:
+    memory_line = ""
+    if result["memory"].get("workers"):
+        workers = result["memory"]["workers"]
+        memory_line = (
+            "; worker memory after the run: RSS "
+            + ", ".join(f"{w['rss_mib']}" for w in workers)
+            + " MiB, PSS "
+            + ", ".join(f"{w['pss_mib']}" for w in workers)
+            + f" MiB (bare Django: RSS {result['bare_memory']['workers'][0]['rss_mib']} MiB)"
         )
-    for failure in result["failures"]:
-        print("OVER BUDGET:", failure)
+    lines = [
+        f"{result['ideas']} ideas, {result['comments']} comments, {result['database']}, "
+        f"gunicorn {result['gunicorn_workers']} workers (gunicorn.conf.py), "
+        f"{result['load_tool']} with {result['connections']} connection(s), "
+        f"{result['seconds_per_row']} s a row, {result['cpus']} CPUs, "
+        f"page cache: {result['page_cache']}, "
+        f"load average {result['load_average']['before']} -> {result['load_average']['after']}"
+        + memory_line,
+        "",
+        "| page | who | p50 ms | p95 ms | p99 ms | req/s | x bare p50 | queries |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["rows"]:
+        lines.append(
+            f"| {row['page']} | {row['who']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['p99_ms']} | {row['rps']} | {row.get('x_bare', '')} | {row['queries']} |"
+        )
+    if result["failures"]:
+        lines.append("")
+    lines += [f"- over budget: {failure}" for failure in result["failures"]]
+    table = "\n".join(lines) + "\n"
+    print("\n" + table)
+    return table
 
 
 def main() -> int:
@@ -355,8 +494,12 @@ def main() -> int:
     parser.add_argument("--search", action="store_true", help="100,000 ideas; searches only")
     parser.add_argument("--ideas", type=int)
     parser.add_argument("--comments", type=int)
-    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 300)))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--client", help=argparse.SUPPRESS)  # the Python load client
     args = parser.parse_args()
+    if args.client:
+        print("WRK-JSON" + json.dumps(_python_client(*json.loads(args.client))))
+        return 0
     ideas = args.ideas or (100_000 if args.search else 1_000)
     comments = args.comments if args.comments is not None else (0 if args.search else 10_000)
 
@@ -364,9 +507,11 @@ def main() -> int:
     database = "PostgreSQL" if database_url else "SQLite"
     workdir = Path(tempfile.mkdtemp(prefix="engage-bench-"))
     cache = page_cache_settings(args.search)
+    cached = cache["page_cache"] != "off"
     env = environment(workdir, cache)
-    server = None
+    server = bare_server = None
     rows, failures = [], []
+    site_memory, bare_memory = {}, {}
     load_before = os.getloadavg()[0]
     try:
         if database_url:
@@ -377,41 +522,62 @@ def main() -> int:
         started = time.perf_counter()
         data = seed(env, ideas=ideas, comments=comments, search_only=args.search)
         print(f"seeded in {time.perf_counter() - started:.0f} s: {data['seeding']}")
-        server, port, _ = start_server(env, workdir)
-        bare = measure(port, "/bench/bare/", None, args.requests)
-        rows.append({"page": "bare Django view", "who": "-", **bare, "queries": 0})
-        for who, cookie, budget in (
-            ("visitor", None, BUDGET_VISITOR),
-            ("resident", data["session"], BUDGET_RESIDENT),
-        ):
-            for name, path in data["pages"].items():
-                measured = measure(port, path, cookie, args.requests)
-                queries = data["queries"][f"{who}:{name}"]
-                ratio = measured["p50_ms"] / bare["p50_ms"]
-                rows.append(
-                    {
-                        "page": name,
-                        "who": who,
-                        "path": path,
-                        **measured,
-                        "queries": queries,
-                        "x_bare": round(ratio, 1),
-                    }
+
+        # The floor: a bare Django view in a site of its own, served the same way.
+        bare_server, bare_port = start_server(
+            env | {"DJANGO_SETTINGS_MODULE": "bench.bare_settings"}, workdir,
+            "bench.bare_wsgi:application", "/",
+        )  # fmt: skip
+        bare = measure(bare_port, "/", None, args.seconds)
+        bare_memory = memory(bare_server)
+        stop(bare_server)
+        rows.append({"page": "bare Django view, own process", "who": "-", **bare, "queries": 0})
+
+        def row(page, who, path, cookie, queries, budget_ms=None, budget_x=None):
+            measured = measure(port, path, cookie, args.seconds)
+            ratio = measured["p50_ms"] / bare["p50_ms"]
+            rows.append(
+                {"page": page, "who": who, "path": path, **measured, "queries": queries,
+                 "x_bare": round(ratio, 1)}
+            )  # fmt: skip
+            if budget_ms is not None and measured["p50_ms"] > budget_ms:
+                failures.append(f"{who} {page}: p50 {measured['p50_ms']} ms (budget {budget_ms})")
+            if budget_x is not None and ratio > budget_x:
+                failures.append(f"{who} {page}: p50 {ratio:.1f} x bare (budget {budget_x} x)")
+            if args.search and measured["p95_ms"] > BUDGET_SEARCH_P95_MS:
+                failures.append(
+                    f"{who} {page}: p95 {measured['p95_ms']} ms (budget {BUDGET_SEARCH_P95_MS})"
                 )
-                if args.search:
-                    if measured["p95_ms"] > BUDGET_SEARCH_P95_MS:
-                        failures.append(
-                            f"{who} {name}: p95 {measured['p95_ms']} ms "
-                            f"(budget {BUDGET_SEARCH_P95_MS} ms)"
-                        )
-                elif ratio > budget:
-                    failures.append(f"{who} {name}: p50 {ratio:.1f} x bare (budget {budget} x)")
-                if queries > BUDGET_QUERIES:
-                    failures.append(f"{who} {name}: {queries} queries (budget {BUDGET_QUERIES})")
+            if queries > BUDGET_QUERIES:
+                failures.append(f"{who} {page}: {queries} queries (budget {BUDGET_QUERIES})")
+
+        server, port = start_server(env, workdir, "engage.wsgi", "/bench/empty/")
+        row(
+            "empty view, full stack", "visitor", "/bench/empty/", None,
+            data["queries"]["visitor:empty view"], BUDGET_EMPTY_MS, BUDGET_EMPTY_X_BARE,
+        )  # fmt: skip
+        pages = data["pages"]
+        if cached:
+            for name, path in pages.items():
+                row(f"{name}, from the page cache", "visitor", path, None, 0, BUDGET_CACHED_MS)
+        for name, path in pages.items():
+            budget = None if args.search else BUDGET_RENDERED_MS
+            queries = data["queries"][f"visitor:{name}"]
+            row(f"{name}, rendered", "visitor", rendered(path), None, queries, budget)
+        for name, path in pages.items():
+            budget = None if args.search else BUDGET_RESIDENT_MS
+            queries = data["queries"][f"resident:{name}"]
+            row(name, "resident", path, data["session"], queries, budget)
+        site_memory = memory(server)
+        for number, worker in enumerate(site_memory.get("workers", []), 1):
+            if worker["rss_mib"] > BUDGET_WORKER_RSS_MIB:
+                failures.append(
+                    f"web worker {number}: RSS {worker['rss_mib']} MiB after the run "
+                    f"(budget {BUDGET_WORKER_RSS_MIB})"
+                )
     finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=30)
+        stop(bare_server)
+        stop(server)
         if os.environ.get("BENCH_KEEP"):  # to look at the seeded database afterwards
             print(f"kept {workdir}")
         else:
@@ -423,9 +589,10 @@ def main() -> int:
         "database": database,
         "ideas": ideas,
         "comments": comments,
-        "requests_per_row": args.requests,
-        "concurrency": CONCURRENCY,
-        "gunicorn_workers": 2,
+        "load_tool": "wrk" if shutil.which("wrk") else "a Python client in its own process",
+        "connections": CONNECTIONS,
+        "seconds_per_row": args.seconds,
+        "gunicorn_workers": WORKERS,
         "page_cache": cache["page_cache"],
         "page_cache_seconds": int(cache["ENGAGE_PAGE_CACHE_SECONDS"]),
         "cpus": os.cpu_count(),
@@ -433,9 +600,16 @@ def main() -> int:
         "machine": platform.machine(),
         "python": platform.python_version(),
         "seeding": data["seeding"],
+        "search_matches": data["matches"],
+        "memory": site_memory,
+        "bare_memory": bare_memory,
         "budgets": {
-            "visitor_x_bare_p50": BUDGET_VISITOR,
-            "resident_x_bare_p50": BUDGET_RESIDENT,
+            "empty_view_p50_ms": BUDGET_EMPTY_MS,
+            "empty_view_x_bare_p50": BUDGET_EMPTY_X_BARE,
+            "cached_p50_ms": BUDGET_CACHED_MS,
+            "rendered_visitor_p50_ms": BUDGET_RENDERED_MS,
+            "resident_p50_ms": BUDGET_RESIDENT_MS,
+            "worker_rss_mib": BUDGET_WORKER_RSS_MIB,
             "queries": BUDGET_QUERIES,
             "search_p95_ms": BUDGET_SEARCH_P95_MS,
         },
@@ -443,10 +617,15 @@ def main() -> int:
         "failures": failures,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{result['benchmark']}-{database.lower()}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print_table(result)
-    print(f"written to {path.relative_to(ROOT)}")
+    name = f"{result['benchmark']}-{database.lower()}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    table = print_table(result)
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    (FIGURES / f"{name}.md").write_text(
+        f"`make {'bench-search' if args.search else 'bench'}`, {result['date']}\n\n{table}"
+    )
+    print(f"written to {(RESULTS / name).relative_to(ROOT)}.json and "
+          f"{(FIGURES / name).relative_to(ROOT)}.md")  # fmt: skip
     return 1 if failures else 0
 
 

@@ -1,4 +1,6 @@
-"""The site's URLs plus a bare Django view: the floor every page is measured against."""
+"""The site's URLs plus an empty view: what every request costs before a page is read,
+through the whole middleware stack. (The bare Django floor is a site of its own:
+bench/bare_settings.py.)"""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -6,8 +8,8 @@ from django.urls import path
 from engage.urls import urlpatterns as site_urlpatterns
 
 
-def bare(request):
+def empty(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare), *site_urlpatterns]
+urlpatterns = [path("bench/empty/", empty), *site_urlpatterns]

@@ -38,6 +38,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_save, pre_delete
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from home import site_cache
@@ -239,6 +241,16 @@ def _is_visitor_request(request) -> bool:
     )
 
 
+def _is_page(request) -> bool:
+    """Whether the address is one of Wagtail's pages: only those are kept, so no other
+    address (an account page, the admin, a file) costs a read of the cache."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.url_name == "wagtail_serve"
+
+
 def _may_store(request, response) -> bool:
     match = getattr(request, "resolver_match", None)
     user = getattr(request, "user", None)
@@ -258,38 +270,62 @@ def _may_store(request, response) -> bool:
 class PageCacheMiddleware:
     """Serves visitors' pages from the cache, and keeps what may be kept (see above).
 
-    Sits after `SiteCacheMiddleware`, which has found the request's site."""
+    A kept page is stored under its address, with the two generations read before it was
+    rendered; it is served only while both are still the current ones. Serving one takes
+    a single read of the cache (the generations and the page at once) when this process
+    knows the site's home page (`site_cache.known_site`), and reads no Wagtail
+    object."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         seconds = timeout()
-        if not seconds or not _is_visitor_request(request):
+        if not seconds or not _is_visitor_request(request) or not _is_page(request):
             return self.get_response(request)
-        home = site_cache.site_chrome(request).home
-        if home is None:
-            return self.get_response(request)
-        key = self._key(request, home)
-        response = cache.get(key)
-        if response is not None:
-            return response
+        page_key = self._key(request)
+        known = site_cache.known_site(request)
+        keys = [site_cache.GENERATION_KEY, page_key]
+        if known:
+            keys.append(_SITE_KEY.format(known[1]))
+        found = cache.get_many(keys)  # one round trip to the cache
+        generation = found.get(site_cache.GENERATION_KEY) or site_cache.generation()
+        request._engage_site_generation = generation
+        if known and known[0] == generation:
+            home_path = known[1]
+            site_generation = found.get(_SITE_KEY.format(home_path))
+        else:
+            home = site_cache.site_chrome(request).home
+            if home is None:
+                return self.get_response(request)
+            home_path, site_generation = home.path, None
+        site_generation = site_generation or _site_generation(home_path)
+        kept = found.get(page_key)
+        if kept is not None and kept[:2] == (generation, site_generation):
+            return self._response(kept)
         response = self.get_response(request)
         # A page that used the CSRF token always sets its cookie (Django sets it on every
         # response that used it), so `_may_store` refuses it with every other cookie.
         if _may_store(request, response):
             patch_vary_headers(response, ("Cookie",))  # as the page a signed-in person gets
-            cache.set(key, response, seconds)
+            # The generations read before the page was: a page rendered from rows a
+            # concurrent change is replacing is kept under a generation already gone.
+            kept = (
+                generation,
+                site_generation,
+                response.status_code,
+                list(response.items()),
+                response.content,
+            )
+            cache.set(page_key, kept, seconds)
         return response
 
     @staticmethod
-    def _key(request, home) -> str:
-        # The key is taken before the page is read, so a page rendered from rows a
-        # concurrent change is replacing is stored under a generation already gone; the
-        # site generation is the one the request's chrome was read under.
+    def _key(request) -> str:
         address = request.build_absolute_uri()
-        digest = hashlib.sha256(address.encode()).hexdigest()
-        return (
-            f"engage:page-cache:page:{request._engage_site_generation}:"
-            f"{_site_generation(home.path)}:{digest}"
-        )
+        return f"engage:page-cache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+    @staticmethod
+    def _response(kept) -> HttpResponse:
+        _, _, status, headers, content = kept
+        return HttpResponse(content, status=status, headers=dict(headers))

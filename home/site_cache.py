@@ -104,19 +104,46 @@ def _read_chrome(site: Site | None) -> SiteChrome:
     )
 
 
+# (host name, port) -> (generation, the site's home page path), in this process: what the
+# page cache needs to find a kept page without reading the chrome. Only used while the
+# generation it was read under is the current one.
+_home_paths: dict[tuple[str, str], tuple[str, str]] = {}
+_HOME_PATHS_MAX = 10_000
+
+
+def host_key(request) -> tuple[str, str]:
+    # CommonMiddleware, above, has already checked the host against ALLOWED_HOSTS, so the
+    # public get_host() cannot refuse it here.
+    return split_domain_port(request.get_host())[0], request.get_port()
+
+
+def known_site(request) -> tuple[str, str] | None:
+    """(generation, home page path) of this request's site, as this process last read its
+    chrome (no I/O): to be used only if that generation is still the current one."""
+    return _home_paths.get(host_key(request))
+
+
+def request_generation(request) -> str:
+    """The generation this request reads under: read once, before anything else is."""
+    if not hasattr(request, "_engage_site_generation"):
+        request._engage_site_generation = generation()
+    return request._engage_site_generation
+
+
 def site_chrome(request) -> SiteChrome:
     """This request's site, home page, PCN and navigation (cached per host name)."""
     if not hasattr(request, "_engage_site_chrome"):
-        # CommonMiddleware, above this one, has already checked the host against
-        # ALLOWED_HOSTS, so the public get_host() cannot refuse it here.
-        hostname = split_domain_port(request.get_host())[0]
-        port = request.get_port()
-        request._engage_site_generation = generation()
-        key = f"engage:site-cache:{request._engage_site_generation}:{hostname}:{port}"
+        hostname, port = host_key(request)
+        current = request_generation(request)
+        key = f"engage:site-cache:{current}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = _read_chrome(Site.find_for_request(request))
             cache.set(key, chrome, _timeout())
+        if chrome.home is not None:
+            if len(_home_paths) >= _HOME_PATHS_MAX:
+                _home_paths.clear()
+            _home_paths[(hostname, port)] = (current, chrome.home.path)
         request._engage_site_chrome = chrome
         # Wagtail reads the site from here (Site.find_for_request), and routes from its
         # root page: the cached HomePage, already specific. No public API seeds it: the
@@ -126,12 +153,18 @@ def site_chrome(request) -> SiteChrome:
 
 
 class SiteCacheMiddleware:
-    """Finds the request's site from the cache and scopes the view-restriction memo to it."""
+    """Scopes the view-restriction memo to the request, and finds a Wagtail page's site
+    from the cache before Wagtail routes to the page. Other views read the chrome only if
+    they show it (the templates' context processor), so a request that shows no page of a
+    site reads nothing of it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         with view_restrictions_per_request():
-            site_chrome(request)
             return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.url_name == "wagtail_serve":
+            site_chrome(request)

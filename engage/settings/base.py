@@ -135,11 +135,12 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory unless CACHE_URL names a Redis server.
+# Cache: local memory unless CACHE_URL names a Redis server (Django's Redis cache, reusing
+# its Redis client: engage/cache.py).
 if os.environ.get("CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "engage.cache.RedisCache",
             "LOCATION": os.environ["CACHE_URL"],
             "KEY_PREFIX": "engage",
         }

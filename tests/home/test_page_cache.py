@@ -399,3 +399,45 @@ def test_a_signed_in_persons_response_is_never_stored(site):
     request.resolver_match = resolve(site["idea_url"])
     request.user = site["author"]
     assert not page_cache._may_store(request, HttpResponse("page"))
+
+
+class _CountingCache:
+    """The real cache, counting the calls that read it."""
+
+    def __init__(self, real):
+        self.real, self.reads = real, []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.real, name)
+        if name in {"get", "get_many", "has_key"}:
+
+            def counted(*args, **kwargs):
+                self.reads.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
+def test_a_kept_page_is_served_from_one_read_of_the_cache_with_its_headers(site, monkeypatch):
+    first = Client(HTTP_HOST="localhost").get(site["idea_url"])
+    counting = _CountingCache(page_cache.cache)
+    monkeypatch.setattr(page_cache, "cache", counting)
+    monkeypatch.setattr("home.site_cache.cache", counting)
+    client = Client(HTTP_HOST="localhost")
+    assert queries_for(client, site["idea_url"]) == 0
+    assert counting.reads == ["get_many"]
+    kept = client.get(site["idea_url"])
+    assert kept.content == first.content
+    assert kept["Content-Type"] == first["Content-Type"]
+    assert "Cookie" in kept["Vary"]
+    assert kept.get("Content-Security-Policy") == first.get("Content-Security-Policy")
+
+
+def test_an_address_that_is_not_a_page_reads_nothing_from_the_page_cache(site, monkeypatch):
+    counting = _CountingCache(page_cache.cache)
+    monkeypatch.setattr(page_cache, "cache", counting)
+    monkeypatch.setattr("home.site_cache.cache", counting)
+    client = Client(HTTP_HOST="localhost")
+    assert client.get("/_util/login/").status_code == 302  # not a page: nothing to keep
+    assert counting.reads == []
