@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0009_safety_hold'),
+        ('consultations', '0010_summary_drafts'),
         ('home', '0007_pcn_safeguarding_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
