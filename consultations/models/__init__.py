@@ -6,11 +6,21 @@
 - `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
+- `equality`: residents' equality answers ("About you"), kept apart and read in aggregate.
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
 
+from consultations.models.equality import (
+    AGE_BAND_POPULATION,
+    PREFER_NOT_TO_SAY,
+    QUESTIONS,
+    AgeBand,
+    EqualityAnswers,
+    EthnicGroupDetail,
+    ethnic_group_of,
+)
 from consultations.models.loop import (
     ActionStatus,
     UpdateAction,
@@ -59,8 +69,12 @@ from consultations.models.themes import (
 )
 
 __all__ = [
+    "AGE_BAND_POPULATION",
     "OFFLINE_CHANNELS",
+    "PREFER_NOT_TO_SAY",
+    "QUESTIONS",
     "ActionStatus",
+    "AgeBand",
     "AlertRoute",
     "Attribution",
     "Channel",
@@ -68,6 +82,8 @@ __all__ = [
     "ConsultationIndexPage",
     "ConsultationPage",
     "ConsultationPageQuerySet",
+    "EqualityAnswers",
+    "EthnicGroupDetail",
     "Flag",
     "FlagReason",
     "Follow",
@@ -97,5 +113,6 @@ __all__ = [
     "UpdateIdea",
     "UpdateIndexPage",
     "UpdatePage",
+    "ethnic_group_of",
     "route_views_register",
 ]
