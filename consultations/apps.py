@@ -35,6 +35,8 @@ class ConsultationsConfig(AppConfig):
         # A resident's ideas, comments, supports, follows, reports and emails: in their data
         # download, and deleted (or their posts kept linked to nobody) when they erase it.
         personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
+        # Their answers to "About you": in the download, and deleted with the account.
+        personal_data_register(export=privacy.equality_data, erase=privacy.equality_erase)
 
         # After signing in, a moderator goes to the queue and a resident to their
         # contributions (staff and admins: see home and engage).

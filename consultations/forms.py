@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from consultations.models import Attribution, Comment, FlagReason, Idea
+from consultations.models import equality as answers
 from engage.ids import parse_id
 from home.models import Neighbourhood
 
@@ -165,6 +166,80 @@ class IdeaFilterForm(forms.Form):
             "neighbourhood_id": neighbourhood.pk if neighbourhood else None,
             "theme_id": theme.pk if theme else None,
         }
+
+
+# "About you": equality answers. Every question may be left unanswered.
+
+_NOT_LISTED = {"invalid_choice": "Choose one of the answers in the list"}
+
+
+def _question(label: str, choices, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages=_NOT_LISTED,
+    )
+
+
+class EqualityAnswersForm(forms.Form):
+    """The questions of "About you", in the ONS 2021 census's words and categories; for a
+    resident about themselves, or for a moderator recording an offline contributor's."""
+
+    age_band = _question("How old are you?", answers.AgeBand)
+    sex = _question(
+        "What is your sex?",
+        answers.Sex,
+        "The next question asks about gender identity.",
+    )
+    gender_same_as_sex = _question(
+        "Is the gender you identify with the same as your sex registered at birth?",
+        answers.GenderSameAsSex,
+    )
+    ethnic_group = _question("What is your ethnic group?", answers.EthnicGroup)
+    ethnic_group_detail = forms.ChoiceField(
+        label="Which of these best describes your ethnic group? (optional)",
+        choices=[("", "I would rather not say more")] + list(answers.EthnicGroupDetail.choices),
+        required=False,
+        error_messages=_NOT_LISTED,
+    )
+    disability = _question(
+        "Do you have any physical or mental health conditions or illnesses lasting or "
+        "expected to last 12 months or more?",
+        answers.Disability,
+    )
+    unpaid_care = _question(
+        "Do you look after, or give any help or support to, anyone because of a long-term "
+        "condition, illness or problems related to old age?",
+        answers.UnpaidCare,
+        "Leave out anything you do as part of paid work.",
+    )
+    religion = _question("What is your religion?", answers.Religion)
+    sexual_orientation = _question(
+        "Which of these best describes your sexual orientation?", answers.SexualOrientation
+    )
+    postcode = forms.CharField(
+        label="Your postcode (optional)",
+        required=False,
+        max_length=10,
+        help_text="We use it once to find how deprived your area is, as a number from 1 to 10, "
+        "and then forget it: your postcode is not kept.",
+        error_messages={"max_length": "Enter a full UK postcode, like RB1 1AA, or leave it blank"},
+    )
+    forget_area = forms.BooleanField(
+        label="Forget the area I gave before",
+        required=False,
+    )
+
+    def __init__(self, *args, has_area: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_area:
+            del self.fields["forget_area"]
+
+    def answers(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name, _choices in answers.QUESTIONS}
 
 
 def apply_validation_error(form, error: ValidationError) -> None:

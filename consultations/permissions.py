@@ -11,6 +11,8 @@
 |                    | enter paper, phone and meeting contributions for residents, on an    |
 |                    | open or recently closed consultation of their PCN; print letters     |
 | staff              | pages of their own PCN only (through Wagtail's page permissions)     |
+|                    | who took part in its consultations, in aggregate (and PCN leads,     |
+|                    | place leads of its Place)                                            |
 |                    | enter offline contributions and print letters, as moderators do      |
 | admin (superuser)  | everything                                                           |
 
@@ -60,6 +62,20 @@ def is_staff_of(user, pcn) -> bool:
     if user.is_superuser:
         return True
     return pcn.staff_group_id is not None and pcn.staff_group_id in _group_ids(user)
+
+
+def can_see_who_took_part(user, pcn) -> bool:
+    """See who took part in the PCN's consultations, in aggregate (equality answers, small
+    numbers hidden): its staff and PCN leads, the leads of its Place, and admins. Not PPG
+    moderators: special category data is read by as few people as need it."""
+    if user is None or not user.is_authenticated or not user.is_active or pcn is None:
+        return False
+    if user.is_superuser:
+        return True
+    groups = _group_ids(user)
+    if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
+        return True
+    return pcn.place.lead_group_id in groups if pcn.place_id else False
 
 
 def can_moderate(user, consultation: ConsultationPage) -> bool:

@@ -10,7 +10,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from consultations.models import (
+    QUESTIONS,
     Comment,
+    EqualityAnswers,
     Flag,
     Follow,
     Idea,
@@ -241,3 +243,32 @@ def participation_erase(*, user, keep_posts: bool) -> dict[str, int]:
             comment_count_refresh(idea_id)
         search_index_purge()
     return {"ideas": len(idea_ids), "comments": len(comment_ids)}
+
+
+# Equality answers ("About you"): kept apart from the rest, so a download and an erasure of
+# their own
+
+
+def equality_data(*, user) -> dict:
+    """Their answers to "About you", in words, as they would see them on the form: one query.
+    Null when they were never asked; every answer empty when they chose to skip."""
+    record = EqualityAnswers.objects.filter(user=user).first()
+    if record is None:
+        return {"about_you": None}
+    answers = {
+        name: getattr(record, f"get_{name}_display")() or None for name, _choices in QUESTIONS
+    }
+    return {
+        "about_you": {
+            **answers,
+            "deprivation_decile": record.deprivation_decile,
+            "created": when(record.created_at),
+            "updated": when(record.updated_at),
+        }
+    }
+
+
+def equality_erase(*, user, keep_posts: bool) -> dict[str, int]:
+    """Their answers go, whatever happens to their posts."""
+    deleted, _by_model = EqualityAnswers.objects.filter(user=user).delete()
+    return {"equality_answers": deleted}

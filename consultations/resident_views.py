@@ -1,17 +1,22 @@
-"""A resident's own pages: their contributions and their email choices."""
+"""A resident's own pages: their contributions, their email choices and "About you"."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
+from consultations.forms import EqualityAnswersForm, apply_validation_error
 from consultations.loop import idea_journeys
-from consultations.models import Idea, OfflineContributor, PostStatus
+from consultations.models import QUESTIONS, EqualityAnswers, Idea, OfflineContributor, PostStatus
 from consultations.notifications import UNSUBSCRIBE_SALT
+from consultations.services.equality import equality_answers_save, equality_answers_skip
 from engage.models import User
 
 
@@ -73,3 +78,57 @@ def unsubscribe(request, token):
             request, "consultations/unsubscribe.html", {"done": True, "offline": offline}
         )
     return TemplateResponse(request, "consultations/unsubscribe.html", {"token": token})
+
+
+def _next_url(request) -> str:
+    """Where to go after "About you": back to the post they just made, if that is where they
+    came from (an address on this site only), else "About you" itself."""
+    wanted = str(request.POST.get("next") or request.GET.get("next") or "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return ""
+
+
+@login_required
+def about_you(request):
+    """The resident's equality answers: optional, each with "Prefer not to say", skipped in
+    one click, changed whenever they like. Asked once after their first post."""
+    record = EqualityAnswers.objects.filter(user=request.user).first()
+    has_area = record is not None and record.deprivation_decile is not None
+    next_url = _next_url(request)
+    if request.method == "POST" and "skip" in request.POST:
+        equality_answers_skip(user=request.user)
+        return redirect(next_url or "consultations:my-contributions")
+    initial = {}
+    if record is not None:
+        initial = {name: getattr(record, name) for name, _choices in QUESTIONS}
+    form = EqualityAnswersForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        has_area=has_area,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            equality_answers_save(
+                user=request.user,
+                answers=form.answers(),
+                postcode=form.cleaned_data["postcode"],
+                forget_area=form.cleaned_data.get("forget_area", False),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Thank you. Your answers are saved.")
+            return redirect(next_url or reverse("consultations:about-you"))
+    return TemplateResponse(
+        request,
+        "consultations/about_you.html",
+        {
+            "form": form,
+            "next_url": next_url,
+            "record": record,
+            "has_area": has_area,
+        },
+    )

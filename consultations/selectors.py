@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from consultations.models import (
     Comment,
     ConsultationPage,
+    EqualityAnswers,
     Follow,
     Idea,
     IdeaTheme,
@@ -269,3 +270,8 @@ def moderated_consultations(user):
     for home in homes:
         query |= Q(path__startswith=home.path)
     return consultations.filter(query)
+
+
+def equality_prompt_due(*, user) -> bool:
+    """Whether to ask a resident "About you" now: they have never answered or skipped it."""
+    return not EqualityAnswers.objects.filter(user=user).exists()

@@ -12,6 +12,7 @@ from consultations.models import Comment, Idea, Theme
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
+from consultations.viewsets.who_took_part import WhoTookPartViewSet
 
 # Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
 # its permission policy registered first, as Wagtail asks for it when it registers a snippet.
@@ -52,6 +53,13 @@ def register_offline_viewsets():
 
 
 hooks.register("register_bulk_action", MarkLettersSentBulkAction)
+
+
+# Who took part: contributors' equality answers in aggregate, against the registered
+# population, for staff, PCN leads and place leads (consultations/viewsets/who_took_part.py).
+@hooks.register("register_admin_viewset")
+def register_who_took_part_viewset():
+    return WhoTookPartViewSet()
 
 
 @hooks.register("register_log_actions")

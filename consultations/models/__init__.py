@@ -7,12 +7,22 @@
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
 - `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
+- `equality`: residents' equality answers ("About you"), kept apart and read in aggregate.
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
 
 from consultations.models.drafts import SummaryDraft, SummaryPoint, post_may_be_quoted
+from consultations.models.equality import (
+    AGE_BAND_POPULATION,
+    PREFER_NOT_TO_SAY,
+    QUESTIONS,
+    AgeBand,
+    EqualityAnswers,
+    EthnicGroupDetail,
+    ethnic_group_of,
+)
 from consultations.models.loop import (
     ActionStatus,
     UpdateAction,
@@ -61,8 +71,12 @@ from consultations.models.themes import (
 )
 
 __all__ = [
+    "AGE_BAND_POPULATION",
     "OFFLINE_CHANNELS",
+    "PREFER_NOT_TO_SAY",
+    "QUESTIONS",
     "ActionStatus",
+    "AgeBand",
     "AlertRoute",
     "Attribution",
     "Channel",
@@ -70,6 +84,8 @@ __all__ = [
     "ConsultationIndexPage",
     "ConsultationPage",
     "ConsultationPageQuerySet",
+    "EqualityAnswers",
+    "EthnicGroupDetail",
     "Flag",
     "FlagReason",
     "Follow",
@@ -101,6 +117,7 @@ __all__ = [
     "UpdateIdea",
     "UpdateIndexPage",
     "UpdatePage",
+    "ethnic_group_of",
     "post_may_be_quoted",
     "route_views_register",
 ]

@@ -11,6 +11,7 @@ from consultations.models import Comment, ConsultationPage, PostStatus
 from consultations.services import participation as services
 from consultations.services import safety
 from consultations.views.common import (
+    after_post,
     comment_or_404,
     held_message,
     idea_or_404,
@@ -61,7 +62,7 @@ def comment_create(request, page: ConsultationPage, idea_id: int):
                 messages.success(request, "Thank you. Your comment is waiting for a moderator.")
             else:
                 messages.success(request, "Thank you. Your comment is published.")
-            return redirect(f"{idea_url(page, idea)}#comment-{comment.pk}")
+            return after_post(request, comment, f"{idea_url(page, idea)}#comment-{comment.pk}")
     elif request.method == "GET":
         parent_id = parse_id(request.GET.get("reply_to"))
         if parent_id is not None:

@@ -3,9 +3,13 @@
 with the page, saying why someone cannot take part, and the safety panel's answer.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from consultations import permissions, selectors
 from consultations.models import Comment, ConsultationPage, Idea
@@ -53,6 +57,16 @@ def participation_block(request, page) -> str:
     if not permissions.is_verified_resident(user):
         return "verify"
     return ""
+
+
+def after_post(request, post, url: str):
+    """Where a resident goes once their post is sent: to it, or first, after their first
+    post, to "About you" (skippable in one click; it sends them on to the post). Not when the
+    safety check held the post: someone who may need help now is not asked about themselves.
+    """
+    if post.safety_hold is None and selectors.equality_prompt_due(user=request.user):
+        return redirect(f"{reverse('consultations:about-you')}?{urlencode({'next': url})}")
+    return redirect(url)
 
 
 def idea_url(page, idea) -> str:

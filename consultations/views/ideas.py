@@ -14,6 +14,7 @@ from consultations.models import ConsultationPage, Follow, PostStatus
 from consultations.services import participation as services
 from consultations.services import safety
 from consultations.views.common import (
+    after_post,
     held_message,
     idea_or_404,
     idea_url,
@@ -116,7 +117,7 @@ def idea_create(request, page: ConsultationPage):
                     )
                 else:
                     messages.success(request, "Thank you. Your idea is published.")
-                return redirect(page.url + page.reverse_subpage("idea-detail", args=[idea.pk]))
+                return after_post(request, idea, idea_url(page, idea))
     return page_render(
         request,
         page,

@@ -381,6 +381,13 @@ ENGAGE_RATE_LIMITS = {
     "flag": (env_int("ENGAGE_FLAGS_PER_HOUR", 20), 60 * 60),
 }
 
+# Who took part (consultations/representativeness.py): a breakdown of contributors' equality
+# answers is shown only when at least this many of them answered its questions; a group is
+# called out as under-heard when its share of contributors is less than this percentage of
+# its share of registered patients.
+ENGAGE_EQUALITY_MINIMUM_ANSWERS = env_int("ENGAGE_EQUALITY_MINIMUM_ANSWERS", 50)
+ENGAGE_EQUALITY_GAP_PERCENT = env_int("ENGAGE_EQUALITY_GAP_PERCENT", 50)
+
 # Privacy: accounts whose email address was never confirmed are deleted after this many
 # days by `manage.py remove_unverified_accounts`.
 ENGAGE_UNVERIFIED_ACCOUNT_DAYS = env_int("ENGAGE_UNVERIFIED_ACCOUNT_DAYS", 30)

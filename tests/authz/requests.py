@@ -74,6 +74,7 @@ SAMPLE_URLS = {
         )
     },
     f"{THEME_SCREENS}:assign": _consultation_admin(f"{THEME_SCREENS}:assign"),
+    "who_took_part:consultation": _consultation_admin("who_took_part:consultation"),
     f"{THEME_SCREENS}:suggestions": _consultation_admin(f"{THEME_SCREENS}:suggestions"),
     f"{THEME_SCREENS}:consultation_draft": _consultation_admin(
         f"{THEME_SCREENS}:consultation_draft"
@@ -613,6 +614,7 @@ POST_BODIES = [
     ("page open consultation comment-create", lambda w: {"body": "A new comment."}),
     ("page open consultation comment-edit", lambda w: {"body": "An edited comment."}),
     ("consultations:preferences", lambda w: {}),
+    ("consultations:about-you", lambda w: {"age_band": "25_34", "sex": "female"}),
     ("account_profile", lambda w: {"display_name": "New name"}),
     ("account_erase", lambda w: {"posts": "keep", "password": "correct-horse-battery"}),
     ("account_email", lambda w: {"action_add": "1", "email": "another@example.org"}),

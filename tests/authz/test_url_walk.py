@@ -117,6 +117,8 @@ EXPECTED = {
     # A resident's own pages
     "consultations:my-contributions": ("in ok ok ok ok ok ok ok ok ok", None),
     "consultations:preferences": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
+    # "About you": anyone signed in answers for themselves only (a POST saves their own).
+    "consultations:about-you": ("in ok ok ok ok ok ok ok ok ok", "in go go go go go go go go go"),
     "consultations:unsubscribe [signed]": (
         "ok ok ok ok ok ok ok ok ok ok",
         "ok ok ok ok ok ok ok ok ok ok",
@@ -316,6 +318,13 @@ EXPECTED = {
         for kind in ("idea", "comment")
         for view in ("index", "index_results")
     },
+    # Who took part (consultations/viewsets/who_took_part.py): equality answers in aggregate,
+    # for the staff, PCN leads and place leads of the consultation's PCN and the admin; PPG
+    # moderators are refused; another PCN's consultation is not found. (The place lead has no
+    # admin access yet.)
+    "who_took_part:index": ("adm adm adm adm no no ok ok adm ok", None),
+    "who_took_part:consultation [this PCN]": ("adm adm adm adm no no ok ok adm ok", None),
+    "who_took_part:consultation [other PCN]": ("adm adm adm adm no no 404 404 adm ok", None),
     # Themes: a snippet viewset (consultations/viewsets/themes/). Moderators of the
     # theme's PCN and the admin; another PCN's theme or consultation is refused.
     "wagtailsnippets_consultations_theme:list": ("adm adm adm adm ok ok no no adm ok", None),

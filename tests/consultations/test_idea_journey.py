@@ -1,7 +1,10 @@
 """The core journeys through the real views: post, comment, reply, support, follow, flag."""
 
+from urllib.parse import urlencode
+
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from consultations.models import Comment, Flag, Follow, Idea, ModerationMode, PostStatus, Support
 from tests.factories import UserFactory, make_consultation
@@ -35,6 +38,13 @@ def test_resident_posts_an_idea_under_post_moderation(client, resident, post_mod
     response = post_idea(client, post_moderated)
     idea = Idea.objects.get()
     assert response.status_code == 302
+    # Their first post: "About you" is asked once, then sends them on to the idea.
+    next_query = urlencode({"next": route(post_moderated, "idea-detail", idea.pk)})
+    assert response["Location"] == f"{reverse('consultations:about-you')}?{next_query}"
+    response = client.post(
+        reverse("consultations:about-you"),
+        {"skip": "1", "next": route(post_moderated, "idea-detail", idea.pk)},
+    )
     assert response["Location"] == route(post_moderated, "idea-detail", idea.pk)
     assert idea.status == PostStatus.PUBLISHED
     assert idea.author == resident

@@ -1,0 +1,232 @@
+"""Who took part, against who the PCN serves: a consultation's (or a theme's) contributors
+by age band and sex, against the PCN's registered patients, and by their area's deprivation.
+
+Contributors are distinct people who posted a published idea or a published comment (on a
+published idea): residents by their account, residents who took part offline by the record a
+moderator kept for them. Only those who gave equality answers are counted (nobody's answers
+are guessed), and only in aggregate: every table goes through `engage.suppression`, so no
+count from 1 to 9 is shown and none can be worked out from what is; a breakdown fewer than
+`ENGAGE_EQUALITY_MINIMUM_ANSWERS` people answered is not shown at all.
+
+`representation(consultation=..., theme=None)` reads it in a constant number of queries
+(four), however many ideas, comments and answers there are.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from consultations.models import (
+    AGE_BAND_POPULATION,
+    AgeBand,
+    Comment,
+    ConsultationPage,
+    EqualityAnswers,
+    Idea,
+    PostStatus,
+    Theme,
+)
+from consultations.models.equality import Sex
+from engage.suppression import SuppressedTable, table_suppress
+from home.selectors import pcn_population
+
+AGE_BANDS = [band for band in AgeBand if band != AgeBand.PREFER]
+SEXES = [Sex.FEMALE, Sex.MALE]
+QUINTILES = [
+    (1, "Most deprived fifth"),
+    (2, "Second fifth"),
+    (3, "Middle fifth"),
+    (4, "Fourth fifth"),
+    (5, "Least deprived fifth"),
+]
+
+
+@dataclass
+class Share:
+    """One group (a row or a column of a breakdown): its contributors (an `Entry`, perhaps
+    hidden) and, where known, its share of registered patients."""
+
+    label: str
+    contributors: object  # engage.suppression.Entry
+    contributor_percent: int | None  # None when hidden
+    population_percent: int | None  # None when there is nothing to compare with
+
+
+@dataclass
+class Breakdown:
+    title: str
+    answers: int
+    shown: bool
+    why_not_shown: str = ""
+    row_labels: list[str] = field(default_factory=list)
+    column_labels: list[str] = field(default_factory=list)
+    table: SuppressedTable | None = None
+    rows: list[Share] = field(default_factory=list)
+    columns: list[Share] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Representation:
+    consultation: ConsultationPage
+    theme: Theme | None
+    population_date: object
+    population_total: int
+    breakdowns: list[Breakdown]
+
+
+def _contributors(consultation, theme) -> Q:
+    """Which equality answers belong to this consultation's (or theme's) contributors: a
+    filter of subqueries, run inside the one query that counts them."""
+    ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
+    if theme is not None:
+        ideas = ideas.filter(themes=theme)
+    comments = Comment.objects.filter(idea__in=ideas.values("pk"), status=PostStatus.PUBLISHED)
+    return (
+        Q(user_id__in=ideas.filter(author__isnull=False).values("author_id"))
+        | Q(user_id__in=comments.filter(author__isnull=False).values("author_id"))
+        | Q(contributor_id__in=ideas.filter(contributor__isnull=False).values("contributor_id"))
+    )
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _too_few(what: str, minimum: int) -> str:
+    return (
+        f"Fewer than {minimum} of the people who took part told us {what}, so this breakdown "
+        "is not shown: with so few answers, people could be recognised from it, and the "
+        "figures would not say much."
+    )
+
+
+def _gap_sentence(group: str, share: Share, whom: str) -> str:
+    return (
+        f"{group} are {share.population_percent}% of registered patients aged 15 and over, "
+        f"and {share.contributor_percent}% of the people who {whom}."
+    )
+
+
+def _gaps(shares: list[Share], describe, whom: str) -> list[str]:
+    ratio = settings.ENGAGE_EQUALITY_GAP_PERCENT / 100
+    return [
+        _gap_sentence(describe(share.label), share, whom)
+        for share in shares
+        if share.contributor_percent is not None
+        and share.population_percent
+        and share.contributor_percent < share.population_percent * ratio
+    ]
+
+
+def _age_sex(answers, population, minimum: int) -> Breakdown:
+    counts = {
+        (row["age_band"], row["sex"]): row["people"]
+        for row in answers.filter(age_band__in=AGE_BANDS, sex__in=SEXES)
+        .values("age_band", "sex")
+        .annotate(people=Count("pk"))
+        .order_by()
+    }
+    cells = [[counts.get((band, sex), 0) for sex in SEXES] for band in AGE_BANDS]
+    answered = sum(map(sum, cells))
+    breakdown = Breakdown(title="Age and sex", answers=answered, shown=answered >= minimum)
+    if not breakdown.shown:
+        breakdown.why_not_shown = _too_few("both their age and their sex", minimum)
+        return breakdown
+    table = table_suppress(cells)
+    breakdown.table = table
+    breakdown.row_labels = [band.label for band in AGE_BANDS]
+    breakdown.column_labels = [sex.label for sex in SEXES]
+    patients = {
+        (band, sex): sum(population.counts.get((sex, five), 0) for five in fives)
+        for band, fives in AGE_BAND_POPULATION.items()
+        for sex in SEXES
+    }
+    patients_total = sum(patients.values())
+    total = table.total.value if table.total.shown else None
+
+    def share(label, entry, patients_in_group):
+        return Share(
+            label=label,
+            contributors=entry,
+            contributor_percent=_percent(entry.value, total) if entry.shown and total else None,
+            population_percent=_percent(patients_in_group, patients_total),
+        )
+
+    breakdown.rows = [
+        share(band.label, entry, sum(patients[(band, sex)] for sex in SEXES))
+        for band, entry in zip(AGE_BANDS, table.row_totals, strict=True)
+    ]
+    breakdown.columns = [
+        share(sex.label, entry, sum(patients[(band, sex)] for band in AGE_BANDS))
+        for sex, entry in zip(SEXES, table.column_totals, strict=True)
+    ]
+    whom = "told us their age and sex"
+    if patients_total:
+        breakdown.gaps = _gaps(breakdown.rows, lambda label: f"People aged {label}", whom)
+        breakdown.gaps += _gaps(
+            breakdown.columns, lambda label: f"People whose sex is {label.lower()}", whom
+        )
+    else:
+        breakdown.note = (
+            "There are no registered patient figures for this PCN's practices yet, so there "
+            "is nothing to compare with. An admin can import them (see the README)."
+        )
+    return breakdown
+
+
+def _deprivation(answers, minimum: int) -> Breakdown:
+    counts = {
+        row["deprivation_decile"]: row["people"]
+        for row in answers.filter(deprivation_decile__isnull=False)
+        .values("deprivation_decile")
+        .annotate(people=Count("pk"))
+        .order_by()
+    }
+    cells = [[counts.get(2 * q - 1, 0) + counts.get(2 * q, 0) for q, _label in QUINTILES]]
+    answered = sum(cells[0])
+    breakdown = Breakdown(
+        title="How deprived their area is", answers=answered, shown=answered >= minimum
+    )
+    if not breakdown.shown:
+        breakdown.why_not_shown = _too_few("their postcode", minimum)
+        return breakdown
+    table = table_suppress(cells)
+    breakdown.table = table
+    breakdown.row_labels = ["People"]
+    breakdown.column_labels = [label for _q, label in QUINTILES]
+    total = table.total.value if table.total.shown else None
+    # A one-row table: each column's total is its cell.
+    breakdown.columns = [
+        Share(
+            label=label,
+            contributors=entry,
+            contributor_percent=_percent(entry.value, total) if entry.shown and total else None,
+            population_percent=None,
+        )
+        for (_q, label), entry in zip(QUINTILES, table.cells[0], strict=True)
+    ]
+    breakdown.note = (
+        "Fifths of England's neighbourhoods by the English Indices of Deprivation 2025: each "
+        "fifth holds a fifth of England's neighbourhoods. How this PCN's own patients are "
+        "spread across them is not known yet, so there is no comparison here."
+    )
+    return breakdown
+
+
+def representation(*, consultation: ConsultationPage, theme: Theme | None = None) -> Representation:
+    """Who took part in `consultation` (or in one of its themes), against the PCN's
+    registered population. Four queries: the population, the PCN, and one count per
+    breakdown."""
+    minimum = settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS
+    answers = EqualityAnswers.objects.filter(_contributors(consultation, theme))
+    population = pcn_population(pcn=consultation.pcn)
+    return Representation(
+        consultation=consultation,
+        theme=theme,
+        population_date=population.extract_date,
+        population_total=population.total,
+        breakdowns=[_age_sex(answers, population, minimum), _deprivation(answers, minimum)],
+    )

@@ -1,0 +1,134 @@
+"""Who took part: a staff screen per consultation (and per theme) comparing contributors'
+equality answers, small numbers hidden, with the PCN's registered patients
+(`consultations.representativeness`).
+
+A Wagtail viewset of two screens, under the menu item "Who took part": the consultations of
+the PCNs the person may see (`who_took_part:index`), and one consultation's figures, with a
+chart and its table (`who_took_part:consultation`, `?theme=<id>` for one of its themes).
+Staff, PCN leads and place leads of the consultation's PCN and admins see it
+(`permissions.can_see_who_took_part`); PPG moderators do not; another PCN's consultation is
+not found.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from consultations import permissions
+from consultations.models import ConsultationPage, Theme
+from consultations.representativeness import representation
+from engage.ids import parse_id
+from engage.roles import group_ids
+from home.boundary import in_pcns
+from home.models import PrimaryCareNetwork
+
+
+def who_took_part_pcns(user):
+    """The PCNs whose figures the user may see (`permissions.can_see_who_took_part`)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return PrimaryCareNetwork.objects.none()
+    if user.is_superuser:
+        return PrimaryCareNetwork.objects.all()
+    groups = group_ids(user)
+    return PrimaryCareNetwork.objects.filter(
+        Q(staff_group__in=groups) | Q(lead_group__in=groups) | Q(place__lead_group__in=groups)
+    )
+
+
+class WhoTookPartMixin(WagtailAdminTemplateMixin):
+    header_icon = "group"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pcns = list(who_took_part_pcns(request.user))
+        if not self.pcns:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def consultations(self):
+        return in_pcns(ConsultationPage.objects.live(), self.pcns)
+
+
+class WhoTookPartIndexView(WhoTookPartMixin, TemplateView):
+    template_name = "consultations/admin/who_took_part_index.html"
+    page_title = "Who took part"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consultations"] = self.consultations().order_by("-opens_at", "title")
+        return context
+
+
+class WhoTookPartView(WhoTookPartMixin, TemplateView):
+    template_name = "consultations/admin/who_took_part.html"
+
+    def get(self, request, consultation_id):
+        pk = parse_id(str(consultation_id))
+        if pk is None:
+            raise Http404
+        self.consultation = get_object_or_404(self.consultations(), pk=pk)
+        if not permissions.can_see_who_took_part(request.user, self.consultation.pcn):
+            raise Http404
+        self.themes = list(Theme.objects.filter(consultation=self.consultation).order_by("name"))
+        self.theme = None
+        if "theme" in request.GET and request.GET["theme"] != "":
+            theme_id = parse_id(str(request.GET["theme"]))
+            self.theme = next((t for t in self.themes if t.pk == theme_id), None)
+            if self.theme is None:
+                raise Http404
+        return super().get(request)
+
+    def get_page_title(self):
+        return f"Who took part: {self.consultation.title}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": reverse("who_took_part:index"), "label": "Who took part"},
+            {"url": "", "label": self.consultation.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            consultation=self.consultation,
+            themes=self.themes,
+            theme=self.theme,
+            figures=representation(consultation=self.consultation, theme=self.theme),
+            minimum=settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS,
+        )
+        return context
+
+
+class WhoTookPartMenuItem(MenuItem):
+    def is_shown(self, request):
+        return who_took_part_pcns(request.user).exists()
+
+
+class WhoTookPartViewSet(ViewSet):
+    name = "who_took_part"
+    url_prefix = "who-took-part"
+    icon = "group"
+    menu_label = "Who took part"
+    add_to_admin_menu = True
+    menu_order = 350
+
+    def get_urlpatterns(self):
+        return [
+            path("", WhoTookPartIndexView.as_view(), name="index"),
+            path("<str:consultation_id>/", WhoTookPartView.as_view(), name="consultation"),
+        ]
+
+    menu_item_class = WhoTookPartMenuItem

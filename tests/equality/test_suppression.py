@@ -1,0 +1,123 @@
+"""Small-number suppression (engage/suppression.py), over many random tables.
+
+The checks do not trust the function's own reasoning: a hidden entry counts as worked out
+when the equations a reader can write from what is shown (each row and each column of the
+table, with its total, adds up) pin it to one value, which is tested with linear algebra.
+"""
+
+import random
+
+import numpy
+import pytest
+
+from engage.suppression import SMALL, table_suppress
+
+
+def _entries(table):
+    """Every entry of the grid (cells and totals) as ((r, c), Entry)."""
+    return [((r, c), entry) for r, row in enumerate(table.grid()) for c, entry in enumerate(row)]
+
+
+def _derivable(table) -> list[tuple[int, int]]:
+    """Hidden entries a reader can solve for from the shown ones and the sums of the rows
+    and columns. The grid's lines: cells of row r minus its total = 0, cells of column c
+    minus its total = 0, row totals minus the grand total = 0, column totals minus it = 0.
+    A hidden entry is determined exactly when its unit vector lies in the row space of
+    those equations restricted to the hidden entries."""
+    grid = table.grid()
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    hidden = [(r, c) for (r, c), entry in _entries(table) if not entry.shown]
+    if not hidden:
+        return []
+    index = {position: i for i, position in enumerate(hidden)}
+    equations = []
+    for r in range(rows + 1):  # each grid row: its entries but the last sum to the last
+        line = numpy.zeros(len(hidden))
+        for c in range(columns + 1):
+            if (r, c) in index:
+                line[index[(r, c)]] = -1 if c == columns else 1
+        equations.append(line)
+    for c in range(columns + 1):
+        line = numpy.zeros(len(hidden))
+        for r in range(rows + 1):
+            if (r, c) in index:
+                line[index[(r, c)]] = -1 if r == rows else 1
+        equations.append(line)
+    system = numpy.array(equations)
+    rank = numpy.linalg.matrix_rank(system)
+    found = []
+    for position, i in index.items():
+        unit = numpy.zeros(len(hidden))
+        unit[i] = 1
+        if numpy.linalg.matrix_rank(numpy.vstack([system, unit])) == rank:
+            found.append(position)
+    return found
+
+
+def _random_table(generator: random.Random) -> list[list[int]]:
+    rows = generator.randint(1, 8)
+    columns = generator.randint(1, 5)
+    kind = generator.random()
+
+    def value():
+        if kind < 0.3:  # mostly small: many primary suppressions
+            return generator.choice([0, 1, 2, 3, 5, 9, 10, 11, 40])
+        if kind < 0.6:
+            return generator.randint(0, 30)
+        return generator.choice([0, generator.randint(1, 9), generator.randint(10, 500)])
+
+    return [[value() for _ in range(columns)] for _ in range(rows)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_small_count_is_shown_and_no_hidden_count_can_be_worked_out(seed):
+    generator = random.Random(seed)
+    for _ in range(400):
+        cells = _random_table(generator)
+        table = table_suppress(cells)
+        for (r, c), entry in _entries(table):
+            assert not (entry.shown and 0 < entry.value < SMALL), (cells, r, c)
+            assert entry.display == ("hidden" if not entry.shown else f"{entry.value:,}")
+        assert _derivable(table) == [], cells
+        # Nothing is hidden that need not be: with no count from 1 to 9 (so no total of
+        # one either), nothing is hidden.
+        if all(value == 0 or value >= SMALL for row in cells for value in row):
+            assert table.hidden == 0, cells
+
+
+def test_a_row_with_one_small_cell_hides_another_beside_it():
+    table = table_suppress([[4, 25, 30], [12, 40, 18]])
+    shown = [[entry.shown for entry in row] for row in table.cells]
+    assert shown[0][0] is False
+    assert sum(not s for s in shown[0]) >= 2  # its row total alone would give it away
+    assert sum(not row[0] for row in shown) >= 2  # so would its column's
+    # The complements are the smallest counts that protect it, not zeros.
+    assert _derivable(table) == []
+
+
+def test_totals_that_would_reveal_a_small_cell_are_hidden():
+    # One column: each cell is its row's total, so a small cell hides its row total too,
+    # and a second row with it.
+    table = table_suppress([[3], [50], [20]])
+    assert not table.cells[0][0].shown
+    assert not table.row_totals[0].shown
+    assert _derivable(table) == []
+    assert table.total.shown  # 73 with two rows hidden tells nothing about either
+
+
+def test_a_small_total_is_hidden():
+    table = table_suppress([[2, 3]])
+    assert not table.total.shown
+    assert all(not entry.shown for entry in table.cells[0])
+
+
+def test_zeros_are_shown_and_a_table_of_large_counts_is_untouched():
+    table = table_suppress([[0, 12], [15, 0]])
+    assert [[e.display for e in row] for row in table.cells] == [["0", "12"], ["15", "0"]]
+    assert table.total.display == "27"
+
+
+@pytest.mark.parametrize("bad", [[], [[]], [[1, 2], [3]], [[-1]], [["3"]]])
+def test_a_malformed_table_is_refused(bad):
+    with pytest.raises(ValueError):
+        table_suppress(bad)
