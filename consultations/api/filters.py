@@ -11,15 +11,41 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.api import selectors
+from consultations.api.base import BIGINT
 from consultations.models import ActionStatus, Phase
 from home.boundary import in_pcn
 from home.models import PrimaryCareNetwork
 
 
-class WholeNumberFilter(django_filters.NumberFilter):
-    """A whole number (django-filter's NumberFilter takes decimals too)."""
+class IdField(forms.IntegerField):
+    """An id: a whole number the database can hold (a larger one would be a database error,
+    not a refusal)."""
 
-    field_class = forms.IntegerField
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT)
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An id (django-filter's NumberFilter takes decimals, and numbers of any size)."""
+
+    field_class = IdField
+
+
+class PublicConsultationField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not str(value).isascii() or not str(value).isdigit() or int(value) > BIGINT:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class PublicConsultationFilter(django_filters.ModelChoiceFilter):
+    field_class = PublicConsultationField
 
 
 def pcn_filter(help_text: str):
@@ -103,7 +129,7 @@ class ConsultationFilter(PcnFilterMixin, django_filters.FilterSet):
 
 
 def _public_consultation_filter(help_text: str, field_name: str):
-    return django_filters.ModelChoiceFilter(
+    return PublicConsultationFilter(
         # A callable: `.public()` reads the view restrictions of this request.
         queryset=lambda request: selectors.public_consultations(),
         field_name=field_name,
