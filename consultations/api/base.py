@@ -57,6 +57,16 @@ class OpenDataPagination(CursorPagination):
     )
     ordering = "id"
 
+    def get_paginated_response_schema(self, schema):
+        document = super().get_paginated_response_schema(schema)
+        properties = document["properties"]
+        properties["next"]["description"] = "The address of the next page, or null on the last."
+        properties["previous"]["description"] = (
+            "The address of the page before, or null on the first."
+        )
+        properties["results"]["description"] = "This page's results."
+        return document
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

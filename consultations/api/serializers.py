@@ -84,6 +84,7 @@ class OrganisationSerializer(serializers.Serializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Its id in this API.")
     title = serializers.CharField(help_text="Its title.")
     question = serializers.CharField(help_text="The question residents answer.")
     summary = serializers.CharField(help_text="One or two sentences about it.")
@@ -135,6 +136,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
 
 class ThemeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Its id in this API.")
     name = serializers.CharField(help_text="Its name.")
     summary = serializers.SerializerMethodField(
         help_text="What we heard: the moderators' summary, once the consultation's findings "
@@ -178,6 +180,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 
 class PrioritySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Its id in this API.")
     title = serializers.CharField(help_text="Its title.")
     statement = serializers.CharField(help_text="What the PCN and its residents want.")
     position = serializers.IntegerField(
@@ -232,6 +235,7 @@ class ActionSerializer(serializers.ModelSerializer):
 
 
 class UpdateSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Its id in this API.")
     title = serializers.CharField(help_text="Its title.")
     url = serializers.SerializerMethodField(help_text="Its page on the PCN's site.")
     pcn = serializers.SerializerMethodField(help_text="The PCN that published it.")
