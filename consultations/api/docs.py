@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.utils import extend_schema
@@ -130,6 +131,7 @@ def endpoints() -> list[dict]:
     return found
 
 
+@require_safe
 def documentation(request):
     """/api/v1/docs/: every list, its parameters and fields, caching, limits and errors."""
     rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
