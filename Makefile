@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts audit
+.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts bench-api audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ bench-safety: $(STAMP)
 # and the table the README quotes, docs/benchmarks/site-*.md.
 bench: $(STAMP)
 	$(BIN)/python bench/site_benchmark.py
+
+# p50 and p95 of each list of the open data API (budget: p95 under 100 ms), in this process on
+# a throwaway test database: 20 PCNs of 500 ideas (BENCH_API_ARGS="--pcns 50 --ideas 2000");
+# DATABASE_URL=postgres://... for PostgreSQL. Writes bench/results/api.json.
+BENCH_API_ARGS ?=
+bench-api: $(STAMP)
+	$(BIN)/python bench/api_benchmark.py $(BENCH_API_ARGS)
 
 # Searches of a consultation's idea list among 100,000 ideas; writes bench/results/search-*.json.
 bench-search: $(STAMP)

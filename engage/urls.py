@@ -37,6 +37,8 @@ urlpatterns = [
         name="account_erase_done",
     ),
     path("accounts/", include("allauth.urls")),
+    # The open data API: public, read-only JSON (consultations/api/, README "Open data API").
+    path("api/v1/", include("consultations.api.urls")),
     path("", include("home.urls")),
     path("", include("consultations.urls")),
 ]

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "rest_framework",
+    "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -370,6 +372,32 @@ LOGGING = {
 # Minutes a step of an idea's journey (put in a theme, linked to a priority, answered by an
 # update) waits before it is emailed, so steps that happen together arrive in one digest.
 ENGAGE_DIGEST_SETTLE_MINUTES = env_int("ENGAGE_DIGEST_SETTLE_MINUTES", 15)
+
+# The open data API (consultations/api/, README "Open data API"): read-only, public, JSON.
+# Each view sets its own authentication (none), renderer (JSON) and throttle, so Wagtail's
+# admin API keeps DRF's defaults; only the schema class and the rates are set here.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Requests per client address (behind a load balancer, set ENGAGE_API_PROXY_COUNT).
+    "DEFAULT_THROTTLE_RATES": {"open_data": os.environ.get("ENGAGE_API_RATE", "120/minute")},
+    "NUM_PROXIES": env_int("ENGAGE_API_PROXY_COUNT", 0) or None,
+}
+# How long an answer of the API is kept and may be kept by others (Cache-Control max-age).
+# A page unpublished or made private leaves every answer at once (the site cache
+# generation, home/site_cache.py); figures may be this many seconds old.
+ENGAGE_API_CACHE_SECONDS = env_int("ENGAGE_API_CACHE_SECONDS", 300)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Engage open data API",
+    "DESCRIPTION": "Published content of every Engage site: organisations, consultations, "
+    'themes, priorities, "You said, we did" updates and accountability figures. Read-only, '
+    "public, no personal data.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["consultations.api.docs.only_open_data"],
+}
 
 # Participation
 # A published post with this many open reports is hidden until a moderator looks.

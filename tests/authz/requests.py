@@ -49,6 +49,13 @@ def _theme_admin(name):
 # How to make a sample URL for a resolver pattern that takes arguments. The key is the URL
 # name; each builder returns {label suffix: URL}.
 SAMPLE_URLS = {
+    # The open data API's records: public to everyone, a private consultation to nobody
+    # (the API serves no one signed in), another PCN's public one to everyone.
+    "api-v1:consultation-detail": lambda w: {
+        " [public]": reverse("api-v1:consultation-detail", args=[w.open_consultation.pk]),
+        " [private]": reverse("api-v1:consultation-detail", args=[w.private_consultation.pk]),
+        " [other PCN's]": reverse("api-v1:consultation-detail", args=[w.other_consultation.pk]),
+    },
     "account_confirm_email": lambda w: {"": reverse("account_confirm_email", args=["not-a-key"])},
     "account_reset_password_from_key": lambda w: {
         "": reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "not-a-key"})
@@ -726,12 +733,22 @@ def make_request(world, role, url, *, method="get", data=None, csrf=False, check
 # holds the resident's withdrawn idea too (the right of access covers all of it).
 OWN_DATA = {"account_data_download": {"WITHDRAWNIDEA": {"resident"}}}
 
+# The open data API serves every PCN's published content to anyone (consultations/api/):
+# PCN B's live, public consultation, theme, priority and update are open data there, though
+# no page of PCN A's site may show them. Its drafts, pending posts, private pages, people and
+# uploads stay forbidden.
+OPEN_DATA = ("OTHERPCNCONSULTATION", "OTHERPCNTHEME", "OTHERPCNPRIORITY", "OTHERPCNUPDATE")
+
 
 def leaks(role, text, label: str = "") -> list[str]:
     """The marker words in the text that this role must not see on the page `label`."""
     own = OWN_DATA.get(label, {})
+    open_data = OPEN_DATA if label.startswith("api-v1:") else ()
     return [
         word
         for word, allowed in SECRETS.items()
-        if word in text and role not in allowed and role not in own.get(word, ())
+        if word in text
+        and role not in allowed
+        and role not in own.get(word, ())
+        and word not in open_data
     ]

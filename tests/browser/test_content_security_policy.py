@@ -50,6 +50,8 @@ def test_public_pages_raise_no_csp_violations(page, new_page):
         "/accounts/signup/",
         "/accounts/login/",
         "/accounts/password/reset/",
+        # The open data API's documentation, rendered on the server with no script.
+        "/api/v1/docs/",
     ):
         visit(page, path)
     # A missing page, and a signed-in resident's forms.
