@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts bench-api audit
+.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts bench-api synthetic audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ audit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .test-media
+
+# Fictional ICSs, Places and PCNs with residents' ideas, at a chosen scale (README, "Synthetic
+# data at scale"); SYNTHETIC_ARGS="--places 5 --pcns 50 --ideas-per-pcn 2000" for an ICS's size.
+SYNTHETIC_ARGS ?=
+synthetic: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py make_synthetic_data $(SYNTHETIC_ARGS)
 
 # Drafts of "what we heard" per theme at 50, 200 and 1,000 ideas on one core; writes bench/results/drafts.json.
 bench-drafts: $(STAMP)
