@@ -10,6 +10,15 @@ from django.db.models import Count, Prefetch, Q
 
 from consultations.loop import accountability
 from consultations.models import ConsultationPage, PostStatus, Theme, UpdatePage
+from home.page_cache import site_content_memo
+
+
+def public_record(*, home):
+    """The PCN's record (`loop.accountability`), worked out once each time the site's
+    content changes: four queries whose building took half the home page's time."""
+    return site_content_memo(
+        home=home, name="accountability", compute=lambda: accountability(home=home)
+    )
 
 
 def home_page_context(*, page, request) -> dict:
@@ -24,13 +33,13 @@ def home_page_context(*, page, request) -> dict:
             .descendant_of(page)
             .order_by("-first_published_at")[:3]
         ),
-        "record": accountability(home=page),
+        "record": public_record(home=page),
     }
 
 
 def update_index_page_context(*, page, request) -> dict:
     """The list of updates: the PCN's record of closing the loop."""
-    return {"record": accountability(home=page.get_parent())}
+    return {"record": public_record(home=page.get_parent())}
 
 
 def vision_page_context(*, page, request) -> dict:

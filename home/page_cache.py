@@ -104,6 +104,33 @@ def _site_generation(home_path: str) -> str:
     return generation
 
 
+def site_content_memo(*, home, name: str, compute):
+    """What `compute()` works out from the public content of the site whose home page is
+    `home` (a figure every page of the site shows alike: the PCN's record), kept in the
+    cache under the same two generations as the site's pages, so it is worked out again
+    after the same changes that make a kept page stale. Nothing per person goes here.
+
+    Kept only while the page cache is on (`ENGAGE_PAGE_CACHE_SECONDS`), for as long as a
+    page is: production turns it off unless the processes share a cache, without which a
+    change made in one process would not reach the others' kept values.
+    """
+    seconds = timeout()
+    if not seconds:
+        return compute()
+    # The generations are read before the value is worked out: a change committed while
+    # it is keeps it under a generation that is already gone.
+    site_key = _SITE_KEY.format(home.path)
+    found = cache.get_many([site_cache.GENERATION_KEY, site_key])
+    generation = found.get(site_cache.GENERATION_KEY) or site_cache.generation()
+    site_generation = found.get(site_key) or _site_generation(home.path)
+    key = f"engage:page-cache:memo:{name}:{home.pk}:{generation}:{site_generation}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (compute(),)  # in a tuple, so a computed None is kept too
+        cache.set(key, kept, seconds)
+    return kept[0]
+
+
 # Which rows are public content, and where they live.
 
 

@@ -149,6 +149,13 @@ class PcnPageForm(PcnScopedFormMixin, WagtailAdminPageForm):
         return pcn_of(self.parent_page) if self.parent_page is not None else None
 
 
+def _only(pages):
+    """The one page of a query for a child by its slug, or None. Unordered: a slug is unique
+    among its siblings (Wagtail refuses a duplicate, and its own routing would fail on one),
+    and ordering by tree path, as page queries do, took a third of building the query."""
+    return next(iter(pages.order_by()[:1]), None)
+
+
 class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
     """Base class of every Engage page type: its titles refuse control characters, and
     links to another PCN's objects are refused (`home.boundary`), in its editor and
@@ -190,7 +197,7 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
         """The child page with this slug, specific, in one query; None to let Wagtail look."""
         child_models = self.specific_class.allowed_subpage_models()
         if len(child_models) == 1:
-            return child_models[0].objects.child_of(self).filter(slug=slug).first()
+            return _only(child_models[0].objects.child_of(self).filter(slug=slug))
         chrome = getattr(request, "_engage_site_chrome", None)
         if chrome is None or chrome.home is None or chrome.home.pk != self.pk:
             return None
@@ -200,4 +207,4 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:
             return None
-        return model.objects.child_of(self).filter(pk=page_id, slug=slug).first()
+        return _only(model.objects.child_of(self).filter(pk=page_id, slug=slug))

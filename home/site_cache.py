@@ -89,17 +89,23 @@ def _read_chrome(site: Site | None) -> SiteChrome:
     children = list(home.get_children().order_by("path"))
     public = dict(home.get_children().live().public().values_list("pk", "show_in_menus"))
     notice_type = ContentType.objects.get_for_model(PrivacyNoticePage).pk
+    navigation = [
+        child for child in children if public.get(child.pk) and child.content_type_id != notice_type
+    ]
+    privacy_notice = next(
+        (c for c in children if c.pk in public and c.content_type_id == notice_type), None
+    )
+    # Each linked page's address on this site, as `pageurl` writes it: worked out once per
+    # generation, not twice per page shown (header and footer), each a walk of every
+    # site's root path.
+    for page in (*navigation, privacy_notice):
+        if page is not None:
+            page.site_url = page.get_url(current_site=site)
     return SiteChrome(
         site=site,
         home=home,
-        navigation=[
-            child
-            for child in children
-            if public.get(child.pk) and child.content_type_id != notice_type
-        ],
-        privacy_notice=next(
-            (c for c in children if c.pk in public and c.content_type_id == notice_type), None
-        ),
+        navigation=navigation,
+        privacy_notice=privacy_notice,
         children={child.slug: (child.content_type_id, child.pk) for child in children},
     )
 
@@ -135,7 +141,8 @@ def site_chrome(request) -> SiteChrome:
     if not hasattr(request, "_engage_site_chrome"):
         hostname, port = host_key(request)
         current = request_generation(request)
-        key = f"engage:site-cache:{current}:{hostname}:{port}"
+        # "2": chrome whose linked pages carry their `site_url`.
+        key = f"engage:site-cache:2:{current}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = _read_chrome(Site.find_for_request(request))

@@ -14,6 +14,7 @@ from consultations.models import ConsultationPage, Follow, PostStatus
 from consultations.services import participation as services
 from consultations.services import safety
 from consultations.views.common import (
+    SubpageLinks,
     after_post,
     held_message,
     idea_or_404,
@@ -40,6 +41,9 @@ def consultation_detail(request, page: ConsultationPage):
     )
     ideas = selectors.idea_list(consultation=page, user=request.user, **values)
     ideas_page = selectors.paginate(ideas, page_number=request.GET.get("page"))
+    links = SubpageLinks(request, page)
+    for idea in ideas_page:
+        idea.detail_url = links("idea-detail", idea.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return page_render(
@@ -132,6 +136,14 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
     comments = selectors.idea_comments(
         idea=idea, user=request.user, page_number=request.GET.get("comments")
     )
+    links = SubpageLinks(request, page)
+    reply_url = links("comment-create", idea.pk) + "?reply_to="
+    for comment in comments:
+        comment.reply_url = f"{reply_url}{comment.pk}"
+        for each in (comment, *comment.visible_replies):
+            each.edit_url = links("comment-edit", each.pk)
+            each.withdraw_url = links("comment-withdraw", each.pk)
+            each.flag_url = links("comment-flag", each.pk)
     user = request.user
     return page_render(
         request,

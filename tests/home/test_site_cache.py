@@ -2,6 +2,7 @@
 restrictions and publishing are never served from the cache."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +11,7 @@ from wagtail.models import Page, PageViewRestriction
 from consultations.models import ConsultationPage
 from engage.backends import ModelBackend
 from home.models import VisionPage
-from tests.factories import UserFactory, make_consultation
+from tests.factories import UserFactory, make_consultation, make_pcn_site
 
 
 def navigation_titles(response) -> list[str]:
@@ -162,3 +163,35 @@ def test_consultation_page_lists_use_the_request_restrictions(rf, consultation_i
     assert ConsultationPage.objects.public().filter(pk=consultation.pk).exists()
     PageViewRestriction.objects.create(page=consultation, restriction_type="login")
     assert not ConsultationPage.objects.public().filter(pk=consultation.pk).exists()
+
+
+# The navigation's links, worked out once per generation
+
+
+def chrome_links(response) -> dict[str, list[tuple[str, str]]]:
+    """(text, address) of each link in the header's menu and in the footer."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    return {
+        part: [
+            (a.get_text(strip=True), a["href"]) for a in soup.select(f"{part} nav a, {part} ul a")
+        ]
+        for part in ("header .nhsuk-header__navigation", "footer")
+    }
+
+
+def test_the_menu_and_footer_link_each_page_where_it_is_now(client, home, vision, no_page_cache):
+    make_pcn_site(hostname="other.localhost", default=False)  # Wagtail's URLs choose a site
+    response = client.get("/")
+    links = chrome_links(response)
+    assert ("Our vision", "/our-vision/") in links["header .nhsuk-header__navigation"]
+    assert ("Our vision", "/our-vision/") in links["footer"]
+    for item in response.context["site_navigation"]:  # as pageurl writes each
+        assert (item.title, item.get_url(request=response.wsgi_request)) in links["footer"]
+
+    revision = VisionPage.objects.get(pk=vision.pk)
+    revision.slug = "vision"
+    revision.save_revision().publish()  # an editor renames the address
+    links = chrome_links(client.get("/"))
+    assert ("Our vision", "/vision/") in links["header .nhsuk-header__navigation"]
+    assert ("Our vision", "/vision/") in links["footer"]
+    assert client.get("/vision/").status_code == 200
