@@ -140,6 +140,7 @@ def test_account_settings_pages_use_nhs_markup(client, resident, url_name):
         ("account_change_password", "Password"),
         ("account_data_download", "Download your data"),
         ("account_erase", "Delete your account"),
+        ("consultations:about-you", "About you"),
     ],
 )
 def test_account_settings_pages_link_to_each_other(client, resident, url_name, current):
@@ -153,6 +154,7 @@ def test_account_settings_pages_link_to_each_other(client, resident, url_name, c
         "Email address": reverse("account_email"),
         "Password": reverse("account_change_password"),
         "Two-factor authentication": reverse("mfa_index"),
+        "About you": reverse("consultations:about-you"),
         "Download your data": reverse("account_data_download"),
         "Delete your account": reverse("account_erase"),
     }
