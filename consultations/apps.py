@@ -20,7 +20,12 @@ class ConsultationsConfig(AppConfig):
             signal_handlers,
             views,
         )
-        from consultations.models import UpdateIndexPage, UpdatePage, route_views_register
+        from consultations.models import (
+            PlaceVisionPage,
+            UpdateIndexPage,
+            UpdatePage,
+            route_views_register,
+        )
         from engage.mail import email_status_changed
         from engage.privacy import personal_data_register
         from engage.retention import retention_rule_register
@@ -53,6 +58,7 @@ class ConsultationsConfig(AppConfig):
         page_context_register(HomePage, page_context.home_page_context)
         page_context_register(VisionPage, page_context.vision_page_context)
         page_context_register(UpdateIndexPage, page_context.update_index_page_context)
+        page_context_register(PlaceVisionPage, page_context.place_vision_page_context)
 
         # Each notice records whether its email went (the mail queue sends and retries it).
         email_status_changed.connect(

@@ -12,6 +12,8 @@
 |                    | open or recently closed consultation of their PCN; print letters     |
 | staff              | pages of their own PCN only (through Wagtail's page permissions)     |
 |                    | enter offline contributions and print letters, as moderators do      |
+| place lead         | their Place's vision page, and linking its priorities to the themes  |
+|                    | and priorities of their Place's PCNs only; never another Place's     |
 | admin (superuser)  | everything                                                           |
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group`, `staff_group` and
@@ -60,6 +62,20 @@ def is_staff_of(user, pcn) -> bool:
     if user.is_superuser:
         return True
     return pcn.staff_group_id is not None and pcn.staff_group_id in _group_ids(user)
+
+
+def is_place_lead_of(user, place) -> bool:
+    """A member of the Place's lead group (or an admin)."""
+    if user is None or not user.is_authenticated or not user.is_active or place is None:
+        return False
+    if user.is_superuser:
+        return True
+    return place.lead_group_id is not None and place.lead_group_id in _group_ids(user)
+
+
+def can_link_place_priority(user, priority) -> bool:
+    """Link a Place priority to the themes and priorities of the Place's PCNs."""
+    return is_place_lead_of(user, priority.page.place)
 
 
 def can_moderate(user, consultation: ConsultationPage) -> bool:

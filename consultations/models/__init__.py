@@ -8,6 +8,7 @@
 - `outbox`: emails and letters owed to people until they are sent.
 - `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
+- `places`: a Place's shared vision, its priorities and the PCN themes and priorities they cite.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
@@ -50,6 +51,7 @@ from consultations.models.participation import (
     ReplyBy,
     Support,
 )
+from consultations.models.places import PlacePriority, PlacePriorityLink, PlaceVisionPage
 from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
 from consultations.models.themes import (
     IdeaTheme,
@@ -85,6 +87,9 @@ __all__ = [
     "Notice",
     "OfflineContributor",
     "Phase",
+    "PlacePriority",
+    "PlacePriorityLink",
+    "PlaceVisionPage",
     "PostStatus",
     "ReplyBy",
     "SafetyHold",
