@@ -65,6 +65,12 @@ def register_moderation_log_actions(actions):
     actions.register_action(
         "engage.moderation.auto_hide", "Hide after reports", "Hidden after residents' reports"
     )
+    actions.register_action(
+        "engage.place.link", "Link to a PCN", "A Place priority linked to a PCN theme or priority"
+    )
+    actions.register_action(
+        "engage.place.unlink", "Unlink", "A Place priority's link to a PCN taken away"
+    )
     actions.register_action("engage.theme.assign", "Add ideas", "Ideas added to the theme")
     actions.register_action("engage.theme.unassign", "Remove ideas", "Ideas removed from the theme")
     actions.register_action("engage.theme.merge", "Merge", "Themes merged into this one")

@@ -325,8 +325,9 @@ def outside_place(place, objects: Iterable) -> list:
         if not (belongs_to_a_place(model) or belongs_to_a_pcn(model)):
             continue
         inside = set(
-            in_place(model._default_manager.filter(pk__in=[o.pk for o in items]), place)
-            .values_list("pk", flat=True)
+            in_place(
+                model._default_manager.filter(pk__in=[o.pk for o in items]), place
+            ).values_list("pk", flat=True)
         )
         outside += [obj for obj in items if obj.pk not in inside]
     return outside
