@@ -143,5 +143,6 @@ class PlacePriorityLink(PcnBoundaryMixin, models.Model):
         ]
 
     def __str__(self):
-        cited = self.theme_id and f"theme {self.theme_id}" or f"priority {self.vision_priority_id}"
-        return f"{self.priority_id} cites {cited}"
+        if self.theme_id:
+            return f"{self.priority_id} cites theme {self.theme_id}"
+        return f"{self.priority_id} cites PCN priority {self.vision_priority_id}"

@@ -36,6 +36,7 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
+from consultations.services.places import place_site_setup
 from home.models import (
     HomePage,
     Neighbourhood,
@@ -44,7 +45,6 @@ from home.models import (
     VisionPage,
     VisionPriority,
 )
-from consultations.services.places import place_site_setup
 from tests.factories import UserFactory, make_consultation, make_pcn_site
 
 
