@@ -14,6 +14,7 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     PlacePriorityLink,
+    PlaceVisionPage,
     PostStatus,
     SummaryDraft,
     SummaryPoint,
@@ -21,6 +22,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
+from home.boundary import place_ids_led_by
 from home.models import HomePage, VisionPage
 
 IDEAS_PER_PAGE = 20
@@ -380,3 +382,13 @@ def _pcn_by_path(homes: dict, path: str):
         if pcn is not None:
             return pcn
     return None
+
+
+def place_vision_paths(user) -> list[str]:
+    """The tree paths of the Place visions the person leads: the admin shows them those
+    pages (`home.admin_scope.admin_page_roots_register`)."""
+    return list(
+        PlaceVisionPage.objects.filter(place_id__in=place_ids_led_by(user)).values_list(
+            "path", flat=True
+        )
+    )

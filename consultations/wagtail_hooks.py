@@ -12,6 +12,7 @@ from consultations.models import Comment, Idea, Theme
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
+from consultations.viewsets.places import place_vision_viewset
 
 # Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
 # its permission policy registered first, as Wagtail asks for it when it registers a snippet.
@@ -86,3 +87,9 @@ def register_moderation_log_actions(actions):
         "engage.idea.enter", "Enter for a resident", "Entered for a resident who took part offline"
     )
     actions.register_action("engage.letters.sent", "Letters sent", "Letters marked as sent")
+
+
+@hooks.register("register_admin_viewset")
+def register_place_vision_viewset():
+    """A place lead's screens: their Place's vision and its priorities' links."""
+    return place_vision_viewset

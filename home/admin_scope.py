@@ -87,13 +87,25 @@ def admin_may_see_page(*, user, page: Page) -> bool:
     return any(page.path.startswith(path) for path in _home_paths(user))
 
 
+# Other roots of pages a person may see, registered by a higher floor: `find(user) -> paths`
+# (consultations: a place lead's Place vision, which is no PCN's page).
+_page_roots: list[Callable] = []
+
+
+def admin_page_roots_register(find: Callable) -> None:
+    """Called from an app's `ready()`: the pages at (and below) the paths `find(user)`
+    returns are visible to that person too, beside their PCNs' sites."""
+    if find not in _page_roots:
+        _page_roots.append(find)
+
+
 def _home_paths(user) -> list[str]:
     if user is None or not user.is_authenticated:
         return []
     if not hasattr(user, "_engage_admin_home_paths"):
         user._engage_admin_home_paths = list(
             admin_home_pages(user=user).values_list("path", flat=True)
-        )
+        ) + [path for find in _page_roots for path in find(user)]
     return user._engage_admin_home_paths
 
 
