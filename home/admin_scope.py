@@ -29,7 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.query import PageQuerySet
 
-from home.boundary import pcn_ids_for
+from home.boundary import pcn_ids_for, place_ids_led_by
 from home.models import (
     HomePage,
     IntegratedCareSystem,
@@ -57,10 +57,12 @@ def admin_pcns(*, user) -> QuerySet[PrimaryCareNetwork]:
 
 
 def admin_home_pages(*, user) -> PageQuerySet:
-    """The home pages of their PCNs' sites."""
+    """The home pages of the sites of the PCNs they moderate, staff or lead (a place lead's
+    Place gives them none of its PCNs' pages: drafts and private consultations are the PCNs'
+    own; their own Place's vision comes through `admin_page_roots_register`)."""
     if _sees_everything(user):
         return HomePage.objects.all()
-    return HomePage.objects.filter(pcn__in=_pcn_ids(user))
+    return HomePage.objects.filter(pcn__in=pcn_ids_for(user, with_place=False))
 
 
 def admin_page_q(*, user, prefix: str = "") -> Q | None:
@@ -117,15 +119,17 @@ def admin_sites(*, user) -> QuerySet[Site]:
 
 
 def admin_groups(*, user) -> QuerySet[Group]:
-    """The role groups of their PCNs and of those PCNs' Places."""
+    """The role groups of the PCNs they moderate, staff or lead and of those PCNs' Places,
+    and their own Place's leads (a place lead is not shown its PCNs' people)."""
     if _sees_everything(user):
         return Group.objects.all()
-    pcns = admin_pcns(user=user)
+    pcns = PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user, with_place=False))
     return Group.objects.filter(
         Q(moderated_pcn__in=pcns)
         | Q(staffed_pcn__in=pcns)
         | Q(led_pcn__in=pcns)
         | Q(led_place__pcns__in=pcns)
+        | Q(led_place__in=place_ids_led_by(user))
     ).distinct()
 
 

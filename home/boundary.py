@@ -179,38 +179,40 @@ def check_links(owner_pcn, links: dict[str, Iterable | models.Model | None]) -> 
         raise ValidationError(errors)
 
 
-def pcn_ids_for(user) -> list[int]:
+def pcn_ids_for(user, *, with_place: bool = True) -> list[int]:
     """The ids of the PCNs a person works for: as PPG moderator, staff or PCN lead, or as a
-    place lead, every PCN of their Place. Read once per user object (the admin asks often).
-    A superuser's own groups count here; `pcns_for` gives them every PCN."""
+    place lead, every PCN of their Place (not with `with_place=False`: a place lead reads
+    their PCNs' organisations, but not their pages, drafts or private consultations). Read
+    once per user object (the admin asks often). A superuser's own groups count here;
+    `pcns_for` gives them every PCN."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    if not hasattr(user, "_engage_pcn_ids"):
+    attribute = "_engage_pcn_ids" if with_place else "_engage_pcn_ids_without_place"
+    if not hasattr(user, attribute):
         groups = user.groups.values("pk")
-        ids = _pcn_model().objects.filter(
-            Q(moderator_group__in=groups)
-            | Q(staff_group__in=groups)
-            | Q(lead_group__in=groups)
-            | Q(place__lead_group__in=groups)
-        )
-        user._engage_pcn_ids = sorted(set(ids.values_list("pk", flat=True)))
-    return user._engage_pcn_ids
+        roles = Q(moderator_group__in=groups) | Q(staff_group__in=groups) | Q(lead_group__in=groups)
+        if with_place:
+            roles |= Q(place__lead_group__in=groups)
+        ids = _pcn_model().objects.filter(roles)
+        setattr(user, attribute, sorted(set(ids.values_list("pk", flat=True))))
+    return getattr(user, attribute)
 
 
-def pcns_for(user):
+def pcns_for(user, *, with_place: bool = True):
     """The PCNs a person works for (`pcn_ids_for`); every PCN for an admin."""
     PrimaryCareNetwork = _pcn_model()
     if user is not None and user.is_authenticated and user.is_superuser:
         return PrimaryCareNetwork.objects.all()
-    return PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user))
+    return PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user, with_place=with_place))
 
 
 def for_user(queryset, user):
-    """The rows of `queryset` that belong to a PCN the user works for (every row for an
-    admin)."""
+    """The rows of `queryset` that belong to a PCN the user works in as its moderator, staff
+    or lead (every row for an admin). A place lead's Place gives them none: its PCNs' pages,
+    posts and themes in the admin are their PCNs' own business (they read what is public)."""
     if user is not None and user.is_authenticated and user.is_superuser:
         return queryset
-    return in_pcns(queryset, pcns_for(user))
+    return in_pcns(queryset, pcns_for(user, with_place=False))
 
 
 def _links_of(instance) -> dict:
