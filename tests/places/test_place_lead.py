@@ -146,3 +146,12 @@ def test_suggestions_offer_a_similar_theme_of_another_pcn_and_link_nothing(place
     assert [(s.cited, s.theme) for s in suggestions] == [(places.one.theme, places.two.theme)]
     assert "may be about the same thing" in response.content.decode()
     assert PlacePriorityLink.objects.count() == 1
+
+
+def test_the_admin_shows_a_place_lead_their_places_vision_page_only(places):
+    from home.admin_scope import admin_may_see_page
+
+    lead = places.place_lead
+    assert admin_may_see_page(user=lead, page=places.vision)
+    assert not admin_may_see_page(user=lead, page=places.other_vision)
+    assert not admin_may_see_page(user=lead, page=places.one.home)
