@@ -307,7 +307,8 @@ class HeardPriority:
 
 def place_vision_heard(*, page) -> list[HeardPriority]:
     """Each priority of a Place's vision, with the themes behind it and how widely it was
-    heard, in six queries whatever the number of PCNs, themes, ideas and comments.
+    heard, in five queries (and the request's page view restrictions, read once) whatever
+    the number of PCNs, priorities, themes, ideas and comments.
 
     The themes behind a priority are those it cites, and those that feed a PCN priority it
     cites, of live consultations everyone may read (never a private one's). N counts the
