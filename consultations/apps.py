@@ -17,14 +17,21 @@ class ConsultationsConfig(AppConfig):
             page_context,
             privacy,
             retention,
+            selectors,
             signal_handlers,
             views,
         )
-        from consultations.models import UpdateIndexPage, UpdatePage, route_views_register
+        from consultations.models import (
+            PlaceVisionPage,
+            UpdateIndexPage,
+            UpdatePage,
+            route_views_register,
+        )
         from engage.mail import email_status_changed
         from engage.privacy import personal_data_register
         from engage.retention import retention_rule_register
         from engage.roles import landing_register
+        from home.admin_scope import admin_page_roots_register
         from home.models import HomePage, VisionPage
         from home.pages import page_context_register
         from home.services import pcn_section_builder_register
@@ -41,6 +48,8 @@ class ConsultationsConfig(AppConfig):
         # After signing in, a moderator goes to the queue and a resident to their
         # contributions (staff and admins: see home and engage).
         landing_register(landing.moderator_landing, order=10)
+        # A place lead (who is not also a PCN's moderator or staff) to their Place's vision.
+        landing_register(landing.place_lead_landing, order=30)
         landing_register(landing.resident_landing, order=100)
 
         # A PCN set up without code gets its consultations and updates sections.
@@ -55,6 +64,9 @@ class ConsultationsConfig(AppConfig):
         page_context_register(HomePage, page_context.home_page_context)
         page_context_register(VisionPage, page_context.vision_page_context)
         page_context_register(UpdateIndexPage, page_context.update_index_page_context)
+        page_context_register(PlaceVisionPage, page_context.place_vision_page_context)
+        # A place lead sees their Place's vision page in the admin, beside their PCNs' sites.
+        admin_page_roots_register(selectors.place_vision_paths)
 
         # Each notice records whether its email went (the mail queue sends and retries it).
         email_status_changed.connect(

@@ -402,3 +402,41 @@ def _join(terms: list[str]) -> str:
     if len(name) > MAX_NAME_LENGTH:
         name = name[: MAX_NAME_LENGTH - 1].rstrip() + "\u2026"
     return name[:1].upper() + name[1:]
+
+
+def similar_documents(
+    documents: Sequence[tuple[int, str]],
+    *,
+    groups: dict[int, int],
+    threshold: float = 0.15,
+) -> list[tuple[int, int, float]]:
+    """Pairs of documents of different groups whose words are alike: (id, id, cosine
+    similarity of their TF-IDF vectors), most alike first, each pair once (smaller id first).
+
+    Used to suggest which themes of different PCNs of a Place may be about the same thing
+    (a document is a theme's name, summary and idea titles; its group is its PCN). Words are
+    found, filtered and folded as for clustering; nothing leaves the server.
+    """
+    texts, ids_by_text, _ = _analyse(documents)
+    if len(texts) < 1:
+        return []
+    matrix, _ = _tfidf(texts)
+    if matrix is None:
+        return []
+    similarity = (matrix @ matrix.T).toarray()
+    pairs: dict[tuple[int, int], float] = {}
+    for row in range(len(texts)):
+        for column in range(row, len(texts)):
+            score = float(similarity[row, column])
+            if score < threshold:
+                continue
+            for first in ids_by_text[row]:
+                for second in ids_by_text[column]:
+                    if first == second or groups.get(first) == groups.get(second):
+                        continue
+                    pair = (min(first, second), max(first, second))
+                    pairs[pair] = max(score, pairs.get(pair, 0.0))
+    return sorted(
+        ((a, b, round(score, 3)) for (a, b), score in pairs.items()),
+        key=lambda item: (-item[2], item[0], item[1]),
+    )

@@ -1,9 +1,12 @@
-"""Where a PPG moderator lands after signing in (the moderation queue), and a resident (the
-ideas and comments they shared). `engage.roles.landing` picks the first that applies."""
+"""Where a PPG moderator lands after signing in (the moderation queue), a place lead (their
+Place's vision), and a resident (the ideas and comments they shared). `engage.roles.landing`
+picks the first that applies."""
 
 from django.urls import reverse
 
+from consultations.models import PlaceVisionPage
 from engage.roles import Landing, group_ids
+from home.boundary import place_ids_led_by
 from home.models import PrimaryCareNetwork
 
 
@@ -12,6 +15,16 @@ def moderator_landing(user) -> Landing | None:
     if not groups or not PrimaryCareNetwork.objects.filter(moderator_group_id__in=groups).exists():
         return None
     return Landing(url=reverse("moderation_ideas:index"), label="Moderation queue", manages=True)
+
+
+def place_lead_landing(user) -> Landing | None:
+    """A place lead whose Place has its vision set up (`place_site_setup`, which also gives
+    their group the admin)."""
+    if not group_ids(user) or not place_ids_led_by(user):
+        return None
+    if not PlaceVisionPage.objects.filter(place_id__in=place_ids_led_by(user)).exists():
+        return None
+    return Landing(url=reverse("place_vision:index"), label="Place vision", manages=True)
 
 
 def resident_landing(user) -> Landing:

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 
 from consultations.loop import accountability
 from consultations.models import ConsultationPage, PostStatus, Theme, UpdatePage
+from consultations.selectors import place_vision_heard
 from home.page_cache import site_content_memo
 
 
@@ -73,3 +74,9 @@ def vision_page_context(*, page, request) -> dict:
         priority.actions_done = done
         priority.progress = round(100 * done / len(actions)) if actions else None
     return {"priorities": priorities}
+
+
+def place_vision_page_context(*, page, request) -> dict:
+    """A Place's vision: each priority with the themes behind it and how widely it was
+    heard (`selectors.place_vision_heard`, a fixed number of queries)."""
+    return {"priorities": place_vision_heard(page=page)}

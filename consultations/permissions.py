@@ -14,6 +14,8 @@
 |                    | who took part in its consultations, in aggregate (and PCN leads,     |
 |                    | place leads of its Place)                                            |
 |                    | enter offline contributions and print letters, as moderators do      |
+| place lead         | their Place's vision page, and linking its priorities to the themes  |
+|                    | and priorities of their Place's PCNs only; never another Place's     |
 | admin (superuser)  | everything                                                           |
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group`, `staff_group` and
@@ -76,6 +78,20 @@ def can_see_who_took_part(user, pcn) -> bool:
     if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
         return True
     return pcn.place.lead_group_id in groups if pcn.place_id else False
+
+
+def is_place_lead_of(user, place) -> bool:
+    """A member of the Place's lead group (or an admin)."""
+    if user is None or not user.is_authenticated or not user.is_active or place is None:
+        return False
+    if user.is_superuser:
+        return True
+    return place.lead_group_id is not None and place.lead_group_id in _group_ids(user)
+
+
+def can_link_place_priority(user, priority) -> bool:
+    """Link a Place priority to the themes and priorities of the Place's PCNs."""
+    return is_place_lead_of(user, priority.page.place)
 
 
 def can_moderate(user, consultation: ConsultationPage) -> bool:

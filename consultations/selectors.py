@@ -2,6 +2,7 @@
 query count stays the same however many ideas and comments there are."""
 
 import re
+from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
@@ -13,6 +14,8 @@ from consultations.models import (
     Follow,
     Idea,
     IdeaTheme,
+    PlacePriorityLink,
+    PlaceVisionPage,
     PostStatus,
     SummaryDraft,
     SummaryPoint,
@@ -20,7 +23,8 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
-from home.models import HomePage
+from home.boundary import place_ids_led_by
+from home.models import HomePage, VisionPage
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
@@ -275,3 +279,123 @@ def moderated_consultations(user):
 def equality_prompt_due(*, user) -> bool:
     """Whether to ask a resident "About you" now: they have never answered or skipped it."""
     return not EqualityAnswers.objects.filter(user=user).exists()
+
+
+# A Place's shared vision: how widely each priority was heard
+
+
+@dataclass
+class CitedTheme:
+    theme: Theme
+    pcn_name: str
+    via_priority: object = None  # the PCN priority it feeds, when cited through that priority
+
+
+@dataclass
+class HeardPriority:
+    """A Place priority with what its PCNs heard: "heard in N of M PCNs, K contributions"."""
+
+    priority: object
+    themes: list = field(default_factory=list)  # CitedTheme, public consultations only
+    pcn_priorities: list = field(default_factory=list)  # (VisionPriority, PCN name)
+    pcn_count: int = 0  # N: PCNs whose residents' words are behind it
+    place_pcn_count: int = 0  # M: the Place's PCNs
+    contributions: int = 0  # K: published ideas in its themes and their published comments
+
+    @property
+    def title(self):
+        return self.priority.title
+
+    @property
+    def description(self):
+        return self.priority.description
+
+
+def place_vision_heard(*, page) -> list[HeardPriority]:
+    """Each priority of a Place's vision, with the themes behind it and how widely it was
+    heard, in five queries (and the request's page view restrictions, read once) whatever
+    the number of PCNs, priorities, themes, ideas and comments.
+
+    The themes behind a priority are those it cites, and those that feed a PCN priority it
+    cites, of live consultations everyone may read (never a private one's). N counts the
+    PCNs those themes come from; K the published ideas in them (each once, however many of
+    its themes it sits in) and those ideas' published comments. M is the number of the
+    Place's PCNs.
+    """
+    homes = {
+        home.path: home.pcn
+        for home in HomePage.objects.filter(pcn__place_id=page.place_id).select_related("pcn")
+    }
+    place_pcn_count = len({pcn.pk for pcn in homes.values()})
+    public = ConsultationPage.objects.live().public().values("pk")
+    public_visions = VisionPage.objects.live().public().values("pk")
+    links = (
+        PlacePriorityLink.objects.filter(priority__page=page)
+        .filter(
+            Q(theme__consultation__in=public)
+            | Q(vision_priority__isnull=False, vision_priority__page__in=public_visions)
+        )
+        .select_related("theme__consultation", "vision_priority__page")
+        .order_by("confirmed_at", "pk")
+    )
+    priorities = {p.pk: HeardPriority(priority=p) for p in page.priorities.all()}
+    cited_priorities: dict[int, list[int]] = {}  # PCN priority id -> Place priority ids
+    themes_of: dict[int, dict[int, CitedTheme]] = {pk: {} for pk in priorities}
+    for link in links:
+        heard = priorities.get(link.priority_id)
+        if heard is None:
+            continue
+        if link.theme is not None:
+            pcn = _pcn_by_path(homes, link.theme.consultation.path)
+            if pcn is not None:
+                themes_of[heard.priority.pk][link.theme.pk] = CitedTheme(link.theme, pcn.name)
+        else:
+            pcn = _pcn_by_path(homes, link.vision_priority.page.path)
+            if pcn is not None:
+                heard.pcn_priorities.append((link.vision_priority, pcn.name))
+                cited_priorities.setdefault(link.vision_priority_id, []).append(heard.priority.pk)
+    for theme in (
+        Theme.objects.filter(priority_id__in=cited_priorities, consultation__in=public)
+        .select_related("consultation", "priority")
+        .order_by("name")
+    ):
+        pcn = _pcn_by_path(homes, theme.consultation.path)
+        if pcn is None:
+            continue
+        for priority_id in cited_priorities[theme.priority_id]:
+            themes_of[priority_id].setdefault(
+                theme.pk, CitedTheme(theme, pcn.name, via_priority=theme.priority)
+            )
+    theme_ids = {theme_id for cited in themes_of.values() for theme_id in cited}
+    ideas_of: dict[int, list[tuple[int, int]]] = {}
+    for theme_id, idea_id, comments in IdeaTheme.objects.filter(
+        theme_id__in=theme_ids, idea__status=PostStatus.PUBLISHED
+    ).values_list("theme_id", "idea_id", "idea__comment_count"):
+        ideas_of.setdefault(theme_id, []).append((idea_id, comments))
+    for priority_id, heard in priorities.items():
+        cited = themes_of[priority_id]
+        heard.themes = sorted(cited.values(), key=lambda c: (c.pcn_name, c.theme.name))
+        heard.pcn_count = len({c.pcn_name for c in cited.values()})
+        heard.place_pcn_count = place_pcn_count
+        ideas = dict(pair for theme_id in cited for pair in ideas_of.get(theme_id, []))
+        heard.contributions = len(ideas) + sum(ideas.values())
+    return list(priorities.values())
+
+
+def _pcn_by_path(homes: dict, path: str):
+    """The PCN whose home page is above the page at `path`."""
+    for length in range(4, len(path) + 1, 4):
+        pcn = homes.get(path[:length])
+        if pcn is not None:
+            return pcn
+    return None
+
+
+def place_vision_paths(user) -> list[str]:
+    """The tree paths of the Place visions the person leads: the admin shows them those
+    pages (`home.admin_scope.admin_page_roots_register`)."""
+    return list(
+        PlaceVisionPage.objects.filter(place_id__in=place_ids_led_by(user)).values_list(
+            "path", flat=True
+        )
+    )

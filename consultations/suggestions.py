@@ -7,15 +7,17 @@ becomes a `Theme` with its ideas, under the name they chose) or discards it. Not
 leaves the server, and nothing becomes a theme without a moderator's say.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from wagtail.log_actions import log
 
-from consultations import loop, permissions
+from consultations import clustering, loop, permissions
 from consultations.models import (
     ConsultationPage,
+    IdeaTheme,
     PostStatus,
     SuggestionRun,
     Theme,
@@ -23,6 +25,7 @@ from consultations.models import (
 )
 from consultations.tasks import suggest_themes_for_run
 from engage.text import plain_text
+from home.models import HomePage
 
 
 def _require_moderator(user, consultation: ConsultationPage) -> None:
@@ -87,3 +90,63 @@ def suggestion_discard(*, suggestion: ThemeSuggestion, user) -> ThemeSuggestion:
     suggestion.status = ThemeSuggestion.Status.DISCARDED
     suggestion.save(update_fields=["status"])
     return suggestion
+
+
+# A Place's themes that may be about the same thing
+
+
+@dataclass
+class SimilarThemes:
+    """Two themes of different PCNs of a Place whose words are alike; a person decides."""
+
+    cited: Theme | None  # the one the priority cites already, if either
+    theme: Theme  # the one it might cite too
+    other: Theme | None  # with `cited` None: the other of the pair
+    score: float
+
+
+PLACE_SUGGESTIONS_SHOWN = 10
+
+
+def place_theme_suggestions(*, priority, themes) -> list[SimilarThemes]:
+    """Themes of different PCNs of the priority's Place that may be about the same thing,
+    by TF-IDF similarity of their names, summaries and published ideas' titles
+    (`clustering.similar_documents`, on the server).
+
+    `themes` are those the place lead may cite (the Place's PCNs' public ones). Pairs with
+    a theme the priority cites come first, offering the other; without one cited, the most
+    alike pairs of all. Nothing is linked here: a place lead confirms each one.
+    """
+    themes = {theme.pk: theme for theme in themes.select_related("consultation")}
+    if len(themes) < 2:
+        return []
+    titles: dict[int, list[str]] = {}
+    for theme_id, title in IdeaTheme.objects.filter(
+        theme_id__in=themes, idea__status=PostStatus.PUBLISHED
+    ).values_list("theme_id", "idea__title"):
+        titles.setdefault(theme_id, []).append(title)
+    homes = dict(
+        HomePage.objects.filter(pcn__place_id=priority.page.place_id).values_list("path", "pcn_id")
+    )
+    groups = {}
+    for pk, theme in themes.items():
+        path = theme.consultation.path
+        groups[pk] = next(
+            (homes[path[:n]] for n in range(4, len(path) + 1, 4) if path[:n] in homes), None
+        )
+    documents = [
+        (pk, " ".join([theme.name, theme.summary, *titles.get(pk, [])]))
+        for pk, theme in themes.items()
+    ]
+    pairs = clustering.similar_documents(documents, groups=groups)
+    cited = set(priority.links.filter(theme__isnull=False).values_list("theme_id", flat=True))
+    found = []
+    for first, second, score in pairs:
+        if first in cited and second in cited:
+            continue
+        if first in cited or second in cited:
+            known, other = (first, second) if first in cited else (second, first)
+            found.append(SimilarThemes(themes[known], themes[other], None, score))
+        elif not cited:
+            found.append(SimilarThemes(None, themes[first], themes[second], score))
+    return found[:PLACE_SUGGESTIONS_SHOWN]

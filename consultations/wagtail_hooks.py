@@ -12,6 +12,7 @@ from consultations.models import Comment, Idea, Theme
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
+from consultations.viewsets.places import place_vision_viewset
 from consultations.viewsets.who_took_part import WhoTookPartViewSet
 
 # Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
@@ -73,6 +74,12 @@ def register_moderation_log_actions(actions):
     actions.register_action(
         "engage.moderation.auto_hide", "Hide after reports", "Hidden after residents' reports"
     )
+    actions.register_action(
+        "engage.place.link", "Link to a PCN", "A Place priority linked to a PCN theme or priority"
+    )
+    actions.register_action(
+        "engage.place.unlink", "Unlink", "A Place priority's link to a PCN taken away"
+    )
     actions.register_action("engage.theme.assign", "Add ideas", "Ideas added to the theme")
     actions.register_action("engage.theme.unassign", "Remove ideas", "Ideas removed from the theme")
     actions.register_action("engage.theme.merge", "Merge", "Themes merged into this one")
@@ -88,3 +95,9 @@ def register_moderation_log_actions(actions):
         "engage.idea.enter", "Enter for a resident", "Entered for a resident who took part offline"
     )
     actions.register_action("engage.letters.sent", "Letters sent", "Letters marked as sent")
+
+
+@hooks.register("register_admin_viewset")
+def register_place_vision_viewset():
+    """A place lead's screens: their Place's vision and its priorities' links."""
+    return place_vision_viewset

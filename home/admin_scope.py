@@ -29,7 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.query import PageQuerySet
 
-from home.boundary import pcn_ids_for
+from home.boundary import pcn_ids_for, place_ids_led_by
 from home.models import (
     HomePage,
     IntegratedCareSystem,
@@ -57,10 +57,12 @@ def admin_pcns(*, user) -> QuerySet[PrimaryCareNetwork]:
 
 
 def admin_home_pages(*, user) -> PageQuerySet:
-    """The home pages of their PCNs' sites."""
+    """The home pages of the sites of the PCNs they moderate, staff or lead (a place lead's
+    Place gives them none of its PCNs' pages: drafts and private consultations are the PCNs'
+    own; their own Place's vision comes through `admin_page_roots_register`)."""
     if _sees_everything(user):
         return HomePage.objects.all()
-    return HomePage.objects.filter(pcn__in=_pcn_ids(user))
+    return HomePage.objects.filter(pcn__in=pcn_ids_for(user, with_place=False))
 
 
 def admin_page_q(*, user, prefix: str = "") -> Q | None:
@@ -87,13 +89,25 @@ def admin_may_see_page(*, user, page: Page) -> bool:
     return any(page.path.startswith(path) for path in _home_paths(user))
 
 
+# Other roots of pages a person may see, registered by a higher floor: `find(user) -> paths`
+# (consultations: a place lead's Place vision, which is no PCN's page).
+_page_roots: list[Callable] = []
+
+
+def admin_page_roots_register(find: Callable) -> None:
+    """Called from an app's `ready()`: the pages at (and below) the paths `find(user)`
+    returns are visible to that person too, beside their PCNs' sites."""
+    if find not in _page_roots:
+        _page_roots.append(find)
+
+
 def _home_paths(user) -> list[str]:
     if user is None or not user.is_authenticated:
         return []
     if not hasattr(user, "_engage_admin_home_paths"):
         user._engage_admin_home_paths = list(
             admin_home_pages(user=user).values_list("path", flat=True)
-        )
+        ) + [path for find in _page_roots for path in find(user)]
     return user._engage_admin_home_paths
 
 
@@ -105,15 +119,17 @@ def admin_sites(*, user) -> QuerySet[Site]:
 
 
 def admin_groups(*, user) -> QuerySet[Group]:
-    """The role groups of their PCNs and of those PCNs' Places."""
+    """The role groups of the PCNs they moderate, staff or lead and of those PCNs' Places,
+    and their own Place's leads (a place lead is not shown its PCNs' people)."""
     if _sees_everything(user):
         return Group.objects.all()
-    pcns = admin_pcns(user=user)
+    pcns = PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user, with_place=False))
     return Group.objects.filter(
         Q(moderated_pcn__in=pcns)
         | Q(staffed_pcn__in=pcns)
         | Q(led_pcn__in=pcns)
         | Q(led_place__pcns__in=pcns)
+        | Q(led_place__in=place_ids_led_by(user))
     ).distinct()
 
 

@@ -12,6 +12,12 @@ steps) to a page or to the `PrimaryCareNetwork` itself. From that one declaratio
 
 A model whose rows belong to a PCN and that links to another PCN-owned model declares
 `pcn_via`; `tests/authz/test_relation_walk.py` fails for a relation someone adds without it.
+
+One level up, the same rule for a Place: a model whose rows belong to a Place (its shared
+vision, its priorities, their links to what PCNs heard) declares `place_via`, the relation
+that leads to the `Place` itself. Such an object belongs to no PCN; its links may reach only
+objects of its own Place's PCNs (`place_of`, `in_place`, `check_place_links`), and
+`PcnBoundaryMixin.clean()` applies that rule to it instead.
 """
 
 from __future__ import annotations
@@ -36,6 +42,10 @@ def _home_model():
     return apps.get_model("home", "HomePage")
 
 
+def _place_model():
+    return apps.get_model("home", "Place")
+
+
 def pcn_lookup(model) -> tuple[str, str]:
     """How to reach a model's PCN in a query: ("pcn", "consultation__...") kinds.
 
@@ -44,6 +54,8 @@ def pcn_lookup(model) -> tuple[str, str]:
     """
     if model is _pcn_model():
         return "pcn", "pk"
+    if getattr(model, "place_via", None) is not None:
+        raise LookupError(f"{model.__name__} belongs to a Place, not to one PCN (place_via).")
     if model is _home_model():
         return "pcn", "pcn"
     if issubclass(model, Page):
@@ -99,6 +111,8 @@ def pcn_of(obj):
     PrimaryCareNetwork = _pcn_model()
     if isinstance(obj, PrimaryCareNetwork):
         return obj
+    if getattr(type(obj), "place_via", None) is not None:
+        return None  # a Place's own object (`place_of`)
     HomePage = _home_model()
     if isinstance(obj, HomePage):
         return obj.pcn if obj.pcn_id else None
@@ -165,51 +179,55 @@ def check_links(owner_pcn, links: dict[str, Iterable | models.Model | None]) -> 
         raise ValidationError(errors)
 
 
-def pcn_ids_for(user) -> list[int]:
+def pcn_ids_for(user, *, with_place: bool = True) -> list[int]:
     """The ids of the PCNs a person works for: as PPG moderator, staff or PCN lead, or as a
-    place lead, every PCN of their Place. Read once per user object (the admin asks often).
-    A superuser's own groups count here; `pcns_for` gives them every PCN."""
+    place lead, every PCN of their Place (not with `with_place=False`: a place lead reads
+    their PCNs' organisations, but not their pages, drafts or private consultations). Read
+    once per user object (the admin asks often). A superuser's own groups count here;
+    `pcns_for` gives them every PCN."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    if not hasattr(user, "_engage_pcn_ids"):
+    attribute = "_engage_pcn_ids" if with_place else "_engage_pcn_ids_without_place"
+    if not hasattr(user, attribute):
         groups = user.groups.values("pk")
-        ids = _pcn_model().objects.filter(
-            Q(moderator_group__in=groups)
-            | Q(staff_group__in=groups)
-            | Q(lead_group__in=groups)
-            | Q(place__lead_group__in=groups)
-        )
-        user._engage_pcn_ids = sorted(set(ids.values_list("pk", flat=True)))
-    return user._engage_pcn_ids
+        roles = Q(moderator_group__in=groups) | Q(staff_group__in=groups) | Q(lead_group__in=groups)
+        if with_place:
+            roles |= Q(place__lead_group__in=groups)
+        ids = _pcn_model().objects.filter(roles)
+        setattr(user, attribute, sorted(set(ids.values_list("pk", flat=True))))
+    return getattr(user, attribute)
 
 
-def pcns_for(user):
+def pcns_for(user, *, with_place: bool = True):
     """The PCNs a person works for (`pcn_ids_for`); every PCN for an admin."""
     PrimaryCareNetwork = _pcn_model()
     if user is not None and user.is_authenticated and user.is_superuser:
         return PrimaryCareNetwork.objects.all()
-    return PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user))
+    return PrimaryCareNetwork.objects.filter(pk__in=pcn_ids_for(user, with_place=with_place))
 
 
 def for_user(queryset, user):
-    """The rows of `queryset` that belong to a PCN the user works for (every row for an
-    admin)."""
+    """The rows of `queryset` that belong to a PCN the user works in as its moderator, staff
+    or lead (every row for an admin). A place lead's Place gives them none: its PCNs' pages,
+    posts and themes in the admin are their PCNs' own business (they read what is public)."""
     if user is not None and user.is_authenticated and user.is_superuser:
         return queryset
-    return in_pcns(queryset, pcns_for(user))
+    return in_pcns(queryset, pcns_for(user, with_place=False))
 
 
 def _links_of(instance) -> dict:
-    """Every forward relation of `instance` to something that belongs to a PCN, but the one
-    that says which PCN it belongs to: field name -> linked object or objects."""
-    via = getattr(type(instance), "pcn_via", None)
+    """Every forward relation of `instance` to something that belongs to a PCN (or to a
+    Place), but the one that says which PCN or Place it belongs to: field name -> linked
+    object or objects."""
+    via = getattr(type(instance), "place_via", None) or getattr(type(instance), "pcn_via", None)
     links = {}
     for field in instance._meta.get_fields():
         if not field.is_relation or not field.concrete or field.name == via:
             continue
         if getattr(field.remote_field, "parent_link", False):
             continue  # the page row this page type extends: the same object
-        if field.related_model is None or not belongs_to_a_pcn(field.related_model):
+        related = field.related_model
+        if related is None or not (belongs_to_a_pcn(related) or belongs_to_a_place(related)):
             continue
         if field.many_to_many:
             # ParentalManyToManyField keeps unsaved choices in memory; a plain one has none
@@ -222,7 +240,13 @@ def _links_of(instance) -> dict:
 
 
 def check_instance_links(instance) -> None:
-    """Refuse any relation of `instance` to an object of another PCN (see `check_links`)."""
+    """Refuse any relation of `instance` to an object of another PCN (see `check_links`),
+    or, for a Place's object, to an object outside that Place (`check_place_links`)."""
+    if belongs_to_a_place(type(instance)):
+        place = place_of(instance)
+        if place is not None:
+            _check_place_instance_links(place, instance)
+        return
     owner = pcn_of(instance)
     if owner is None:
         return
@@ -240,8 +264,125 @@ def check_instance_links(instance) -> None:
         raise ValidationError(crossing)
 
 
+# One level up: a Place's own objects
+
+
+def place_lookup(model) -> str:
+    """The lookup from `model` to its Place's primary key ("priority__page__place")."""
+    if model is _place_model():
+        return "pk"
+    via = getattr(model, "place_via", None)
+    if via is None:
+        raise LookupError(f"{model.__name__} does not say which Place it belongs to (place_via).")
+    return f"{via}__{place_lookup(model._meta.get_field(via).related_model)}"
+
+
+def belongs_to_a_place(model) -> bool:
+    """A Place's own object (its vision and what hangs from it), not a PCN's."""
+    return getattr(model, "place_via", None) is not None
+
+
+def place_of(obj):
+    """The Place `obj` belongs to: a Place's own object through `place_via`, a PCN's object
+    through its PCN; None when it has none yet."""
+    if obj is None:
+        return None
+    Place = _place_model()
+    if isinstance(obj, Place):
+        return obj
+    via = getattr(type(obj), "place_via", None)
+    if via is None:
+        pcn = pcn_of(obj)
+        return pcn.place if pcn is not None else None
+    field = obj._meta.get_field(via)
+    if field.is_cached(obj):
+        return place_of(getattr(obj, via))
+    pk = getattr(obj, field.attname)
+    if pk is None:
+        return None
+    return place_of(field.related_model._default_manager.filter(pk=pk).first())
+
+
+def in_place(queryset, place):
+    """The rows of `queryset` that belong to `place`: a Place's own objects of that Place,
+    or the objects of any of its PCNs."""
+    if place is None:
+        return queryset.none()
+    if belongs_to_a_place(queryset.model):
+        return queryset.filter(**{place_lookup(queryset.model): place.pk})
+    return in_pcns(queryset, _pcn_model().objects.filter(place=place))
+
+
+def outside_place(place, objects: Iterable) -> list:
+    """Those of `objects` that belong neither to `place` nor to one of its PCNs, in one
+    query per model."""
+    objects = [obj for obj in objects if obj is not None]
+    if not objects or place is None:
+        return objects
+    outside = []
+    by_model: dict[type, list] = {}
+    for obj in objects:
+        by_model.setdefault(type(obj)._meta.concrete_model, []).append(obj)
+    for model, items in by_model.items():
+        if not (belongs_to_a_place(model) or belongs_to_a_pcn(model)):
+            continue
+        inside = set(
+            in_place(
+                model._default_manager.filter(pk__in=[o.pk for o in items]), place
+            ).values_list("pk", flat=True)
+        )
+        outside += [obj for obj in items if obj.pk not in inside]
+    return outside
+
+
+def check_place_links(place, links: dict[str, Iterable | models.Model | None]) -> None:
+    """Refuse any linked object outside `place` (another Place's, or a PCN of another
+    Place's), naming the field and the object: `check_links` one level up."""
+    errors = {}
+    for field_name, value in links.items():
+        if value is None:
+            continue
+        values = [value] if isinstance(value, models.Model) else list(value)
+        crossing = outside_place(place, values)
+        if crossing:
+            names = ", ".join(f"'{obj}'" for obj in crossing[:3])
+            verb = "belongs" if len(crossing) == 1 else "belong"
+            errors[field_name] = (
+                f"{names} {verb} to another Place. Choose from the PCNs of {place} only."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_place_instance_links(place, instance) -> None:
+    check_place_links(place, _links_of(instance))
+    crossing = []
+    for relation in get_all_child_relations(instance):
+        for child in getattr(instance, relation.get_accessor_name()).all():
+            try:
+                check_place_links(place, _links_of(child))
+            except ValidationError as error:
+                crossing += error.messages
+    if crossing:
+        raise ValidationError(crossing)
+
+
+def place_ids_led_by(user) -> list[int]:
+    """The ids of the Places whose lead group the person is in (read once per user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if not hasattr(user, "_engage_led_place_ids"):
+        user._engage_led_place_ids = sorted(
+            _place_model()
+            .objects.filter(lead_group__in=user.groups.values("pk"))
+            .values_list("pk", flat=True)
+        )
+    return user._engage_led_place_ids
+
+
 class PcnBoundaryMixin:
-    """For models whose rows belong to a PCN: `clean()` refuses links across its edge.
+    """For models whose rows belong to a PCN (or a Place): `clean()` refuses links across
+    its edge.
 
     Put it before `models.Model` (or the page class) in the bases; `full_clean()`, which
     every service and every Wagtail page save calls, then applies the rule.

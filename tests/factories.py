@@ -117,12 +117,18 @@ def make_admin(**fields) -> User:
 _counter = iter(range(10_000, 99_999))
 
 
-def make_pcn_site(*, name: str | None = None, hostname: str = "localhost", default: bool = True):
+def make_pcn_site(
+    *,
+    name: str | None = None,
+    hostname: str = "localhost",
+    default: bool = True,
+    place_name: str = "Test Place",
+):
     """A PCN with its home page, site, neighbourhoods, and empty index pages."""
     number = next(_counter)
     name = name or f"Test PCN {number}"
     ics, _ = IntegratedCareSystem.objects.get_or_create(name="Test ICS")
-    place, _ = Place.objects.get_or_create(name="Test Place", integrated_care_system=ics)
+    place, _ = Place.objects.get_or_create(name=place_name, integrated_care_system=ics)
     pcn = pcn_create(name=name, ods_code=f"U{number:05d}"[:6], place=place)
     if default:
         for page in Page.objects.filter(depth=2).exclude(

@@ -9,6 +9,7 @@
 - `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
 - `equality`: residents' equality answers ("About you"), kept apart and read in aggregate.
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
+- `places`: a Place's shared vision, its priorities and the PCN themes and priorities they cite.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
@@ -60,6 +61,7 @@ from consultations.models.participation import (
     ReplyBy,
     Support,
 )
+from consultations.models.places import PlacePriority, PlacePriorityLink, PlaceVisionPage
 from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
 from consultations.models.themes import (
     IdeaTheme,
@@ -101,6 +103,9 @@ __all__ = [
     "Notice",
     "OfflineContributor",
     "Phase",
+    "PlacePriority",
+    "PlacePriorityLink",
+    "PlaceVisionPage",
     "PostStatus",
     "ReplyBy",
     "SafetyHold",

@@ -1,6 +1,7 @@
 """State changes, by concept: what residents post (`participation`), what is entered for
-residents who took part offline (`offline`), and the clinical safety check that holds posts
-(`safety`). Moderation's are in `consultations.moderation`.
+residents who took part offline (`offline`), the clinical safety check that holds posts
+(`safety`), and a Place's site and the links of its vision (`places`). Moderation's are in
+`consultations.moderation`.
 
 Every service is importable from here too (`from consultations import services`).
 """
@@ -26,6 +27,12 @@ from consultations.services.participation import (
     neighbourhood_check,
     support_add,
     support_remove,
+)
+from consultations.services.places import (
+    place_lead_group_setup,
+    place_priority_link,
+    place_priority_unlink,
+    place_site_setup,
 )
 from consultations.services.safety import (
     PostCheck,
@@ -55,6 +62,10 @@ __all__ = [
     "journey_letters_mark_sent",
     "letters_mark_sent",
     "neighbourhood_check",
+    "place_lead_group_setup",
+    "place_priority_link",
+    "place_priority_unlink",
+    "place_site_setup",
     "post_check",
     "safety_acknowledged",
     "safety_gate",

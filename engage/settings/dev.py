@@ -6,7 +6,9 @@ os.environ.setdefault("DEBUG", "true")
 
 from .base import *  # noqa: F403
 
-ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", ".localhost", "[::1]"]  # noqa: F405
+# ".localhost" is localhost and every name below it: the demo's second PCN and its Place
+# have sites of their own (willow.localhost, riverbridge.localhost), which browsers send here.
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", ".localhost", "[::1]"]  # noqa: F405
 
 # Links in emails go where `make run` serves the site: 127.0.0.1 on $PORT (8000 by default).
 WAGTAILADMIN_BASE_URL = os.environ.get(

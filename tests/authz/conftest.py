@@ -41,6 +41,8 @@ from consultations.models import (
     IdeaTheme,
     Letter,
     ModerationMode,
+    PlacePriority,
+    PlacePriorityLink,
     PostStatus,
     ReplyBy,
     Theme,
@@ -48,6 +50,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.notifications import UNSUBSCRIBE_SALT
+from consultations.services.places import place_site_setup
 from home.models import (
     IntegratedCareSystem,
     Neighbourhood,
@@ -162,6 +165,14 @@ class World:
     other_image: object = None
     other_document: object = None
     other_collection: object = None
+    # Each Place's shared vision (served at its own host name), a priority citing its PCN's
+    # theme; Place B's carries an OTHERPCN marker.
+    place_vision: object = None
+    place_priority: object = None
+    place_link: object = None
+    other_place_vision: object = None
+    other_place_priority: object = None
+    other_place_link: object = None
 
 
 def _user(**fields):
@@ -447,6 +458,19 @@ def build_world() -> World:
     image, document = _uploads(collection, staff, "THISPCN")
     other_image, other_document = _uploads(other_collection, other_staff, "OTHERPCN")
 
+    # Each Place's vision: Place A's at 127.0.0.1, led by the place lead; Place B's.
+    place_vision, place_priority, place_link = _place_vision(
+        place, hostname="127.0.0.1", title="Access together", theme=theme, lead=place_lead
+    )
+    other_place_lead = _user(groups=[_lead_group(other_pcn.place)])
+    other_place_vision, other_place_priority, other_place_link = _place_vision(
+        other_pcn.place,
+        hostname="otherplace.localhost",
+        title="OTHERPCNPRIORITY of the Place",
+        theme=other_theme,
+        lead=other_place_lead,
+    )
+
     return World(
         home=home,
         other_home=other_home,
@@ -482,7 +506,31 @@ def build_world() -> World:
         other_image=other_image,
         other_document=other_document,
         other_collection=other_collection,
+        place_vision=place_vision,
+        place_priority=place_priority,
+        place_link=place_link,
+        other_place_vision=other_place_vision,
+        other_place_priority=other_place_priority,
+        other_place_link=other_place_link,
     )
+
+
+def _lead_group(place) -> Group:
+    if place.lead_group is None:
+        place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
+        place.save(update_fields=["lead_group"])
+    return place.lead_group
+
+
+def _place_vision(place, *, hostname, title, theme, lead):
+    """The Place's site and vision, published, with one priority citing `theme`."""
+    vision = place_site_setup(place=place, hostname=hostname)
+    vision.priorities = [PlacePriority(title=title, description="Together.")]
+    vision.save_revision().publish()
+    vision.refresh_from_db()
+    priority = PlacePriority.objects.get(page=vision)
+    link = PlacePriorityLink.objects.create(priority=priority, theme=theme, confirmed_by=lead)
+    return vision, priority, link
 
 
 @pytest.fixture

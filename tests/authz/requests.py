@@ -1,6 +1,7 @@
 """Sample URLs and POST bodies for the walk, and one request made as one role."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -110,6 +111,19 @@ SAMPLE_URLS = {
     "offline:history": _paper_idea_admin("offline:history"),
     "offline:history_results": _paper_idea_admin("offline:history_results"),
     "letters:print": _update_admin("letters:print"),
+    # A Place priority's links, of this PCN's Place and of the other PCN's Place.
+    "place_vision:links": lambda w: {
+        " [this Place]": reverse("place_vision:links", args=[w.place_priority.pk]),
+        " [other Place]": reverse("place_vision:links", args=[w.other_place_priority.pk]),
+    },
+    "place_vision:unlink": lambda w: {
+        " [this Place]": reverse(
+            "place_vision:unlink", args=[w.place_priority.pk, w.place_link.pk]
+        ),
+        " [other Place]": reverse(
+            "place_vision:unlink", args=[w.other_place_priority.pk, w.other_place_link.pk]
+        ),
+    },
     # The idea chooser of an update's editor: this PCN's published idea; the other PCN's idea.
     "idea_chooser:chosen": lambda w: {
         " [this PCN]": reverse("idea_chooser:chosen", args=[w.ideas["published"].pk]),
@@ -666,6 +680,9 @@ POST_BODIES = [
         lambda w: {"theme": w.theme.pk, "ideas": [w.ideas["published"].pk]},
     ),
     (f"{THEME_SCREENS}:suggestions", lambda w: {"action": "suggest"}),
+    # Each priority cites that theme already: the form says so (400) to those who may link.
+    ("place_vision:links [this Place]", lambda w: {"theme": w.theme.pk}),
+    ("place_vision:links [other Place]", lambda w: {"theme": w.other_theme.pk}),
     (f"{THEME_SCREENS}:draft", lambda w: {"action": "request"}),
     (f"{THEME_SCREENS}:consultation_draft", lambda w: {"action": "request"}),
     # Bulk actions that would act on PCN B's objects (or move them into PCN A) if allowed.
@@ -720,7 +737,10 @@ def make_request(world, role, url, *, method="get", data=None, csrf=False, check
             # The first backend, whatever it is: a session naming a backend that is not in
             # AUTHENTICATION_BACKENDS is treated as signed out.
             client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        response = getattr(client, method)(url, data or {})
+        # A page of another site (a Place's) comes as a full URL: send its host name.
+        host = urlsplit(url).hostname
+        extra = {"HTTP_HOST": host} if host else {}
+        response = getattr(client, method)(url, data or {}, **extra)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         if check is not None:
             check()  # sees what the request changed, before it is rolled back

@@ -11,7 +11,11 @@ The relations are read from the models, so a field added later is walked at once
   `NOT_OWNED`, with the reason no two PCNs can meet in one row;
 - every Wagtail edit form of those models (pages, their inline panels, snippets), built for
   PCN A, offers only PCN A's objects in every model choice field, and refuses PCN B's when
-  it is sent anyway.
+  it is sent anyway;
+- one level up, every model whose rows belong to a Place (`place_via`: its vision, its
+  priorities, their links) applies the same rule to its Place: each of its relations to a
+  PCN's (or a Place's) object, set on Place A's object to an object of Place B's PCN, is
+  refused on that field.
 """
 
 import pytest
@@ -23,7 +27,14 @@ from wagtail.admin.panels import get_edit_handler
 from wagtail.models import Page
 
 from consultations.models import EqualityAnswers, Flag, Follow, ModerationDecision
-from home.boundary import PcnBoundaryMixin, belongs_to_a_pcn, outside_pcn, pcn_of
+from home.boundary import (
+    PcnBoundaryMixin,
+    belongs_to_a_pcn,
+    belongs_to_a_place,
+    outside_pcn,
+    pcn_of,
+    place_of,
+)
 from tests.authz.twins import build_twins
 
 OUR_APPS = ("consultations", "home", "engage")
@@ -50,7 +61,7 @@ def our_models():
 
 def pcn_relations(model) -> list:
     """The forward relations of `model` to PCN-owned models, but the one naming its PCN."""
-    via = getattr(model, "pcn_via", None)
+    via = getattr(model, "place_via", None) or getattr(model, "pcn_via", None)
     return [
         field
         for field in model._meta.get_fields()
@@ -59,7 +70,7 @@ def pcn_relations(model) -> list:
         and field.related_model is not None
         and field.name != via
         and not getattr(field.remote_field, "parent_link", False)
-        and belongs_to_a_pcn(field.related_model)
+        and (belongs_to_a_pcn(field.related_model) or belongs_to_a_place(field.related_model))
     ]
 
 
@@ -97,7 +108,7 @@ def test_the_walk_finds_the_relations_that_matter():
 def test_every_model_that_links_pcn_objects_applies_the_boundary(model):
     if not pcn_relations(model):
         return
-    if belongs_to_a_pcn(model):
+    if belongs_to_a_pcn(model) or belongs_to_a_place(model):
         assert issubclass(model, PcnBoundaryMixin), (
             f"{model.__name__} belongs to a PCN and links to PCN-owned objects: add "
             "home.boundary.PcnBoundaryMixin to its bases so clean() refuses other PCNs' objects."
@@ -139,6 +150,47 @@ def test_a_link_to_another_pcns_object_is_refused(twins, model, field_name):
         mine.full_clean()
     messages = refused.value.message_dict.get(field_name, [])
     assert any("belongs to another PCN" in message for message in messages), (
+        refused.value.message_dict
+    )
+
+
+# One level up: a Place's own objects
+
+PLACE_RELATIONS = [
+    (model, field.name)
+    for model in our_models()
+    if belongs_to_a_place(model)
+    for field in pcn_relations(model)
+]
+
+
+def test_the_place_walk_finds_the_place_visions_links():
+    names = {f"{model.__name__}.{name}" for model, name in PLACE_RELATIONS}
+    assert {
+        "PlacePriorityLink.theme",
+        "PlacePriorityLink.vision_priority",
+        "PlaceVisionPage.alias_of",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name"),
+    PLACE_RELATIONS,
+    ids=[f"{m.__name__}.{f}" for m, f in PLACE_RELATIONS],
+)
+def test_a_link_to_another_places_object_is_refused(twins, model, field_name):
+    mine = _sample(twins, "a", model)
+    field = model._meta.get_field(field_name)
+    theirs = _sample(twins, "b", field.related_model)
+    assert place_of(mine).pk != place_of(theirs).pk
+    if field.many_to_many:
+        getattr(mine, field_name).add(theirs)
+    else:
+        setattr(mine, field_name, theirs)
+    with pytest.raises(ValidationError) as refused:
+        mine.full_clean(validate_constraints=False)
+    messages = refused.value.message_dict.get(field_name, [])
+    assert any("belongs to another Place" in message for message in messages), (
         refused.value.message_dict
     )
 

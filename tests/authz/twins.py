@@ -2,7 +2,9 @@
 
 `build_twins()` returns {"a": {model: object}, "b": {model: object}}. The relation walk
 (tests/authz/test_relation_walk.py) links PCN A's objects to PCN B's; a model that belongs to
-a PCN but has no object here fails that walk until one is added.
+a PCN but has no object here fails that walk until one is added. The twins are in two
+Places, each with its own vision (the objects that belong to a Place), so the walk one level
+up links Place A's objects to Place B's PCN's.
 """
 
 from django.utils import timezone
@@ -17,6 +19,9 @@ from consultations.models import (
     Letter,
     Notice,
     OfflineContributor,
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceVisionPage,
     PostStatus,
     SafetyHold,
     SuggestionRun,
@@ -31,6 +36,7 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
+from consultations.services.places import place_site_setup
 from home.models import (
     HomePage,
     Neighbourhood,
@@ -44,7 +50,10 @@ from tests.factories import UserFactory, make_consultation, make_pcn_site
 
 def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict:
     home, consultations, updates = make_pcn_site(
-        name=f"Twin {letter.upper()} PCN", hostname=hostname, default=default
+        name=f"Twin {letter.upper()} PCN",
+        hostname=hostname,
+        default=default,
+        place_name=f"Twin {letter.upper()} Place",
     )
     pcn = home.pcn
     neighbourhood = Neighbourhood.objects.filter(pcn=pcn).order_by("name").first()
@@ -128,6 +137,13 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
     )
     letter_row = Letter.objects.create(contributor=contributor, update=update, key="state")
     hold = SafetyHold.objects.create(consultation=consultation, comment=comment, urgent=True)
+    place_vision = place_site_setup(place=pcn.place, hostname=f"place.{hostname}")
+    place_priority = PlacePriority.objects.create(
+        page=place_vision, title=f"Twin {letter} Place priority", description="Together."
+    )
+    place_link = PlacePriorityLink.objects.create(
+        priority=place_priority, theme=theme, confirmed_by=author
+    )
     return {
         HomePage: home,
         ConsultationIndexPage: consultations,
@@ -155,6 +171,9 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         Notice: notice,
         Letter: letter_row,
         SafetyHold: hold,
+        PlaceVisionPage: place_vision,
+        PlacePriority: place_priority,
+        PlacePriorityLink: place_link,
         type(home.pcn): home.pcn,
     }
 

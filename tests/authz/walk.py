@@ -131,6 +131,7 @@ def page_label(world, page) -> str:
         world.open_consultation.pk: "open consultation",
         world.reviewed_consultation.pk: "reviewed consultation",
         world.private_consultation.pk: "private consultation",
+        world.place_vision.pk: "place vision",
     }
     if isinstance(page.specific, PrivacyNoticePage):
         return "privacy notice"
@@ -144,7 +145,9 @@ def page_targets(world) -> dict[str, str]:
     reviewed (closed) consultation's routes only where they take no idea or comment.
     """
     targets = {}
-    pages = Page.objects.live().descendant_of(world.home, inclusive=True).specific()
+    pages = list(Page.objects.live().descendant_of(world.home, inclusive=True).specific())
+    # The vision of PCN A's Place, served at its own host name (make_request sends it).
+    pages += list(Page.objects.live().filter(pk=world.place_vision.pk).specific())
     for page in pages:
         label = page_label(world, page)
         if not isinstance(page, RoutablePageMixin):

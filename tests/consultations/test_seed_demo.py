@@ -5,7 +5,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from consultations.management.commands.seed_demo import PCN_ODS_CODE, PLACE_HOST
 from consultations.models import ConsultationPage
+from home.models import HomePage
 
 
 def row_counts() -> dict[str, int]:
@@ -23,11 +25,16 @@ def test_seed_demo_twice_changes_nothing(seeded):
     assert row_counts() == before
 
 
+def demo_consultations():
+    """The demo PCN's (the second PCN of its Place has one of its own)."""
+    return ConsultationPage.objects.descendant_of(HomePage.objects.get(pcn__ods_code=PCN_ODS_CODE))
+
+
 def test_seed_demo_makes_upcoming_open_and_closed_consultations(seeded):
-    phases = sorted(page.phase for page in ConsultationPage.objects.all())
+    phases = sorted(page.phase for page in demo_consultations())
     # The closed one has been answered, so the demo shows the whole loop.
     assert phases == ["open", "responded", "upcoming"]
-    assert ConsultationPage.objects.finished().get().phase == "responded"
+    assert demo_consultations().finished().get().phase == "responded"
 
 
 def test_seeded_home_page_lists_the_open_consultation(seeded, client):
@@ -35,10 +42,10 @@ def test_seeded_home_page_lists_the_open_consultation(seeded, client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Riverside and Meadowbank PCN" in body
-    open_consultation = ConsultationPage.objects.open_now().get()
+    open_consultation = demo_consultations().open_now().get()
     assert open_consultation.title in body
-    assert open_consultation.url in body
-    upcoming = ConsultationPage.objects.upcoming().get()
+    assert open_consultation.get_url(request=response.wsgi_request) in body
+    upcoming = demo_consultations().upcoming().get()
     assert "Open consultations" in body
     assert (
         body.index(open_consultation.title) < body.index("Coming soon") < body.index(upcoming.title)
@@ -57,7 +64,7 @@ def test_demo_roles_are_in_their_groups(seeded):
     from engage.models import User
     from home.models import PrimaryCareNetwork
 
-    pcn = PrimaryCareNetwork.objects.get()
+    pcn = PrimaryCareNetwork.objects.get(ods_code=PCN_ODS_CODE)
     assert (
         User.objects.get(email="moderator@example.org")
         .groups.filter(pk=pcn.moderator_group_id)
@@ -168,3 +175,16 @@ def test_a_bad_address_is_refused():
     for bad in ("127.0.0.1:x", ":8000", "host:0", "host:70000"):
         with pytest.raises(Exception, match="is not a host:port"):
             site_address(bad)
+
+
+def test_the_demo_place_vision_is_heard_in_both_of_its_pcns(seeded, client, settings):
+    from engage.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, PLACE_HOST]
+    response = client.get("/", HTTP_HOST=PLACE_HOST)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Riverbridge: our shared vision" in body
+    assert "Heard in 2 of 2 PCNs" in body
+    place_lead = User.objects.get(email="placelead@example.org")
+    assert place_lead.groups.filter(led_place__vision_page__isnull=False).exists()

@@ -55,14 +55,16 @@ def test_a_pcn_role_sees_its_own_pcn_only(pcns, make_role):
     assert list(admin_sites(user=person)) == [home.get_site()]
 
 
-def test_a_place_lead_sees_the_pcns_of_their_place(pcns):
+def test_a_place_lead_sees_the_pcns_of_their_place_but_not_their_pages(pcns):
+    """Its PCNs as organisations; their sites' pages (drafts, private consultations) are
+    their PCNs' own. The Place's own vision is theirs (tests/places/test_place_lead.py)."""
     home, other_home = pcns
     place = home.pcn.place
     place.lead_group = Group.objects.create(name="Place leads")
     place.save()
     lead = UserFactory(groups=[place.lead_group])
     assert list(admin_pcns(user=lead)) == [home.pcn]
-    assert admin_may_see_page(user=lead, page=home)
+    assert not admin_may_see_page(user=lead, page=home)
     assert not admin_may_see_page(user=lead, page=other_home)
 
 

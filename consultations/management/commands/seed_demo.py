@@ -37,6 +37,9 @@ from consultations.models import (
     ModerationMode,
     OfflineContributor,
     Phase,
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceVisionPage,
     PostStatus,
     Support,
     Theme,
@@ -44,6 +47,7 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
+from consultations.services.places import place_site_setup
 from home.imports.deprivation import deprivation_import
 from home.imports.ods import ods_import
 from home.imports.population import registered_population_import
@@ -61,11 +65,47 @@ from home.models import (
 from home.services import (
     pcn_collection_setup,
     pcn_create,
+    pcn_onboard,
     pcn_sections_setup,
     pcn_site_create,
 )
 
 PCN_ODS_CODE = "U99001"
+# The second PCN of the demo Place (from the demo ODS files), and where each site is served
+# beside the first PCN's: every browser sends *.localhost to this computer.
+SECOND_PCN_ODS_CODE = "U99002"
+SECOND_PCN_NAME = "Willow and Station PCN"  # as the demo ODS files name it
+SECOND_PCN_HOST = "willow.localhost"
+PLACE_HOST = "riverbridge.localhost"
+
+SECOND_PCN_IDEAS = [
+    (
+        "Someone to talk to after school",
+        "A youth worker at the library after school, so young people can talk without "
+        "booking an appointment at the surgery.",
+    ),
+    (
+        "Wellbeing drop-in near the station",
+        "A drop-in for teenagers near Station Road, open until early evening, with no "
+        "appointment needed.",
+    ),
+    (
+        "Help for parents worried about their children",
+        "Somewhere parents can ask about their child's mental health without waiting weeks.",
+    ),
+]
+
+PLACE_PRIORITIES = [
+    (
+        "Early mental health help for young people, close to home",
+        "Young people across Riverbridge can get help with their mental health early, near "
+        "where they live and study, without an appointment.",
+    ),
+    (
+        "Appointments that fit around work and caring",
+        "Every neighbourhood in Riverbridge can see someone in the evening or at the weekend.",
+    ),
+]
 
 # Fictional NHS reference files in the published layouts (home/data/demo/build_demo_files.py).
 DEMO_DATA = Path(__file__).resolve().parents[3] / "home" / "data" / "demo"
@@ -329,6 +369,8 @@ class Command(BaseCommand):
             # PCN; a demo loaded before collections gets it here, once).
             collection = pcn_collection_setup(pcn=pcn)
             self.create_accounts(pcn)
+            self.load_place(pcn, address)
+            # After the second PCN is made: the ODS files then add its practices too.
             self.load_reference_data()
         self.stdout.write("\nDemo accounts (for this local demo only):")
         for email, _name, role, password in ACCOUNTS:
@@ -341,6 +383,96 @@ class Command(BaseCommand):
             f"Every account but the resident asks for an authenticator code: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp_code`."
         )
+
+    def load_place(self, pcn: PrimaryCareNetwork, address) -> None:
+        """The demo Place, Riverbridge: its second PCN (made by the ODS import) gets a site,
+        with a consultation whose theme young people shaped; and the Place's shared vision,
+        at its own host name, whose first priority cites what both PCNs heard. Made once."""
+        place = pcn.place
+        _, port = address
+        second = PrimaryCareNetwork.objects.filter(ods_code=SECOND_PCN_ODS_CODE).first()
+        if second is not None and second.place_id != place.pk:
+            return  # someone moved it to another Place: leave the demo Place alone
+        onboarded = pcn_onboard(
+            name=second.name if second else SECOND_PCN_NAME,
+            ods_code=SECOND_PCN_ODS_CODE,
+            place=place,
+            hostname=SECOND_PCN_HOST,
+            port=port,
+            neighbourhoods=["Willow Lane", "Station Road"],
+        )
+        theme = self.second_pcn_theme(onboarded.home)
+        vision = PlaceVisionPage.objects.filter(place=place).first()
+        if vision is not None:
+            self.stdout.write(f"The demo Place vision is already loaded: {vision.url}")
+            return
+        vision = place_site_setup(
+            place=place,
+            hostname=PLACE_HOST,
+            port=port,
+            title="Riverbridge: our shared vision",
+        )
+        vision.introduction = (
+            "<p>The priorities the primary care networks of Riverbridge share, each made of "
+            "what their residents told them.</p>"
+        )
+        vision.priorities = [
+            PlacePriority(title=title, description=description, sort_order=index)
+            for index, (title, description) in enumerate(PLACE_PRIORITIES)
+        ]
+        vision.save_revision().publish()
+        lead = get_user_model().objects.filter(email="placelead@example.org").first()
+        first = PlacePriority.objects.filter(page__place=place).order_by("sort_order").first()
+        mental_health = VisionPriority.objects.filter(
+            title=PRIORITIES[1][0], page__path__startswith=pcn.home_page.path
+        ).first()
+        if mental_health is not None:
+            PlacePriorityLink.objects.create(
+                priority=first, vision_priority=mental_health, confirmed_by=lead
+            )
+        PlacePriorityLink.objects.create(priority=first, theme=theme, confirmed_by=lead)
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded the demo Place vision at http://{PLACE_HOST}:{port}/.")
+        )
+
+    def second_pcn_theme(self, home) -> Theme:
+        """The second PCN's consultation (under review) and its theme, made once."""
+        existing = Theme.objects.filter(consultation__path__startswith=home.path).first()
+        if existing is not None:
+            return existing
+        index = ConsultationIndexPage.objects.child_of(home).first()
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        consultation = self.add_consultation(
+            index,
+            title="Wellbeing support for teenagers",
+            question="What would help teenagers near Willow Lane and Station Road look after "
+            "their mental health?",
+            summary="We asked young people and their families what early help should look like.",
+            opens_at=now - timedelta(days=90),
+            closes_at=now - timedelta(days=20),
+            neighbourhoods=list(Neighbourhood.objects.filter(pcn=home.pcn)),
+            moderation_mode=ModerationMode.PRE,
+            phase_override=Phase.UNDER_REVIEW,
+        )
+        theme = Theme.objects.create(
+            consultation=consultation,
+            name="Somewhere to talk, without an appointment",
+            summary="Young people and parents want a drop-in near school or the station.",
+        )
+        residents = list(
+            get_user_model().objects.filter(email__startswith="demo-resident-").order_by("pk")
+        )
+        for number, (title, body) in enumerate(SECOND_PCN_IDEAS):
+            idea = Idea.objects.create(
+                consultation=consultation,
+                author=residents[number % len(residents)] if residents else None,
+                title=title,
+                body=body,
+                status=PostStatus.PUBLISHED,
+                published_at=consultation.opens_at + timedelta(days=number + 1),
+            )
+            theme.ideas.add(idea)
+        return theme
 
     def load_reference_data(self) -> None:
         """The organisation codes, registered population, deprivation and postcode lookup,

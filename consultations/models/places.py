@@ -1,0 +1,148 @@
+"""A Place's shared vision, made of what its PCNs heard.
+
+A Place (a borough-level partnership of several PCNs) has one vision page with ordered
+priorities; each priority cites the PCN themes and PCN vision priorities behind it through a
+`PlacePriorityLink`, which records who confirmed the link and when. The server may suggest
+links; a person confirms every one (`consultations.services.places`).
+
+Where the page lives: each Place has a site of its own, whose root is its
+`PlaceVisionPage`, made by `place_site_setup` (as `pcn_onboard` makes a PCN's). Not a section
+under one PCN's site, because a Place belongs to none of its PCNs: under one PCN's home page
+the page would fall inside that PCN's boundary (its staff could edit it, its page cache and
+chrome would carry that PCN's name), and the other PCNs would be guests on it. A site of its
+own keeps the Place's edge as clear as a PCN's: its place leads are given the page, nobody
+else's staff are, and the boundary (`home.boundary`, `place_via`) lets its links reach only
+its own PCNs' themes and priorities.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from engage.text import validate_multi_line, validate_single_line
+from home.boundary import PcnBoundaryMixin
+from home.pages import EngagePage
+
+
+class PlaceVisionPage(EngagePage):
+    """A Place's shared vision: ordered priorities, each citing what its PCNs heard."""
+
+    place_via = "place"
+
+    place = models.OneToOneField(
+        "home.Place",
+        on_delete=models.PROTECT,
+        related_name="vision_page",
+        help_text="The Place whose vision this is.",
+    )
+    introduction = RichTextField(
+        features=["bold", "italic", "link", "ol", "ul"],
+        blank=True,
+        validators=[validate_multi_line],
+        help_text="How the Place's PCNs and residents agreed these priorities.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        HelpPanel(
+            content="<p>Link each priority to the PCN themes and priorities behind it from "
+            "<strong>Place vision</strong> in the menu, once the priority is saved.</p>"
+        ),
+        InlinePanel("priorities", label="Priorities", min_num=1),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = []
+
+    template = "consultations/places/place_vision_page.html"
+
+    class Meta:
+        verbose_name = "Place vision"
+
+    def __str__(self):
+        return self.title
+
+
+class PlacePriority(PcnBoundaryMixin, Orderable):
+    """One priority of a Place's vision."""
+
+    place_via = "page"
+
+    page = ParentalKey(PlaceVisionPage, on_delete=models.CASCADE, related_name="priorities")
+    title = models.CharField(max_length=120, validators=[validate_single_line])
+    description = models.TextField(
+        max_length=1000,
+        validators=[validate_multi_line],
+        help_text="What the Place and its residents want to achieve, in a few lines.",
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Place priority"
+        verbose_name_plural = "Place priorities"
+
+    def __str__(self):
+        return self.title
+
+
+class PlacePriorityLink(PcnBoundaryMixin, models.Model):
+    """A Place priority cites one PCN theme or one PCN vision priority, confirmed by a person.
+
+    Both must belong to a PCN of the priority's Place (`home.boundary.check_place_links`,
+    from `clean()`).
+    """
+
+    place_via = "priority"
+
+    priority = models.ForeignKey(PlacePriority, on_delete=models.CASCADE, related_name="links")
+    theme = models.ForeignKey(
+        "consultations.Theme",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="place_links",
+    )
+    vision_priority = models.ForeignKey(
+        "home.VisionPriority",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="place_links",
+        verbose_name="PCN priority",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(theme__isnull=False, vision_priority__isnull=True)
+                    | models.Q(theme__isnull=True, vision_priority__isnull=False)
+                ),
+                name="place_link_cites_one_theme_or_priority",
+            ),
+            models.UniqueConstraint(
+                fields=["priority", "theme"],
+                condition=models.Q(theme__isnull=False),
+                name="place_link_theme_once",
+            ),
+            models.UniqueConstraint(
+                fields=["priority", "vision_priority"],
+                condition=models.Q(vision_priority__isnull=False),
+                name="place_link_vision_priority_once",
+            ),
+        ]
+
+    def __str__(self):
+        if self.theme_id:
+            return f"{self.priority_id} cites theme {self.theme_id}"
+        return f"{self.priority_id} cites PCN priority {self.vision_priority_id}"

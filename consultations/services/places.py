@@ -1,0 +1,136 @@
+"""State changes for a Place's shared vision: its site, and the links its place leads confirm
+between a Place priority and the themes and priorities its PCNs heard."""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, Page, Site
+
+from consultations.models import (
+    ConsultationPage,
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceVisionPage,
+    Theme,
+)
+from consultations.permissions import can_link_place_priority
+from home.models import Place, VisionPriority
+
+# What a Place's leads may do to their own Place's vision page, and nowhere else.
+PLACE_LEAD_PAGE_PERMISSIONS = ["change_page", "publish_page"]
+
+
+def _admin_access() -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+@transaction.atomic
+def place_lead_group_setup(*, place: Place) -> Group:
+    """The Place's lead group, made once, with access to the admin."""
+    if place.lead_group is None:
+        place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
+        place.save(update_fields=["lead_group"])
+    place.lead_group.permissions.add(_admin_access())
+    return place.lead_group
+
+
+@transaction.atomic
+def place_site_setup(
+    *, place: Place, hostname: str, port: int = 80, title: str = ""
+) -> PlaceVisionPage:
+    """The Place's site: its vision page (a draft for its leads to write) as the root of a
+    Wagtail site at `hostname`, and its lead group with permission to edit and publish that
+    page only. Safe to run twice: what exists is kept; the host name of an existing site is
+    not changed. Raises ValidationError, changing nothing, for a host name another site
+    serves."""
+    group = place_lead_group_setup(place=place)
+    page = PlaceVisionPage.objects.filter(place=place).first()
+    if page is None:
+        taken = Site.objects.filter(hostname=hostname, port=port).first()
+        if taken is not None:
+            raise ValidationError(
+                {"hostname": f"{hostname}:{port} already serves {taken.site_name or 'a site'}."}
+            )
+        page = PlaceVisionPage(
+            title=title or f"{place.name}: our shared vision", place=place, live=False
+        )
+        Page.get_first_root_node().add_child(instance=page)
+        page.save_revision()
+    if not Site.objects.filter(root_page=page).exists():
+        Site.objects.create(hostname=hostname, port=port, root_page=page, site_name=place.name)
+    for codename in PLACE_LEAD_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=page,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    return page
+
+
+@transaction.atomic
+def place_priority_link(
+    *,
+    priority: PlacePriority,
+    user,
+    theme: Theme | None = None,
+    vision_priority: VisionPriority | None = None,
+) -> PlacePriorityLink:
+    """A place lead confirms that `priority` cites `theme` (or a PCN's `vision_priority`).
+
+    Refuses (PermissionDenied) anyone who does not lead the priority's Place, and
+    (ValidationError, on the field) a theme or priority of a PCN of another Place, a theme of
+    a consultation the public cannot read, and a link made already.
+    """
+    if not can_link_place_priority(user, priority):
+        raise PermissionDenied("Only the Place's leads may link its priorities.")
+    if (theme is None) == (vision_priority is None):
+        raise ValidationError("Choose one PCN theme or one PCN priority to link.")
+    link = PlacePriorityLink(
+        priority=priority,
+        theme=theme,
+        vision_priority=vision_priority,
+        confirmed_by=user,
+        confirmed_at=timezone.now(),
+    )
+    link.full_clean(validate_constraints=False)
+    if theme is not None and not _public_consultation(theme.consultation_id):
+        raise ValidationError(
+            {"theme": f"'{theme}' is from a consultation the public cannot read yet."}
+        )
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        field = "theme" if theme is not None else "vision_priority"
+        raise ValidationError({field: "This priority cites it already."}) from None
+    log(
+        instance=priority.page,
+        action="engage.place.link",
+        user=user,
+        data={"priority": priority.pk, "link": link.pk, "cites": str(theme or vision_priority)},
+    )
+    return link
+
+
+@transaction.atomic
+def place_priority_unlink(*, link: PlacePriorityLink, user) -> None:
+    """A place lead takes a link away (the priority no longer cites that theme or priority)."""
+    if not can_link_place_priority(user, link.priority):
+        raise PermissionDenied("Only the Place's leads may link its priorities.")
+    priority = link.priority
+    cites = str(link.theme or link.vision_priority)
+    link.delete()
+    log(
+        instance=priority.page,
+        action="engage.place.unlink",
+        user=user,
+        data={"priority": priority.pk, "cites": cites},
+    )
+
+
+def _public_consultation(consultation_id: int) -> bool:
+    return ConsultationPage.objects.live().public().filter(pk=consultation_id).exists()

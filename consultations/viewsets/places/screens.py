@@ -1,0 +1,129 @@
+"""The Place vision screens: the overview a place lead lands on, and a priority's links."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from consultations import permissions, suggestions
+from consultations.models import PlacePriority, PlacePriorityLink
+from consultations.services.places import place_priority_link, place_priority_unlink
+from consultations.viewsets.places.forms import PlaceLinkForm
+from consultations.viewsets.places.policy import leads_a_place, place_visions_for
+
+
+class _PlaceScreen(WagtailAdminTemplateMixin, View):
+    """For a Place's leads (and admins) only; each screen checks the Place is theirs."""
+
+    header_icon = "site"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not leads_a_place(request.user):
+            raise PermissionDenied("You do not lead a Place.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def priority_for(self, pk) -> PlacePriority:
+        priority = get_object_or_404(PlacePriority.objects.select_related("page__place"), pk=pk)
+        if not permissions.can_link_place_priority(self.request.user, priority):
+            raise PermissionDenied("This priority belongs to another Place's vision.")
+        return priority
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": reverse("place_vision:index"), "label": "Place vision"},
+            *self.extra_breadcrumbs(),
+        ]
+
+    def extra_breadcrumbs(self):
+        return []
+
+
+class PlaceVisionIndexView(_PlaceScreen):
+    """Where a place lead lands: their Place's vision, each priority with its links."""
+
+    template_name = "consultations/places/admin_index.html"
+    page_title = "Place vision"
+
+    def get(self, request):
+        visions = place_visions_for(request.user).prefetch_related(
+            Prefetch(
+                "priorities",
+                queryset=PlacePriority.objects.annotate(link_count=Count("links")),
+            )
+        )
+        return self.render_to_response(self.get_context_data(visions=list(visions)))
+
+
+class PlacePriorityLinksView(_PlaceScreen):
+    """A priority's links to its PCNs' themes and priorities: add one, take one away, with
+    the themes of other PCNs that may be about the same thing."""
+
+    template_name = "consultations/places/admin_links.html"
+
+    def get_page_title(self):
+        return f"Link: {self.priority.title}"
+
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": self.priority.title}]
+
+    def get(self, request, pk):
+        self.priority = self.priority_for(pk)
+        return self.render(PlaceLinkForm(place=self.priority.page.place))
+
+    def post(self, request, pk):
+        self.priority = self.priority_for(pk)
+        form = PlaceLinkForm(request.POST, place=self.priority.page.place)
+        if form.is_valid():
+            try:
+                link = place_priority_link(
+                    priority=self.priority,
+                    user=request.user,
+                    theme=form.cleaned_data["theme"],
+                    vision_priority=form.cleaned_data["vision_priority"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                cited = link.theme or link.vision_priority
+                messages.success(request, f"'{self.priority.title}' now cites '{cited}'.")
+                return redirect("place_vision:links", pk=self.priority.pk)
+        return self.render(form, status=400)
+
+    def render(self, form, status=200):
+        links = self.priority.links.select_related(
+            "theme__consultation", "vision_priority__page", "confirmed_by"
+        ).order_by("confirmed_at", "pk")
+        response = self.render_to_response(
+            self.get_context_data(
+                priority=self.priority,
+                vision=self.priority.page,
+                links=[
+                    (
+                        link,
+                        form.theme_label(link.theme)
+                        if link.theme
+                        else form.priority_label(link.vision_priority),
+                    )
+                    for link in links
+                ],
+                form=form,
+                suggestions=suggestions.place_theme_suggestions(
+                    priority=self.priority, themes=form.fields["theme"].queryset
+                ),
+            )
+        )
+        response.status_code = status
+        return response
+
+
+class PlacePriorityUnlinkView(_PlaceScreen):
+    def post(self, request, pk, link_pk):
+        priority = self.priority_for(pk)
+        link = get_object_or_404(PlacePriorityLink, pk=link_pk, priority=priority)
+        place_priority_unlink(link=link, user=request.user)
+        messages.success(request, "The link was taken away.")
+        return redirect("place_vision:links", pk=priority.pk)
