@@ -201,16 +201,27 @@ class Made:
 
 
 def synthetic_data_make(
-    *, scale: Scale, hostname_suffix: str = "synthetic.localhost", progress=None
+    *,
+    scale: Scale,
+    hostname_suffix: str = "synthetic.localhost",
+    port: int = 80,
+    system: IntegratedCareSystem | None = None,
+    progress=None,
 ) -> Made:
-    """Make (or complete) the synthetic data set at `scale`; return what was made."""
+    """Make (or complete) the synthetic data set at `scale`; return what was made.
+
+    With `system`, its Places and PCNs are made in that ICS (`scale.systems` must be 1): the
+    demo adds a second Place to its own ICS this way.
+    """
     scale.check()
+    if system is not None and scale.systems != 1:
+        raise ValueError("Give one system when making Places in an existing ICS.")
     say = progress or (lambda message: None)
     rng = random.Random(scale.seed)
     made = Made()
     residents = _residents(scale, made)
     say(f"{len(residents)} residents ready")
-    places = _organisations(scale, made)
+    places = _organisations(scale, made, system=system)
     for number in range(scale.pcns):
         place = places[number % len(places)]
         code = f"U{PCN_CODE_BASE + number}"
@@ -219,6 +230,7 @@ def synthetic_data_make(
             ods_code=code,
             place=place,
             hostname=f"pcn{number + 1}.{hostname_suffix}",
+            port=port,
             contact_email=f"pcn{number + 1}@{RESIDENT_DOMAIN}",
             safeguarding_contact_email=f"safeguarding.pcn{number + 1}@{RESIDENT_DOMAIN}",
             neighbourhoods=[AREA_NAMES[(number + k) % len(AREA_NAMES)] for k in range(3)],
@@ -264,16 +276,22 @@ def _residents(scale: Scale, made: Made) -> list[int]:
     return list(User.objects.filter(email__in=wanted).order_by("pk").values_list("pk", flat=True))
 
 
-def _organisations(scale: Scale, made: Made) -> list[Place]:
+def _organisations(scale: Scale, made: Made, *, system=None) -> list[Place]:
     places = []
+    given = system
     for number in range(scale.systems):
-        system, created = IntegratedCareSystem.objects.get_or_create(
-            name=f"Synthetic Integrated Care System {number + 1}"
-        )
-        made.systems += created
+        if given is not None:
+            system = given
+        else:
+            system, created = IntegratedCareSystem.objects.get_or_create(
+                name=f"Synthetic Integrated Care System {number + 1}"
+            )
+            made.systems += created
         wanted = range(number, scale.places, scale.systems)
         for place_number in wanted:
-            name = f"{PLACE_NAMES[place_number % len(PLACE_NAMES)]} {place_number + 1}"
+            name = PLACE_NAMES[place_number % len(PLACE_NAMES)]
+            if place_number >= len(PLACE_NAMES):
+                name += f" {place_number // len(PLACE_NAMES) + 1}"
             place, created = Place.objects.get_or_create(name=name, integrated_care_system=system)
             made.places += created
             places.append(place)

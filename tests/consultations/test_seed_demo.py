@@ -90,7 +90,7 @@ def test_seed_demo_has_paper_contributions_and_a_letter_to_print(seeded):
     assert paper.count() == 2
     assert all(idea.author is None and idea.contributor.postal_address for idea in paper)
     assert all(idea.shown_author.endswith("(paper)") for idea in paper)
-    update = UpdatePage.objects.live().get()
+    update = UpdatePage.objects.live().get(title="Drop-in wellbeing sessions for young people")
     due = [letter.contributor.name for letter in letters_due(update=update)]
     assert due == ["Margaret Holloway"]
 
@@ -188,3 +188,20 @@ def test_the_demo_place_vision_is_heard_in_both_of_its_pcns(seeded, client, sett
     assert "Heard in 2 of 2 PCNs" in body
     place_lead = User.objects.get(email="placelead@example.org")
     assert place_lead.groups.filter(led_place__vision_page__isnull=False).exists()
+
+
+def test_the_demo_is_one_ics_with_two_places_and_four_pcns(seeded, settings):
+    from home.models import IntegratedCareSystem, Place, PrimaryCareNetwork
+
+    assert IntegratedCareSystem.objects.count() == 1
+    assert Place.objects.count() == 2
+    assert PrimaryCareNetwork.objects.count() >= 4
+    for place in Place.objects.all():
+        assert place.pcns.count() >= 2
+    # The second Place's PCNs are working sites with residents' ideas.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost"]
+    from django.test import Client
+
+    response = Client(HTTP_HOST="pcn1.localhost").get("/")
+    assert response.status_code == 200
+    assert "Northbrook Riverside PCN 1" in response.content.decode()

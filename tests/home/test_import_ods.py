@@ -191,10 +191,12 @@ def test_seed_demo_loads_the_demo_files_through_the_imports(settings):
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     pcn = PrimaryCareNetwork.objects.get(ods_code="U99001")
     assert (pcn.place.ods_code, pcn.place.integrated_care_system.ods_code) == ("Z9X", "QZZ")
-    # The other fictional PCN of the ICB is not added: the demo names no --icb.
-    assert not PrimaryCareNetwork.objects.filter(ods_code="U99002").exists()
+    # The ICB's other fictional PCN is the demo Place's second PCN, in the same Place.
+    assert PrimaryCareNetwork.objects.get(ods_code="U99002").place_id == pcn.place_id
     assert pcn_population(pcn=pcn).total > 30_000
-    assert PracticePopulation.objects.values("practice").distinct().count() == 4
+    assert (
+        len({row.practice_id for row in PracticePopulation.objects.filter(practice__pcn=pcn)}) == 4
+    )
     assert LsoaDeprivation.objects.count() == 8
     assert PostcodeLsoa.objects.count() == 10
     assert postcode_deprivation_decile(postcode="RB1 1AA") == 1

@@ -105,7 +105,7 @@ def test_the_migration_gives_each_existing_pcn_a_collection(two_pcns):
 
 def test_a_demo_loaded_before_collections_gets_one_when_seeded_again(db):
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
-    pcn = PrimaryCareNetwork.objects.get()
+    pcn = PrimaryCareNetwork.objects.get(ods_code="U99001")  # the demo's own PCN
     first = pcn.collection
     Collection.objects.filter(pk=first.pk).delete()  # as a demo loaded before collections
     pcn.refresh_from_db()

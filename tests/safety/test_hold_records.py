@@ -123,5 +123,5 @@ def test_a_pcn_is_set_up_with_its_safeguarding_contact(db):
 def test_the_demo_pcn_has_a_safeguarding_contact(db, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
-    pcn = PrimaryCareNetwork.objects.get()
+    pcn = PrimaryCareNetwork.objects.get(ods_code="U99001")  # the demo's own PCN
     assert pcn.safeguarding_contact_email.endswith(".example.org")

@@ -48,6 +48,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.services.places import place_site_setup
+from consultations.synthetic import Scale, synthetic_data_make
 from home.imports.deprivation import deprivation_import
 from home.imports.ods import ods_import
 from home.imports.population import registered_population_import
@@ -321,6 +322,19 @@ def paragraph(text: str) -> tuple[str, str]:
     return ("paragraph", f"<p>{text}</p>")
 
 
+# The demo ICS's second Place: two PCNs of fictional residents' ideas, themes and updates.
+DEMO_SECOND_PLACE = Scale(
+    systems=1,
+    places=1,
+    pcns=2,
+    ideas_per_pcn=40,
+    comments_per_idea=1,
+    supports_per_idea=2,
+    residents=60,
+    seed=2026,
+)
+
+
 class Command(BaseCommand):
     help = "Load the fictional Riverside and Meadowbank PCN with demo accounts (idempotent)."
 
@@ -370,6 +384,7 @@ class Command(BaseCommand):
             collection = pcn_collection_setup(pcn=pcn)
             self.create_accounts(pcn)
             self.load_place(pcn, address)
+            self.load_second_place(pcn, address)
             # After the second PCN is made: the ODS files then add its practices too.
             self.load_reference_data()
         self.stdout.write("\nDemo accounts (for this local demo only):")
@@ -383,6 +398,18 @@ class Command(BaseCommand):
             f"Every account but the resident asks for an authenticator code: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp_code`."
         )
+
+    def load_second_place(self, pcn: PrimaryCareNetwork, address) -> None:
+        """A second Place in the demo ICS, with two PCNs of fictional residents' ideas
+        (consultations/synthetic.py, at pcn1.localhost and pcn2.localhost). Made once."""
+        made = synthetic_data_make(
+            scale=DEMO_SECOND_PLACE,
+            system=pcn.place.integrated_care_system,
+            hostname_suffix="localhost",
+            port=address[1],
+        )
+        if made.pcns:
+            self.stdout.write(self.style.SUCCESS(f"Loaded a second Place with {made.pcns} PCNs."))
 
     def load_place(self, pcn: PrimaryCareNetwork, address) -> None:
         """The demo Place, Riverbridge: its second PCN (made by the ODS import) gets a site,
