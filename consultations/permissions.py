@@ -14,6 +14,7 @@
 |                    | who took part in its consultations, in aggregate (and PCN leads,     |
 |                    | place leads of its Place)                                            |
 |                    | enter offline contributions and print letters, as moderators do      |
+|                    | record outreach actions on its consultations                         |
 | admin (superuser)  | everything                                                           |
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group`, `staff_group` and
@@ -76,6 +77,14 @@ def can_see_who_took_part(user, pcn) -> bool:
     if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
         return True
     return pcn.place.lead_group_id in groups if pcn.place_id else False
+
+
+def can_record_outreach(user, pcn) -> bool:
+    """Record, change and remove what the PCN did to reach the groups it was not hearing
+    from (`OutreachAction`): its staff, and admins."""
+    if user is None or not user.is_active:
+        return False
+    return is_staff_of(user, pcn)
 
 
 def can_moderate(user, consultation: ConsultationPage) -> bool:

@@ -12,6 +12,7 @@ from consultations.models import Comment, Idea, Theme
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
+from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.who_took_part import WhoTookPartViewSet
 
 # Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
@@ -60,6 +61,12 @@ hooks.register("register_bulk_action", MarkLettersSentBulkAction)
 @hooks.register("register_admin_viewset")
 def register_who_took_part_viewset():
     return WhoTookPartViewSet()
+
+
+# Outreach: what staff did to hear from the groups a consultation was not hearing from.
+@hooks.register("register_admin_viewset")
+def register_outreach_viewset():
+    return OutreachViewSet()
 
 
 @hooks.register("register_log_actions")

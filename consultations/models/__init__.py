@@ -7,7 +7,8 @@
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
 - `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
-- `equality`: residents' equality answers ("About you"), kept apart and read in aggregate.
+- `equality`: residents' equality answers ("About you"), kept apart and read in aggregate;
+  outreach actions, what a PCN did to hear from the groups it was not hearing from.
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
@@ -21,6 +22,7 @@ from consultations.models.equality import (
     AgeBand,
     EqualityAnswers,
     EthnicGroupDetail,
+    OutreachAction,
     ethnic_group_of,
 )
 from consultations.models.loop import (
@@ -100,6 +102,7 @@ __all__ = [
     "ModerationReason",
     "Notice",
     "OfflineContributor",
+    "OutreachAction",
     "Phase",
     "PostStatus",
     "ReplyBy",

@@ -1,5 +1,6 @@
 """State changes, by concept: what residents post (`participation`), what is entered for
-residents who took part offline (`offline`), and the clinical safety check that holds posts
+residents who took part offline (`offline`), what staff did to reach the groups they were
+not hearing from (`outreach`), and the clinical safety check that holds posts
 (`safety`). Moderation's are in `consultations.moderation`.
 
 Every service is importable from here too (`from consultations import services`).
@@ -10,6 +11,7 @@ from consultations.services.offline import (
     journey_letters_mark_sent,
     letters_mark_sent,
 )
+from consultations.services.outreach import outreach_action_delete, outreach_action_save
 from consultations.services.participation import (
     DEFAULT_RATE_LIMITS,
     RateLimited,
@@ -55,6 +57,8 @@ __all__ = [
     "journey_letters_mark_sent",
     "letters_mark_sent",
     "neighbourhood_check",
+    "outreach_action_delete",
+    "outreach_action_save",
     "post_check",
     "safety_acknowledged",
     "safety_gate",
