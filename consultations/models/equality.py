@@ -318,12 +318,14 @@ class OutreachAction(PcnBoundaryMixin, models.Model):
         "groups it aimed to reach",
         default=list,
         validators=[validate_outreach_groups],
+        error_messages={"blank": "Choose at least one group it aimed to reach"},
         help_text="The groups you were not hearing from that it set out to reach.",
     )
     description = models.CharField(
         "what you did",
         max_length=200,
         validators=[validate_single_line],
+        error_messages={"blank": "Enter what you did"},
         help_text='Shown to the public, for example "A drop-in session at the youth club". '
         "Leave out the names of residents.",
     )

@@ -154,7 +154,7 @@ class ScopedObjectMixin:
     """Finds only the actions the user may see: another PCN's is not found."""
 
     def get_object(self, queryset=None):
-        pk = parse_id(str(self.pk))
+        pk = parse_id(str(self.kwargs.get("pk", "")))
         if pk is None:
             raise Http404
         return get_object_or_404(
