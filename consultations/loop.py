@@ -171,7 +171,7 @@ def letters_due(*, update: UpdatePage):
             status=Letter.Status.DUE,
             contributor_id__in=answered.exclude(contributor=None).values("contributor_id"),
         )
-        .select_related("contributor")
+        .select_related("contributor__communication_needs")
         .prefetch_related(
             Prefetch(
                 "contributor__ideas",
@@ -357,7 +357,7 @@ def journey_letters_due(*, pcns) -> QuerySet:
             contributor__pcn__in=pcns,
             pk__in=steps.values("letter_id"),
         )
-        .select_related("contributor__pcn")
+        .select_related("contributor__pcn", "contributor__communication_needs")
         .prefetch_related(
             Prefetch(
                 "steps",

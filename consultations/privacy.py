@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from consultations.models import (
     QUESTIONS,
     Comment,
+    CommunicationNeeds,
     EqualityAnswers,
     Flag,
     Follow,
@@ -272,3 +273,25 @@ def equality_erase(*, user, keep_posts: bool) -> dict[str, int]:
     """Their answers go, whatever happens to their posts."""
     deleted, _by_model = EqualityAnswers.objects.filter(user=user).delete()
     return {"equality_answers": deleted}
+
+
+# Communication needs (the Accessible Information Standard)
+
+
+def communication_needs_data(*, user) -> dict:
+    """The formats they asked for, in words (one query); null when they asked for none."""
+    record = CommunicationNeeds.objects.filter(user=user).first()
+    if record is None:
+        return {"communication_needs": None}
+    return {
+        "communication_needs": {
+            "formats": record.described,
+            "updated": when(record.updated_at),
+        }
+    }
+
+
+def communication_needs_erase(*, user, keep_posts: bool) -> dict[str, int]:
+    """Their needs go with their account."""
+    deleted, _by_model = CommunicationNeeds.objects.filter(user=user).delete()
+    return {"communication_needs": deleted}

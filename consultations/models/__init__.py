@@ -8,7 +8,8 @@
 - `outbox`: emails and letters owed to people until they are sent.
 - `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
 - `equality`: residents' equality answers ("About you"), kept apart and read in aggregate;
-  outreach actions, what a PCN did to hear from the groups it was not hearing from.
+  outreach actions, what a PCN did to hear from the groups it was not hearing from;
+  communication needs (the Accessible Information Standard).
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
@@ -20,6 +21,8 @@ from consultations.models.equality import (
     PREFER_NOT_TO_SAY,
     QUESTIONS,
     AgeBand,
+    CommunicationFormat,
+    CommunicationNeeds,
     EqualityAnswers,
     EthnicGroupDetail,
     OutreachAction,
@@ -83,6 +86,8 @@ __all__ = [
     "Attribution",
     "Channel",
     "Comment",
+    "CommunicationFormat",
+    "CommunicationNeeds",
     "ConsultationIndexPage",
     "ConsultationPage",
     "ConsultationPageQuerySet",

@@ -373,3 +373,94 @@ class OutreachAction(PcnBoundaryMixin, models.Model):
     @property
     def group_labels(self) -> list[str]:
         return [OUTREACH_GROUP_LABELS.get(key, key) for key in self.groups or []]
+
+
+# Communication needs: the formats a person needs to read what we send them, as the
+# Accessible Information Standard (DCB1605) asks us to record and meet.
+
+
+class CommunicationFormat(models.TextChoices):
+    EASY_READ = "easy_read", "Easy read"
+    LARGE_PRINT = "large_print", "Large print"
+    BSL = "bsl", "British Sign Language (BSL)"
+    OTHER_LANGUAGE = "other_language", "Another language"
+    BRAILLE = "braille", "Braille"
+    AUDIO = "audio", "Audio"
+    OTHER = "other", "Something else"
+
+
+def validate_communication_formats(value) -> None:
+    if not isinstance(value, list) or any(
+        not isinstance(key, str) or key not in CommunicationFormat.values for key in value
+    ):
+        raise ValidationError("Choose formats from the list")
+    if len(set(value)) != len(value):
+        raise ValidationError("Choose each format once")
+
+
+class CommunicationNeeds(models.Model):
+    """How one person needs us to communicate with them (the Accessible Information
+    Standard): a resident's (`user`) or an offline contributor's (`contributor`), exactly
+    one. No row when they need nothing different. Letters honour large print, and staff see
+    on the letters to print which letters need another format.
+
+    Personal data (a need can tell of a disability): in the person's data download, deleted
+    with them, never on a public page."""
+
+    user = models.OneToOneField(
+        "engage.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="communication_needs",
+    )
+    contributor = models.OneToOneField(
+        "consultations.OfflineContributor",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="communication_needs",
+    )
+    formats = models.JSONField(
+        "formats they need", default=list, blank=True, validators=[validate_communication_formats]
+    )
+    language = models.CharField(
+        "which language", max_length=50, blank=True, validators=[validate_single_line]
+    )
+    other = models.CharField(
+        "what else they need", max_length=100, blank=True, validators=[validate_single_line]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "communication needs"
+        verbose_name_plural = "communication needs"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, contributor__isnull=True)
+                    | models.Q(user__isnull=True, contributor__isnull=False)
+                ),
+                name="communication_needs_one_person",
+            )
+        ]
+
+    def __str__(self):
+        return "Communication needs"  # never the person
+
+    @property
+    def large_print(self) -> bool:
+        return CommunicationFormat.LARGE_PRINT in (self.formats or [])
+
+    @property
+    def described(self) -> list[str]:
+        """Each need in words: "Large print", "Another language: Polish", ..."""
+        words = []
+        for key in self.formats or []:
+            label = CommunicationFormat(key).label if key in CommunicationFormat.values else key
+            if key == CommunicationFormat.OTHER_LANGUAGE and self.language:
+                label = f"{label}: {self.language}"
+            elif key == CommunicationFormat.OTHER and self.other:
+                label = f"{label}: {self.other}"
+            words.append(label)
+        return words

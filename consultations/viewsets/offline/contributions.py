@@ -159,6 +159,7 @@ class OfflineContributionCreateView(PermissionCheckedMixin, WagtailAdminTemplate
                     equality_answers=form.answers(),
                     equality_postcode=data["postcode"],
                     equality_consent=data["equality_consent"],
+                    communication_needs=form.communication_needs(),
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)

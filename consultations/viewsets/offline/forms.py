@@ -3,13 +3,13 @@
 from django import forms
 from django.utils import timezone
 
-from consultations.forms import EqualityAnswersForm, ModelIdChoiceField
+from consultations.forms import CommunicationNeedsFields, EqualityAnswersForm, ModelIdChoiceField
 from consultations.models import ConsultationPage, Idea, ReplyBy
 from consultations.viewsets.offline.policy import OFFLINE_CHANNELS
 from home.models import Neighbourhood
 
 
-class OfflineIdeaForm(EqualityAnswersForm):
+class OfflineIdeaForm(EqualityAnswersForm, CommunicationNeedsFields):
     """The contribution, how they hear back and, optionally, "About you": the same questions
     a resident answers online (`EqualityAnswersForm`), recorded only with their consent."""
 
@@ -127,6 +127,15 @@ class OfflineIdeaForm(EqualityAnswersForm):
 
     def __init__(self, *args, consultations, consultation, **kwargs):
         super().__init__(*args, has_area=False, **kwargs)
+        self.fields[
+            "communication_formats"
+        ].label = "Do they need information from us in another format?"
+        self.fields["communication_formats"].help_text = (
+            "As the Accessible Information Standard asks. Letters to them say so, and large "
+            "print letters print in large type."
+        )
+        self.fields["communication_language"].label = "Which language? (if another language)"
+        self.fields["communication_other"].label = "What else do they need? (if something else)"
         self.fields["consultation"].queryset = consultations.order_by("-closes_at", "title")
         self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
 
