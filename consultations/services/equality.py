@@ -121,7 +121,7 @@ def communication_needs_check(
     """The formats, language and other need as they would be stored. Raises
     ValidationError by field (`communication_formats`, `communication_language`,
     `communication_other`), so the form keeps everything typed."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str | list[str]] = {}
     chosen = [str(key) for key in formats or []]
     if any(key not in CommunicationFormat.values for key in chosen):
         errors["communication_formats"] = "Choose formats from the list"
@@ -143,7 +143,7 @@ def communication_needs_check(
         if field not in errors and len(value) > limit:
             errors[field] = f"Keep it to {limit} characters or fewer (it has {len(value)})"
         elif field not in errors and (problems := text_problems(value, single_line=True)):
-            errors[field] = " ".join(problems)
+            errors[field] = ValidationError(problems).messages
     if errors:
         raise ValidationError(errors)
     return chosen, language, other
