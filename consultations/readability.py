@@ -45,7 +45,7 @@ class Readability:
 
 def plain_words(rich_text: str) -> str:
     """The words of a rich text field, without its markup; a list item ends a sentence."""
-    text = str(rich_text or "").replace("</li>", ".</li>").replace("</p>", "</p>\n")
+    text = str(rich_text or "").replace("</li>", ".</li> ").replace("</p>", "</p>\n")
     return " ".join(html.unescape(strip_tags(text)).split())
 
 

@@ -25,6 +25,11 @@ from tests.offline.test_offline_admin import form_data, form_url
 PREFERENCES = "/notifications/"
 
 
+@pytest.fixture
+def answered(update):  # noqa: F811 (test_letters' fixture: an update owing two letters)
+    return update
+
+
 def _soup(response):
     return BeautifulSoup(response.content, "html.parser")
 
@@ -175,11 +180,11 @@ def test_the_entry_form_stores_the_needs(client, moderator, consultation):
 # Letters
 
 
-def test_a_large_print_letter_prints_in_large_type_and_says_so(client, update, moderator):
+def test_a_large_print_letter_prints_in_large_type_and_says_so(client, answered, moderator):
     person = OfflineContributor.objects.get(name="Letter Person")
     communication_needs_save(contributor=person, formats=["large_print"])
     client.force_login(moderator)
-    soup = _soup(client.get(print_url(update)))
+    soup = _soup(client.get(print_url(answered)))
     assert len(soup.select("article.engage-letter")) == 2
     large = [a for a in soup.select("article.engage-letter") if "Letter Person" in a.get_text()]
     other = [a for a in soup.select("article.engage-letter") if "Direct Person" in a.get_text()]
@@ -189,13 +194,13 @@ def test_a_large_print_letter_prints_in_large_type_and_says_so(client, update, m
     assert "engage-no-print" in note["class"] and "Large print" in note.get_text()
 
 
-def test_the_letters_to_print_say_which_need_another_format(client, update, staff):
+def test_the_letters_to_print_say_which_need_another_format(client, answered, staff):
     person = OfflineContributor.objects.get(name="Letter Person")
     communication_needs_save(
         contributor=person, formats=["braille", "other_language"], language="Polish"
     )
     client.force_login(staff)
-    soup = _soup(client.get(letters_url(update)))
+    soup = _soup(client.get(letters_url(answered)))
     rows = {
         row.get_text(" ", strip=True)
         for row in soup.select("tbody tr")
