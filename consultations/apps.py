@@ -37,9 +37,6 @@ class ConsultationsConfig(AppConfig):
         personal_data_register(export=privacy.participation_data, erase=privacy.participation_erase)
         # Their answers to "About you": in the download, and deleted with the account.
         personal_data_register(export=privacy.equality_data, erase=privacy.equality_erase)
-        personal_data_register(
-            export=privacy.communication_needs_data, erase=privacy.communication_needs_erase
-        )
 
         # After signing in, a moderator goes to the queue and a resident to their
         # contributions (staff and admins: see home and engage).
