@@ -11,6 +11,7 @@ audit log the history screen shows.
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -151,9 +152,13 @@ class OutreachFilterSet(WagtailFilterSet):
 
 
 class ScopedObjectMixin:
-    """Finds only the actions the user may see: another PCN's is not found."""
+    """Finds only the actions the user may see: another PCN's is not found. Someone who may
+    see none is refused first, as on the listing (some views look the object up before
+    Wagtail checks the permission)."""
 
     def get_object(self, queryset=None):
+        if not outreach_policy.user_has_permission(self.request.user, "view"):
+            raise PermissionDenied
         pk = parse_id(str(self.kwargs.get("pk", "")))
         if pk is None:
             raise Http404

@@ -244,9 +244,13 @@ def test_another_pcns_staff_see_nothing_and_cannot_edit_or_delete(
     assert OutreachAction.objects.get().contributions == 14
 
 
-def test_moderators_and_residents_cannot_open_the_screens(client, consultation):
+def test_moderators_and_residents_cannot_open_the_screens(client, consultation, staff):
+    action = record(consultation, staff)
     client.force_login(make_moderator(consultation.pcn))
     assert client.get(INDEX)["Location"] == reverse("wagtailadmin_home")
+    for name in ("edit", "delete", "history"):
+        url = reverse(f"outreach:{name}", args=[action.pk])
+        assert client.get(url)["Location"] == reverse("wagtailadmin_home"), name
     client.force_login(UserFactory())
     assert client.get(INDEX)["Location"].startswith(reverse("wagtailadmin_login"))
 
