@@ -341,7 +341,7 @@ EXPECTED = {
     "who_took_part:consultation [other PCN]": ("adm adm adm adm no no 404 404 adm ok", None),
     # Outreach (consultations/viewsets/outreach.py): the PCN's staff (a PCN lead is staff
     # too) and admins; another PCN's action is not found, and its consultation is refused
-    # on the form ("200": the form again, with the error). Moderators and place leads: none.
+    # on the form ("ok": the form again, with the error). Moderators and place leads: none.
     "outreach:index": ("adm adm adm adm no no ok ok adm ok", None),
     "outreach:index_results": ("adm adm adm adm no no ok ok adm ok", None),
     "outreach:add": (
@@ -350,7 +350,7 @@ EXPECTED = {
     ),
     "outreach:add [other PCN's consultation posted]": (
         "adm adm adm adm no no ok ok adm ok",
-        "adm adm adm adm no no 200 200 adm go",
+        "adm adm adm adm no no ok ok adm go",
     ),
     "outreach:edit [this PCN]": (
         "adm adm adm adm no no ok ok adm ok",
