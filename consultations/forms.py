@@ -242,6 +242,43 @@ class EqualityAnswersForm(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name, _choices in answers.QUESTIONS}
 
 
+# Communication needs (the Accessible Information Standard).
+
+
+class CommunicationNeedsFields(forms.Form):
+    """The formats a person needs, for a resident's preferences and the offline entry form;
+    checked again by `services.equality.communication_needs_save`."""
+
+    communication_formats = forms.MultipleChoiceField(
+        label="Do you need information in another format?",
+        choices=answers.CommunicationFormat.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any you need. We use this only to send you what we write in a way "
+        "you can read or hear it.",
+        error_messages={"invalid_choice": "Choose formats from the list"},
+    )
+    communication_language = forms.CharField(
+        label="Which language? (if another language)",
+        required=False,
+        max_length=50,
+        error_messages={"max_length": "Keep it to %(limit_value)d characters or fewer"},
+    )
+    communication_other = forms.CharField(
+        label="What else do you need? (if something else)",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Keep it to %(limit_value)d characters or fewer"},
+    )
+
+    def communication_needs(self) -> dict:
+        return {
+            "formats": self.cleaned_data.get("communication_formats") or [],
+            "language": self.cleaned_data.get("communication_language", ""),
+            "other": self.cleaned_data.get("communication_other", ""),
+        }
+
+
 def apply_validation_error(form, error: ValidationError) -> None:
     """Put a service's refusal beside the form's fields, or at the top when no field fits.
 

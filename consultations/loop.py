@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
 
 from consultations.models import (
     ActionStatus,
@@ -30,6 +30,7 @@ from consultations.models import (
     Letter,
     Notice,
     OfflineContributor,
+    OutreachAction,
     Phase,
     PostStatus,
     Theme,
@@ -170,7 +171,7 @@ def letters_due(*, update: UpdatePage):
             status=Letter.Status.DUE,
             contributor_id__in=answered.exclude(contributor=None).values("contributor_id"),
         )
-        .select_related("contributor")
+        .select_related("contributor__communication_needs")
         .prefetch_related(
             Prefetch(
                 "contributor__ideas",
@@ -356,7 +357,7 @@ def journey_letters_due(*, pcns) -> QuerySet:
             contributor__pcn__in=pcns,
             pk__in=steps.values("letter_id"),
         )
-        .select_related("contributor__pcn")
+        .select_related("contributor__pcn", "contributor__communication_needs")
         .prefetch_related(
             Prefetch(
                 "steps",
@@ -519,6 +520,11 @@ class Accountability:
     median_days_to_response: float | None
     actions: int
     actions_done: int
+    # What the PCN did to hear from groups it was not hearing from. Counts of activities
+    # (sessions) and of the contributions they brought in, not of people: no answer about
+    # anyone is behind them, so small-number suppression does not apply to them.
+    outreach_sessions: int = 0
+    outreach_contributions: int = 0
 
     @property
     def themes_answered_percent(self) -> int | None:
@@ -531,7 +537,8 @@ class Accountability:
 
 def accountability(*, home) -> Accountability:
     """Share of themes with a published response, median days from close to response,
-    and share of actions done, for one PCN's site."""
+    share of actions done, and the outreach sessions held and the contributions they
+    brought in, for one PCN's site."""
     # What everyone may read: a private consultation or update (a view restriction) adds
     # nothing to the public figures.
     consultations = ConsultationPage.objects.live().public().descendant_of(home)
@@ -553,10 +560,15 @@ def accountability(*, home) -> Accountability:
     actions = UpdateAction.objects.filter(page__in=live_updates).aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE))
     )
+    outreach = OutreachAction.objects.filter(consultation__in=consultations).aggregate(
+        sessions=Count("pk"), contributions=Sum("contributions")
+    )
     return Accountability(
         themes=themes.count(),
         themes_answered=answered,
         median_days_to_response=statistics.median(days) if days else None,
         actions=actions["total"],
         actions_done=actions["done"],
+        outreach_sessions=outreach["sessions"],
+        outreach_contributions=outreach["contributions"] or 0,
     )

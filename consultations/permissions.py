@@ -16,6 +16,7 @@
 |                    | enter offline contributions and print letters, as moderators do      |
 | place lead         | their Place's vision page, and linking its priorities to the themes  |
 |                    | and priorities of their Place's PCNs only; never another Place's     |
+|                    | record outreach actions on its consultations                         |
 | admin (superuser)  | everything                                                           |
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group`, `staff_group` and
@@ -92,6 +93,14 @@ def is_place_lead_of(user, place) -> bool:
 def can_link_place_priority(user, priority) -> bool:
     """Link a Place priority to the themes and priorities of the Place's PCNs."""
     return is_place_lead_of(user, priority.page.place)
+
+
+def can_record_outreach(user, pcn) -> bool:
+    """Record, change and remove what the PCN did to reach the groups it was not hearing
+    from (`OutreachAction`): its staff, and admins."""
+    if user is None or not user.is_active:
+        return False
+    return is_staff_of(user, pcn)
 
 
 def can_moderate(user, consultation: ConsultationPage) -> bool:

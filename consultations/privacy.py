@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from consultations.models import (
     QUESTIONS,
     Comment,
+    CommunicationNeeds,
     EqualityAnswers,
     Flag,
     Follow,
@@ -24,6 +25,7 @@ from consultations.models import (
     ThemeSuggestion,
 )
 from consultations.services.participation import comment_count_refresh
+from engage.models import User
 from engage.privacy import log_entries_scrub, search_index_purge, when
 
 # Reading: their part of the download
@@ -245,16 +247,30 @@ def participation_erase(*, user, keep_posts: bool) -> dict[str, int]:
     return {"ideas": len(idea_ids), "comments": len(comment_ids)}
 
 
-# Equality answers ("About you"): kept apart from the rest, so a download and an erasure of
-# their own
+# Equality answers ("About you") and communication needs: kept apart from the rest, so a
+# download and an erasure of their own
 
 
 def equality_data(*, user) -> dict:
-    """Their answers to "About you", in words, as they would see them on the form: one query.
-    Null when they were never asked; every answer empty when they chose to skip."""
-    record = EqualityAnswers.objects.filter(user=user).first()
+    """Their answers to "About you", in words, as they would see them on the form, and the
+    formats they need (the Accessible Information Standard): one query for both. Each is
+    null when there is none; every answer empty when they chose to skip "About you"."""
+    person = (
+        User.objects.filter(pk=user.pk)
+        .select_related("equality_answers", "communication_needs")
+        .first()
+    )
+    record = getattr(person, "equality_answers", None) if person else None
+    needs = getattr(person, "communication_needs", None) if person else None
+    data = {
+        "communication_needs": (
+            {"formats": needs.described, "updated": when(needs.updated_at)}
+            if needs is not None
+            else None
+        )
+    }
     if record is None:
-        return {"about_you": None}
+        return {"about_you": None, **data}
     answers = {
         name: getattr(record, f"get_{name}_display")() or None for name, _choices in QUESTIONS
     }
@@ -264,11 +280,13 @@ def equality_data(*, user) -> dict:
             "deprivation_decile": record.deprivation_decile,
             "created": when(record.created_at),
             "updated": when(record.updated_at),
-        }
+        },
+        **data,
     }
 
 
 def equality_erase(*, user, keep_posts: bool) -> dict[str, int]:
-    """Their answers go, whatever happens to their posts."""
+    """Their answers and the formats they need go, whatever happens to their posts."""
     deleted, _by_model = EqualityAnswers.objects.filter(user=user).delete()
-    return {"equality_answers": deleted}
+    needs, _by_model = CommunicationNeeds.objects.filter(user=user).delete()
+    return {"equality_answers": deleted, "communication_needs": needs}

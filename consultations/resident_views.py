@@ -6,17 +6,33 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
-from consultations.forms import EqualityAnswersForm, apply_validation_error
+from consultations.forms import (
+    CommunicationNeedsFields,
+    EqualityAnswersForm,
+    apply_validation_error,
+)
 from consultations.loop import idea_journeys
-from consultations.models import QUESTIONS, EqualityAnswers, Idea, OfflineContributor, PostStatus
+from consultations.models import (
+    QUESTIONS,
+    CommunicationNeeds,
+    EqualityAnswers,
+    Idea,
+    OfflineContributor,
+    PostStatus,
+)
 from consultations.notifications import UNSUBSCRIBE_SALT
-from consultations.services.equality import equality_answers_save, equality_answers_skip
+from consultations.services.equality import (
+    communication_needs_save,
+    equality_answers_save,
+    equality_answers_skip,
+)
 from engage.models import User
 
 
@@ -37,7 +53,9 @@ def my_contributions(request):
     )
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(forms.ModelForm, CommunicationNeedsFields):
+    """Emails, and the formats the resident needs (the Accessible Information Standard)."""
+
     class Meta:
         model = User
         fields = ["email_updates"]
@@ -46,14 +64,35 @@ class PreferencesForm(forms.ModelForm):
 
 @login_required
 def notification_preferences(request):
+    needs = CommunicationNeeds.objects.filter(user=request.user).first()
+    initial = {}
+    if needs is not None:
+        initial = {
+            "communication_formats": needs.formats,
+            "communication_language": needs.language,
+            "communication_other": needs.other,
+        }
     form = PreferencesForm(
-        request.POST if request.method == "POST" else None, instance=request.user
+        request.POST if request.method == "POST" else None,
+        instance=request.user,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your email choices are saved.")
-        return redirect("consultations:preferences")
-    return TemplateResponse(request, "consultations/preferences.html", {"form": form})
+        try:
+            with transaction.atomic():
+                communication_needs_save(user=request.user, **form.communication_needs())
+                form.save()
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Your choices are saved.")
+            return redirect("consultations:preferences")
+    return TemplateResponse(
+        request,
+        "consultations/preferences.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @csrf_exempt  # the signed token is the authority; mail clients post here (RFC 8058)

@@ -14,6 +14,7 @@ from consultations.models import (
     Follow,
     Idea,
     IdeaTheme,
+    OutreachAction,
     PlacePriorityLink,
     PlaceVisionPage,
     PostStatus,
@@ -163,6 +164,12 @@ def similar_ideas(*, consultation: ConsultationPage, title: str, body: str = "",
 
 
 IDEAS_SHOWN_PER_THEME = 5
+
+
+def outreach_actions(*, consultation: ConsultationPage):
+    """What the PCN did to reach the groups this consultation was not hearing from, the
+    latest first (one query)."""
+    return OutreachAction.objects.filter(consultation=consultation).order_by("-held_on", "-pk")
 
 
 def findings(*, consultation: ConsultationPage):

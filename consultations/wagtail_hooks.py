@@ -2,16 +2,19 @@
 and letters as Wagtail viewsets (consultations/viewsets/), the idea chooser, each role's
 dashboard panels, and the audit log's moderation actions."""
 
+from django.contrib import messages
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from consultations.choosers import idea_chooser_viewset
 from consultations.dashboard import dashboard_panels
-from consultations.models import Comment, Idea, Theme
+from consultations.models import Comment, Idea, Theme, UpdatePage
+from consultations.readability import update_readability
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
+from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.places import place_vision_viewset
 from consultations.viewsets.who_took_part import WhoTookPartViewSet
 
@@ -61,6 +64,25 @@ hooks.register("register_bulk_action", MarkLettersSentBulkAction)
 @hooks.register("register_admin_viewset")
 def register_who_took_part_viewset():
     return WhoTookPartViewSet()
+
+
+# Readability: a warning (never a block) when an update's "You said" or "We did" reads
+# above a reading age of about 11, after it is saved, created or edited alike.
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_when_an_update_is_hard_to_read(request, page):
+    specific = page.specific
+    if not isinstance(specific, UpdatePage):
+        return
+    for result in update_readability(specific):
+        if result.too_hard:
+            messages.warning(request, result.message)
+
+
+# Outreach: what staff did to hear from the groups a consultation was not hearing from.
+@hooks.register("register_admin_viewset")
+def register_outreach_viewset():
+    return OutreachViewSet()
 
 
 @hooks.register("register_log_actions")

@@ -87,8 +87,8 @@ def account_data(*, user) -> dict:
 
     Their account and email addresses, then each app's sections: their ideas (with status,
     channel, themes and the moderation decisions about them), comments, supports, follows,
-    the reports they made, the emails sent to them and their answers to "About you". Thirteen
-    queries, however many posts they have.
+    the reports they made, the emails sent to them, their answers to "About you" and the
+    formats they need. Thirteen queries, however many posts they have.
     """
     data = {
         "format": EXPORT_FORMAT,

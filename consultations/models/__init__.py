@@ -7,7 +7,9 @@
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
 - `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
-- `equality`: residents' equality answers ("About you"), kept apart and read in aggregate.
+- `equality`: residents' equality answers ("About you"), kept apart and read in aggregate;
+  outreach actions, what a PCN did to hear from the groups it was not hearing from;
+  communication needs (the Accessible Information Standard).
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 - `places`: a Place's shared vision, its priorities and the PCN themes and priorities they cite.
 
@@ -20,8 +22,11 @@ from consultations.models.equality import (
     PREFER_NOT_TO_SAY,
     QUESTIONS,
     AgeBand,
+    CommunicationFormat,
+    CommunicationNeeds,
     EqualityAnswers,
     EthnicGroupDetail,
+    OutreachAction,
     ethnic_group_of,
 )
 from consultations.models.loop import (
@@ -83,6 +88,8 @@ __all__ = [
     "Attribution",
     "Channel",
     "Comment",
+    "CommunicationFormat",
+    "CommunicationNeeds",
     "ConsultationIndexPage",
     "ConsultationPage",
     "ConsultationPageQuerySet",
@@ -102,6 +109,7 @@ __all__ = [
     "ModerationReason",
     "Notice",
     "OfflineContributor",
+    "OutreachAction",
     "Phase",
     "PlacePriority",
     "PlacePriorityLink",

@@ -10,8 +10,14 @@ Read only in aggregate, by anyone but the person (`consultations.representativen
 hides small numbers); in the person's data download; deleted with their account.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from consultations.models.participation import Channel
+from engage.text import validate_single_line
+from home.boundary import PcnBoundaryMixin
+from home.page_cache import PublicContentQuerySet
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 _PREFER = (PREFER_NOT_TO_SAY, "Prefer not to say")
@@ -230,3 +236,231 @@ class EqualityAnswers(models.Model):
         return self.deprivation_decile is not None or any(
             getattr(self, name) for name, _choices in QUESTIONS
         )
+
+
+# Outreach: what a PCN did to hear from the groups it was not hearing from.
+
+# The fifths of deprivation "Who took part" shows (deciles 1-2 are the first fifth, ...).
+DEPRIVATION_FIFTHS = (
+    (1, "the most deprived fifth of areas"),
+    (2, "the second most deprived fifth of areas"),
+    (3, "the middle fifth of areas"),
+    (4, "the second least deprived fifth of areas"),
+    (5, "the least deprived fifth of areas"),
+)
+
+
+def _outreach_groups() -> list[tuple[str, str]]:
+    """The groups an outreach action may aim at, in the categories "Who took part" counts:
+    ("age:25_34", "People aged 25 to 34"), ..."""
+    groups = [
+        (f"age:{band.value}", f"People aged {band.label}")
+        for band in AgeBand
+        if band != AgeBand.PREFER
+    ]
+    groups += [
+        (f"sex:{sex.value}", f"People whose sex is {sex.label.lower()}")
+        for sex in Sex
+        if sex != Sex.PREFER
+    ]
+    groups += [
+        (f"deprivation:{fifth}", f"People living in {label}") for fifth, label in DEPRIVATION_FIFTHS
+    ]
+    groups += [
+        (f"ethnic_group:{group.value}", f"People of the ethnic group {group.label}")
+        for group in EthnicGroup
+        if group != EthnicGroup.PREFER
+    ]
+    groups += [
+        ("disability:yes", "Disabled people and people with a long-term condition"),
+        ("unpaid_care:yes", "Unpaid carers"),
+    ]
+    return groups
+
+
+OUTREACH_GROUPS = _outreach_groups()
+OUTREACH_GROUP_LABELS = dict(OUTREACH_GROUPS)
+
+
+def validate_outreach_groups(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError("Choose at least one group it aimed to reach")
+    if any(not isinstance(key, str) or key not in OUTREACH_GROUP_LABELS for key in value):
+        raise ValidationError("Choose groups from the list")
+    if len(set(value)) != len(value):
+        raise ValidationError("Choose each group once")
+
+
+def validate_not_in_the_future(value) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError("The date must be today or in the past")
+
+
+class OutreachAction(PcnBoundaryMixin, models.Model):
+    """Something a PCN's staff did to hear from a group a consultation was not hearing from
+    ("a session at the youth club, 14 contributions on paper"): which groups it aimed at,
+    when, how, and how many contributions it brought in.
+
+    About an activity, not a person: it holds no one's answers, and its counts are of
+    sessions and contributions, so they are shown as they are (no small-number suppression).
+    Recorded by staff in the admin (`consultations.viewsets.outreach`), shown on "Who took
+    part", in the PCN's accountability figures and on the consultation's "What we heard".
+    """
+
+    pcn_via = "consultation"
+
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage",
+        on_delete=models.CASCADE,
+        related_name="outreach_actions",
+    )
+    groups = models.JSONField(
+        "groups it aimed to reach",
+        default=list,
+        validators=[validate_outreach_groups],
+        error_messages={"blank": "Choose at least one group it aimed to reach"},
+        help_text="The groups you were not hearing from that it set out to reach.",
+    )
+    description = models.CharField(
+        "what you did",
+        max_length=200,
+        validators=[validate_single_line],
+        error_messages={"blank": "Enter what you did"},
+        help_text='Shown to the public, for example "A drop-in session at the youth club". '
+        "Leave out the names of residents.",
+    )
+    held_on = models.DateField("date", validators=[validate_not_in_the_future])
+    channel = models.CharField(
+        "how people took part",
+        max_length=20,
+        choices=Channel.choices,
+        default=Channel.MEETING,
+    )
+    contributions = models.PositiveIntegerField(
+        "contributions it brought in",
+        default=0,
+        help_text="How many ideas or comments came from it (0 if none yet).",
+    )
+    created_by = models.ForeignKey(
+        "engage.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Shown on the consultation's "What we heard" and the site's accountability figures:
+    # a change starts a new generation of the site's cached pages.
+    objects = PublicContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "outreach action"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["consultation", "held_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contributions__gte=0),
+                name="outreach_action_contributions_not_negative",
+            )
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def group_labels(self) -> list[str]:
+        return [OUTREACH_GROUP_LABELS.get(key, key) for key in self.groups or []]
+
+
+# Communication needs: the formats a person needs to read what we send them, as the
+# Accessible Information Standard (DCB1605) asks us to record and meet.
+
+
+class CommunicationFormat(models.TextChoices):
+    EASY_READ = "easy_read", "Easy read"
+    LARGE_PRINT = "large_print", "Large print"
+    BSL = "bsl", "British Sign Language (BSL)"
+    OTHER_LANGUAGE = "other_language", "Another language"
+    BRAILLE = "braille", "Braille"
+    AUDIO = "audio", "Audio"
+    OTHER = "other", "Something else"
+
+
+def validate_communication_formats(value) -> None:
+    if not isinstance(value, list) or any(
+        not isinstance(key, str) or key not in CommunicationFormat.values for key in value
+    ):
+        raise ValidationError("Choose formats from the list")
+    if len(set(value)) != len(value):
+        raise ValidationError("Choose each format once")
+
+
+class CommunicationNeeds(models.Model):
+    """How one person needs us to communicate with them (the Accessible Information
+    Standard): a resident's (`user`) or an offline contributor's (`contributor`), exactly
+    one. No row when they need nothing different. Letters honour large print, and staff see
+    on the letters to print which letters need another format.
+
+    Personal data (a need can tell of a disability): in the person's data download, deleted
+    with them, never on a public page."""
+
+    user = models.OneToOneField(
+        "engage.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="communication_needs",
+    )
+    contributor = models.OneToOneField(
+        "consultations.OfflineContributor",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="communication_needs",
+    )
+    formats = models.JSONField(
+        "formats they need", default=list, blank=True, validators=[validate_communication_formats]
+    )
+    language = models.CharField(
+        "which language", max_length=50, blank=True, validators=[validate_single_line]
+    )
+    other = models.CharField(
+        "what else they need", max_length=100, blank=True, validators=[validate_single_line]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "communication needs"
+        verbose_name_plural = "communication needs"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, contributor__isnull=True)
+                    | models.Q(user__isnull=True, contributor__isnull=False)
+                ),
+                name="communication_needs_one_person",
+            )
+        ]
+
+    def __str__(self):
+        return "Communication needs"  # never the person
+
+    @property
+    def large_print(self) -> bool:
+        return CommunicationFormat.LARGE_PRINT in (self.formats or [])
+
+    @property
+    def described(self) -> list[str]:
+        """Each need in words: "Large print", "Another language: Polish", ..."""
+        words = []
+        for key in self.formats or []:
+            label = CommunicationFormat(key).label if key in CommunicationFormat.values else key
+            if key == CommunicationFormat.OTHER_LANGUAGE and self.language:
+                label = f"{label}: {self.language}"
+            elif key == CommunicationFormat.OTHER and self.other:
+                label = f"{label}: {self.other}"
+            words.append(label)
+        return words

@@ -5,7 +5,7 @@ are in `consultations.models.themes`, which builds on this module (so it names t
 string here).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from wagtail.search import index
@@ -90,6 +90,15 @@ class OfflineContributor(PcnBoundaryMixin, models.Model):
     def public_name(self) -> str:
         """How an email greets them."""
         return self.name or "there"
+
+    @property
+    def needs(self):
+        """Their communication needs (`CommunicationNeeds`), or None when they need
+        nothing different. Read with `select_related("...communication_needs")`."""
+        try:
+            return self.communication_needs
+        except ObjectDoesNotExist:
+            return None
 
 
 class Attribution(models.TextChoices):

@@ -1,6 +1,7 @@
 """State changes, by concept: what residents post (`participation`), what is entered for
-residents who took part offline (`offline`), the clinical safety check that holds posts
-(`safety`), and a Place's site and the links of its vision (`places`). Moderation's are in
+residents who took part offline (`offline`), what staff did to reach the groups they were
+not hearing from (`outreach`), the clinical safety check that holds posts (`safety`), and a
+Place's site and the links of its vision (`places`). Moderation's are in
 `consultations.moderation`.
 
 Every service is importable from here too (`from consultations import services`).
@@ -11,6 +12,7 @@ from consultations.services.offline import (
     journey_letters_mark_sent,
     letters_mark_sent,
 )
+from consultations.services.outreach import outreach_action_delete, outreach_action_save
 from consultations.services.participation import (
     DEFAULT_RATE_LIMITS,
     RateLimited,
@@ -62,6 +64,8 @@ __all__ = [
     "journey_letters_mark_sent",
     "letters_mark_sent",
     "neighbourhood_check",
+    "outreach_action_delete",
+    "outreach_action_save",
     "place_lead_group_setup",
     "place_priority_link",
     "place_priority_unlink",

@@ -1,5 +1,7 @@
 """State changes for equality answers ("About you"): a resident's own, or a resident's who
-took part offline, recorded by a moderator with their consent (`consultations.models.equality`).
+took part offline, recorded by a moderator with their consent (`consultations.models.equality`);
+and for communication needs (the Accessible Information Standard), a resident's or an
+offline contributor's.
 
 Only the listed choices are stored; a postcode is looked up for its deprivation decile and
 then dropped: it is never saved, logged or put in an error message.
@@ -8,8 +10,15 @@ then dropped: it is never saved, logged or put in an error message.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from consultations.models import QUESTIONS, EqualityAnswers, ethnic_group_of
+from consultations.models import (
+    QUESTIONS,
+    CommunicationFormat,
+    CommunicationNeeds,
+    EqualityAnswers,
+    ethnic_group_of,
+)
 from consultations.models.equality import EthnicGroup
+from engage.text import plain_text, text_problems
 from home.postcodes import postcode_normalise
 from home.selectors import postcode_deprivation_decile
 
@@ -95,4 +104,71 @@ def equality_answers_skip(*, user) -> EqualityAnswers:
     """The resident chose "Skip": remember that they were asked (so they are not asked again
     after each post), without changing any answers they gave before."""
     record, _created = EqualityAnswers.objects.get_or_create(user=user)
+    return record
+
+
+# Communication needs (the Accessible Information Standard)
+
+_NEEDS_LIMITS = {
+    "communication_language": CommunicationNeeds._meta.get_field("language").max_length,
+    "communication_other": CommunicationNeeds._meta.get_field("other").max_length,
+}
+
+
+def communication_needs_check(
+    *, formats: list[str], language: str = "", other: str = ""
+) -> tuple[list[str], str, str]:
+    """The formats, language and other need as they would be stored. Raises
+    ValidationError by field (`communication_formats`, `communication_language`,
+    `communication_other`), so the form keeps everything typed."""
+    errors: dict[str, str | list[str]] = {}
+    chosen = [str(key) for key in formats or []]
+    if any(key not in CommunicationFormat.values for key in chosen):
+        errors["communication_formats"] = "Choose formats from the list"
+    chosen = [key for key in CommunicationFormat.values if key in chosen]  # listed order, once
+    language = plain_text(str(language or ""), single_line=True)
+    other = plain_text(str(other or ""), single_line=True)
+    if CommunicationFormat.OTHER_LANGUAGE in chosen and not language:
+        errors["communication_language"] = "Enter the language they need"
+    elif language and CommunicationFormat.OTHER_LANGUAGE not in chosen:
+        errors["communication_language"] = (
+            'Tick "Another language" as well, or leave the language blank'
+        )
+    if CommunicationFormat.OTHER in chosen and not other:
+        errors["communication_other"] = "Say what else they need"
+    elif other and CommunicationFormat.OTHER not in chosen:
+        errors["communication_other"] = 'Tick "Something else" as well, or leave this blank'
+    for field, value in (("communication_language", language), ("communication_other", other)):
+        limit = _NEEDS_LIMITS[field]
+        if field not in errors and len(value) > limit:
+            errors[field] = f"Keep it to {limit} characters or fewer (it has {len(value)})"
+        elif field not in errors and (problems := text_problems(value, single_line=True)):
+            errors[field] = ValidationError(problems).messages
+    if errors:
+        raise ValidationError(errors)
+    return chosen, language, other
+
+
+@transaction.atomic
+def communication_needs_save(
+    *, user=None, contributor=None, formats: list[str], language: str = "", other: str = ""
+) -> CommunicationNeeds | None:
+    """Record how a person needs us to communicate with them (replacing what was there): a
+    resident (`user`) or an offline contributor (`contributor`), exactly one. No formats
+    removes the record; returns it, or None. Raises ValidationError by field."""
+    if (user is None) == (contributor is None):
+        raise ValueError("Communication needs belong to one resident or one offline contributor.")
+    chosen, language, other = communication_needs_check(
+        formats=formats, language=language, other=other
+    )
+    owner = {"user": user} if user is not None else {"contributor": contributor}
+    if not chosen:
+        CommunicationNeeds.objects.filter(**owner).delete()
+        return None
+    record = CommunicationNeeds.objects.select_for_update().filter(**owner).first()
+    if record is None:
+        record = CommunicationNeeds(**owner)
+    record.formats, record.language, record.other = chosen, language, other
+    record.full_clean()
+    record.save()
     return record

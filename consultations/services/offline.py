@@ -26,6 +26,12 @@ from consultations.models import (
     ReplyBy,
     UpdatePage,
 )
+from consultations.services.equality import (
+    communication_needs_check,
+    communication_needs_save,
+    equality_answers_check,
+    equality_answers_save,
+)
 from consultations.services.participation import neighbourhood_check
 from consultations.services.safety import post_check, safety_hold_place
 from engage.ids import parse_id
@@ -114,6 +120,10 @@ def idea_submit_on_behalf(
     contributor_name: str = "",
     contributor_email: str = "",
     contributor_address: str = "",
+    equality_answers: dict[str, str] | None = None,
+    equality_postcode: str = "",
+    equality_consent: bool = False,
+    communication_needs: dict | None = None,
 ) -> Idea:
     """A moderator or member of staff enters an idea a resident sent on paper, by phone or
     at a meeting. It is published at once (a moderator has read it), dated the day it was
@@ -125,6 +135,16 @@ def idea_submit_on_behalf(
     personal data is saved as pending, not published, and held (`SafetyHold`); an urgent
     one emails the PCN's safeguarding contact at once. The returned idea's `safety_hold`
     says so (None when nothing held it), for the screen to tell whoever entered it.
+
+    "About you" (`equality_answers`, `equality_postcode`): the resident's equality answers,
+    checked as a resident's own are (`services.equality`), and kept only when
+    `equality_consent` says they agreed to share them; answers without it are refused. They
+    are stored against the idea's `OfflineContributor` (one with no contact details when
+    they gave none), never against the idea, and counted in "Who took part".
+
+    `communication_needs` (`formats`, `language`, `other`): the formats they need (the
+    Accessible Information Standard), kept against the same contributor; their letters say
+    so, and large print ones print in large type.
     """
     if not permissions.can_enter_offline(entered_by, consultation.pcn):
         raise PermissionDenied("You cannot enter contributions for this consultation.")
@@ -155,6 +175,30 @@ def idea_submit_on_behalf(
         )
     except ValidationError as error:
         errors.update(error.message_dict)
+    about_you = {name: str(value or "") for name, value in (equality_answers or {}).items()}
+    equality_postcode = str(equality_postcode or "").strip()
+    answered = any(about_you.values()) or bool(equality_postcode)
+    if answered:
+        if not equality_consent:
+            errors["equality_consent"] = [
+                "Tick the box to say the resident agreed to share these answers, or clear "
+                "the answers to leave them out"
+            ]
+        try:
+            equality_answers_check(answers=about_you, postcode=equality_postcode)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    needs = {
+        "formats": list((communication_needs or {}).get("formats") or []),
+        "language": str((communication_needs or {}).get("language") or ""),
+        "other": str((communication_needs or {}).get("other") or ""),
+    }
+    has_needs = bool(needs["formats"] or needs["language"].strip() or needs["other"].strip())
+    if has_needs:
+        try:
+            communication_needs_check(**needs)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     check = post_check(title=title, body=body)
     held = check.needs_panel
     now = timezone.now()
@@ -181,10 +225,19 @@ def idea_submit_on_behalf(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    if contributor is None and (answered or has_needs):
+        # Their answers and needs belong to someone: a contributor with no way to reply.
+        contributor = OfflineContributor(pcn=consultation.pcn)
     if contributor is not None:
         contributor.save()
         idea.contributor = contributor
     idea.save()
+    if answered:
+        equality_answers_save(
+            contributor=contributor, answers=about_you, postcode=equality_postcode
+        )
+    if has_needs:
+        communication_needs_save(contributor=contributor, **needs)
     received = f"{received_on:%-d %B %Y}"
     ModerationDecision.objects.create(
         idea=idea,
@@ -204,6 +257,8 @@ def idea_submit_on_behalf(
             "received_on": received_on.isoformat(),
             "reply_by": reply_by,
             "held": held,
+            "about_you": answered,
+            "communication_needs": has_needs,
         },
     )
     return idea

@@ -42,6 +42,7 @@ def what_we_heard(request, page: ConsultationPage):
             "idea_count": published.count(),
             "unthemed_count": published.filter(themes__isnull=True).count(),
             "preview": not page.has_findings,
+            "outreach": list(selectors.outreach_actions(consultation=page)),
         },
     )
 

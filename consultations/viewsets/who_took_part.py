@@ -4,7 +4,8 @@ equality answers, small numbers hidden, with the PCN's registered patients
 
 A Wagtail viewset of two screens, under the menu item "Who took part": the consultations of
 the PCNs the person may see (`who_took_part:index`), and one consultation's figures, with a
-chart and its table (`who_took_part:consultation`, `?theme=<id>` for one of its themes).
+chart and its table (`who_took_part:consultation`, `?theme=<id>` for one of its themes), with the groups it is
+hearing less from and the outreach recorded to reach them (`consultations.viewsets.outreach`).
 Staff, PCN leads and place leads of the consultation's PCN and admins see it
 (`permissions.can_see_who_took_part`); PPG moderators do not; another PCN's consultation is
 not found.
@@ -16,12 +17,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from consultations import permissions
+from consultations import permissions, selectors
 from consultations.models import ConsultationPage, Theme
 from consultations.representativeness import representation
 from engage.ids import parse_id
@@ -102,12 +104,23 @@ class WhoTookPartView(WhoTookPartMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        figures = representation(consultation=self.consultation, theme=self.theme)
         context.update(
             consultation=self.consultation,
             themes=self.themes,
             theme=self.theme,
-            figures=representation(consultation=self.consultation, theme=self.theme),
+            figures=figures,
             minimum=settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS,
+            # Who we are not hearing from: each breakdown's gaps, in one list.
+            gaps=[gap for breakdown in figures.breakdowns for gap in breakdown.gaps],
+            # What was done about it, for the whole consultation (even on a theme's figures).
+            outreach=list(selectors.outreach_actions(consultation=self.consultation)),
+            can_record_outreach=permissions.can_record_outreach(
+                self.request.user, self.consultation.pcn
+            ),
+            record_outreach_url=reverse("outreach:add")
+            + "?"
+            + urlencode({"consultation": self.consultation.pk}),
         )
         return context
 

@@ -41,6 +41,7 @@ from consultations.models import (
     IdeaTheme,
     Letter,
     ModerationMode,
+    OutreachAction,
     PlacePriority,
     PlacePriorityLink,
     PostStatus,
@@ -112,6 +113,7 @@ SECRETS = {
     "OTHERPCNDRAFT": {*OTHER_PCN, "admin"},
     "OTHERPCNCONSULTATION": {*OTHER_PCN, "admin"},
     "OTHERPCNTHEME": {*OTHER_PCN, "admin"},
+    "OTHERPCNOUTREACH": {*OTHER_PCN, "admin"},
     "OTHERPCNPRIORITY": {*OTHER_PCN, "admin"},
     "OTHERPCNUPDATE": {*OTHER_PCN, "admin"},
     "OTHERPCNNEIGHBOURHOOD": {*OTHER_PCN, "admin"},
@@ -173,6 +175,9 @@ class World:
     other_place_vision: object = None
     other_place_priority: object = None
     other_place_link: object = None
+    # Outreach recorded by each PCN's staff (consultations/viewsets/outreach.py).
+    outreach: object = None
+    other_outreach: object = None
 
 
 def _user(**fields):
@@ -470,8 +475,26 @@ def build_world() -> World:
         theme=other_theme,
         lead=other_place_lead,
     )
+    outreach = OutreachAction.objects.create(
+        consultation=reviewed_consultation,
+        groups=["age:under_25"],
+        description="Session at the youth club",
+        held_on=timezone.localdate() - timedelta(days=2),
+        contributions=14,
+        created_by=staff,
+    )
+    other_outreach = OutreachAction.objects.create(
+        consultation=other_consultation,
+        groups=["sex:male"],
+        description="OTHERPCNOUTREACH Stall at the market",
+        held_on=timezone.localdate() - timedelta(days=2),
+        contributions=30,
+        created_by=other_staff,
+    )
 
     return World(
+        outreach=outreach,
+        other_outreach=other_outreach,
         home=home,
         other_home=other_home,
         vision=vision,

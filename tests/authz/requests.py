@@ -47,6 +47,13 @@ def _theme_admin(name):
     }
 
 
+def _outreach_admin(name):
+    return lambda w: {
+        " [this PCN]": reverse(name, args=[w.outreach.pk]),
+        " [other PCN]": reverse(name, args=[w.other_outreach.pk]),
+    }
+
+
 # How to make a sample URL for a resolver pattern that takes arguments. The key is the URL
 # name; each builder returns {label suffix: URL}.
 SAMPLE_URLS = {
@@ -123,6 +130,15 @@ SAMPLE_URLS = {
         " [other Place]": reverse(
             "place_vision:unlink", args=[w.other_place_priority.pk, w.other_place_link.pk]
         ),
+    },
+    # Outreach: each PCN's action; the add form, with this PCN's consultation or the other's.
+    **{
+        f"outreach:{screen}": _outreach_admin(f"outreach:{screen}")
+        for screen in ("edit", "delete", "history", "history_results")
+    },
+    "outreach:add": lambda w: {
+        "": reverse("outreach:add"),
+        " [other PCN's consultation posted]": reverse("outreach:add"),
     },
     # The idea chooser of an update's editor: this PCN's published idea; the other PCN's idea.
     "idea_chooser:chosen": lambda w: {
@@ -622,6 +638,20 @@ def _offline_idea_form(consultation, *, neighbourhood=True):
     return body
 
 
+def _outreach_form(consultation):
+    def body(w):
+        return {
+            "consultation": consultation(w).pk,
+            "groups": ["age:under_25", "deprivation:1"],
+            "description": "A walked session at the library",
+            "held_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "channel": "meeting",
+            "contributions": "7",
+        }
+
+    return body
+
+
 def _decision(key):
     return lambda w: {"action": "approve", "reason": "", "note": "", "posts": [key(w)]}
 
@@ -666,6 +696,9 @@ POST_BODIES = [
         "offline:add [this PCN, other",
         _offline_idea_form(lambda w: w.other_consultation, neighbourhood=False),
     ),
+    ("outreach:add [other", _outreach_form(lambda w: w.other_consultation)),
+    ("outreach:add", _outreach_form(lambda w: w.reviewed_consultation)),
+    ("outreach:edit", _outreach_form(lambda w: w.reviewed_consultation)),
     (
         f"{THEME_SCREENS}:add",
         lambda w: {"consultation": w.open_consultation.pk, "name": "A new theme"},

@@ -26,7 +26,13 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import get_edit_handler
 from wagtail.models import Page
 
-from consultations.models import EqualityAnswers, Flag, Follow, ModerationDecision
+from consultations.models import (
+    CommunicationNeeds,
+    EqualityAnswers,
+    Flag,
+    Follow,
+    ModerationDecision,
+)
 from home.boundary import (
     PcnBoundaryMixin,
     belongs_to_a_pcn,
@@ -43,6 +49,8 @@ OUR_APPS = ("consultations", "home", "engage")
 # them can join two PCNs.
 NOT_OWNED = {
     EqualityAnswers: "answers belong to exactly one resident or one offline contributor "
+    "(a check constraint); a resident belongs to no PCN",
+    CommunicationNeeds: "needs belong to exactly one resident or one offline contributor "
     "(a check constraint); a resident belongs to no PCN",
     Follow: "a person follows exactly one consultation or one idea (a check constraint)",
     Flag: "a report is of exactly one idea or one comment (a check constraint)",

@@ -9,6 +9,8 @@ not kept for visitors here (a stored page takes no queries at all: tests/home/
 test_page_cache.py), so these counts are those of rendering each page.
 """
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -20,6 +22,7 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     ModerationMode,
+    OutreachAction,
     Phase,
     PostStatus,
     SummaryDraft,
@@ -133,6 +136,17 @@ def build_site(*, hostname: str, size: int, resident) -> dict[str, str]:
         [SummaryDraft(consultation=reviewed, status="approved")]
         + [SummaryDraft(consultation=reviewed, theme=t, status="approved") for t in heard_themes]
     )
+    # Outreach: on "What we heard" (How we reached people) and the home page's figures.
+    OutreachAction.objects.bulk_create(
+        OutreachAction(
+            consultation=consultation if n % 2 else reviewed,
+            groups=["age:under_25"],
+            description=f"Session {n} at the youth club",
+            held_on=date(2025, 1, 1 + n % 28),
+            contributions=n,
+        )
+        for n in range(max(2, size // 10))
+    )
     SummaryPoint.objects.bulk_create(
         SummaryPoint(
             draft=drafts[0] if n < 3 else drafts[1 + n % len(heard_themes)],
@@ -210,5 +224,7 @@ def test_public_page_queries_are_within_budget_and_do_not_grow(db, signed_in):
     # The findings page shows the approved points it was counted with.
     heard = Client(HTTP_HOST=HOSTS["large"]).get(urls["large"]["what we heard"]).content.decode()
     assert heard.count("A resident's own words") == SIZES["large"]
+    # ... and every outreach session of the reviewed consultation.
+    assert heard.count("at the youth club") == (max(2, SIZES["large"] // 10) + 1) // 2
     over = {page: count for page, count in counts["large"].items() if count > QUERY_BUDGET}
     assert not over, f"over {QUERY_BUDGET} queries: {over}"

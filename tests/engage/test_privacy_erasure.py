@@ -32,7 +32,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
-from consultations.services.equality import equality_answers_save
+from consultations.services.equality import communication_needs_save, equality_answers_save
 from engage.models import User
 from engage.privacy import ERASE_LOG_ACTION
 from tests.factories import UserFactory, make_consultation
@@ -140,6 +140,8 @@ def take_part_in_everything(*, resident, consultation, cast, client):
     moderator, neighbour = cast["moderator"], cast["neighbour"]
     # Their answers to "About you".
     equality_answers_save(user=resident, answers={"age_band": "25_34", "religion": "sikh"})
+    # The formats they need.
+    communication_needs_save(user=resident, formats=["large_print"])
     idea = services.idea_submit(
         consultation=consultation, author=resident, title=IDEA_TITLE, body=IDEA_BODY
     )
@@ -339,7 +341,13 @@ def test_an_erasure_leaves_an_audit_entry_that_names_nobody(resident, consultati
     assert entry.user_id is None
     assert entry.object_id == "0"
     assert entry.label == "An erased account"
-    assert entry.data == {"kept_posts": True, "ideas": 2, "comments": 3, "equality_answers": 1}
+    assert entry.data == {
+        "kept_posts": True,
+        "ideas": 2,
+        "comments": 3,
+        "equality_answers": 1,
+        "communication_needs": 1,
+    }
     # The admin's site history shows it.
     client.force_login(cast["admin"])
     history = client.get(reverse("wagtailadmin_reports:site_history"))

@@ -168,7 +168,12 @@ def test_the_home_page_shows_the_record(client, record_site):
         "section[aria-labelledby=record-heading]"
     )
     values = [dd.get_text(" ", strip=True) for dd in panel.select("dd")]
-    assert values == ["25% (1 of 4)", "3 days (median)", "33% (1 of 3)"]
+    assert values == [
+        "25% (1 of 4)",
+        "3 days (median)",
+        "33% (1 of 3)",
+        "No outreach recorded yet",
+    ]
 
 
 def answer(update_index, consultation, *, days_after_close, title):
@@ -218,6 +223,7 @@ def test_the_record_is_empty_before_anything_happens(client, home):
         "No themes yet",
         "No responses yet",
         "No actions yet",
+        "No outreach recorded yet",
     ]
 
 

@@ -29,7 +29,7 @@ from engage.ids import parse_id
 
 
 def _hears_back(idea) -> str:
-    if idea.contributor is None:
+    if idea.contributor is None or idea.contributor.reply_by == ReplyBy.NOTHING:
         return "No"
     return ReplyBy(idea.contributor.reply_by).label
 
@@ -156,6 +156,10 @@ class OfflineContributionCreateView(PermissionCheckedMixin, WagtailAdminTemplate
                     contributor_name=data["contributor_name"],
                     contributor_email=data["contributor_email"],
                     contributor_address=data["contributor_address"],
+                    equality_answers=form.answers(),
+                    equality_postcode=data["postcode"],
+                    equality_consent=data["equality_consent"],
+                    communication_needs=form.communication_needs(),
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)

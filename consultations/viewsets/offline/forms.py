@@ -3,13 +3,29 @@
 from django import forms
 from django.utils import timezone
 
-from consultations.forms import ModelIdChoiceField
+from consultations.forms import CommunicationNeedsFields, EqualityAnswersForm, ModelIdChoiceField
 from consultations.models import ConsultationPage, Idea, ReplyBy
 from consultations.viewsets.offline.policy import OFFLINE_CHANNELS
 from home.models import Neighbourhood
 
 
-class OfflineIdeaForm(forms.Form):
+class OfflineIdeaForm(EqualityAnswersForm, CommunicationNeedsFields):
+    """The contribution, how they hear back and, optionally, "About you": the same questions
+    a resident answers online (`EqualityAnswersForm`), recorded only with their consent."""
+
+    # The contribution first (in the error summary too), then "About you".
+    field_order = [
+        "consultation",
+        "channel",
+        "received_on",
+        "title",
+        "body",
+        "neighbourhood",
+        "reply_by",
+        "contributor_email",
+        "contributor_name",
+        "contributor_address",
+    ]
     consultation = ModelIdChoiceField(
         label="Consultation",
         queryset=ConsultationPage.objects.none(),
@@ -94,8 +110,32 @@ class OfflineIdeaForm(forms.Form):
         error_messages={"max_length": "The address must be %(limit_value)d characters or fewer"},
     )
 
+    postcode = forms.CharField(
+        label="Their postcode (optional)",
+        required=False,
+        max_length=10,
+        help_text="Used once to find how deprived their area is, as a number from 1 to 10, "
+        "and then forgotten: the postcode is not kept.",
+        error_messages={"max_length": "Enter a full UK postcode, like RB1 1AA, or leave it blank"},
+    )
+    equality_consent = forms.BooleanField(
+        label="The resident agreed to share these answers",
+        required=False,
+        help_text="Ask them first. Record answers only if they said yes; leave them all blank "
+        "if not.",
+    )
+
     def __init__(self, *args, consultations, consultation, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, has_area=False, **kwargs)
+        self.fields[
+            "communication_formats"
+        ].label = "Do they need information from us in another format?"
+        self.fields["communication_formats"].help_text = (
+            "As the Accessible Information Standard asks. Letters to them say so, and large "
+            "print letters print in large type."
+        )
+        self.fields["communication_language"].label = "Which language? (if another language)"
+        self.fields["communication_other"].label = "What else do they need? (if something else)"
         self.fields["consultation"].queryset = consultations.order_by("-closes_at", "title")
         self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
 

@@ -106,6 +106,15 @@ class LetterIndexView(IndexView):
                 accessor=lambda letter: letter.update.title if letter.update_id else PROGRESS,
                 sort_key="update__title",
             ),
+            Column(
+                "format",
+                label="Format needed",
+                accessor=lambda letter: (
+                    "; ".join(letter.contributor.needs.described)
+                    if letter.contributor.needs
+                    else "Standard print"
+                ),
+            ),
             Column("status", label="Status", accessor="get_status_display", sort_key="status"),
             DateColumn("created_at", label="Due since", sort_key="created_at"),
             LinkColumn(

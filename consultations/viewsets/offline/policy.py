@@ -175,7 +175,7 @@ def _letters_listed(user):
             & (Q(update__live=True) | Q(update=None))
             & Q(Exists(still_published))
         )
-        .select_related("contributor", "update")
+        .select_related("contributor__communication_needs", "update")
         .prefetch_related(
             Prefetch(
                 "contributor__ideas",
