@@ -54,7 +54,16 @@ class WhoTookPartMixin(WagtailAdminTemplateMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def consultations(self):
-        return in_pcns(ConsultationPage.objects.live(), self.pcns)
+        """The live consultations of the person's PCNs; a place lead who is not also the
+        PCN's staff or lead sees its public ones only (a private space stays its PCN's)."""
+        user = self.request.user
+        live = ConsultationPage.objects.live()
+        if user.is_superuser:
+            return in_pcns(live, self.pcns)
+        groups = group_ids(user)
+        own = [pcn for pcn in self.pcns if {pcn.staff_group_id, pcn.lead_group_id} & groups]
+        through_place = [pcn for pcn in self.pcns if pcn not in own]
+        return in_pcns(live, own) | in_pcns(live.public(), through_place)
 
 
 class WhoTookPartIndexView(WhoTookPartMixin, TemplateView):

@@ -338,42 +338,43 @@ EXPECTED = {
     # for the staff, PCN leads and place leads of the consultation's PCN and the admin; PPG
     # moderators are refused; another PCN's consultation is not found. (The place lead has no
     # admin access yet.)
-    "who_took_part:index": ("adm adm adm adm no no ok ok adm ok", None),
-    "who_took_part:consultation [this PCN]": ("adm adm adm adm no no ok ok adm ok", None),
-    "who_took_part:consultation [other PCN]": ("adm adm adm adm no no 404 404 adm ok", None),
+    # A place lead reads their Place's PCNs' public consultations only.
+    "who_took_part:index": ("adm adm adm adm no no ok ok ok ok", None),
+    "who_took_part:consultation [this PCN]": ("adm adm adm adm no no ok ok ok ok", None),
+    "who_took_part:consultation [other PCN]": ("adm adm adm adm no no 404 404 404 ok", None),
     # Outreach (consultations/viewsets/outreach.py): the PCN's staff (a PCN lead is staff
     # too) and admins; another PCN's action is not found, and its consultation is refused
     # on the form ("ok": the form again, with the error). Moderators and place leads: none.
-    "outreach:index": ("adm adm adm adm no no ok ok adm ok", None),
-    "outreach:index_results": ("adm adm adm adm no no ok ok adm ok", None),
+    "outreach:index": ("adm adm adm adm no no ok ok no ok", None),
+    "outreach:index_results": ("adm adm adm adm no no ok ok no ok", None),
     "outreach:add": (
-        "adm adm adm adm no no ok ok adm ok",
-        "adm adm adm adm no no go go adm go",
+        "adm adm adm adm no no ok ok no ok",
+        "adm adm adm adm no no go go no go",
     ),
     "outreach:add [other PCN's consultation posted]": (
-        "adm adm adm adm no no ok ok adm ok",
-        "adm adm adm adm no no ok ok adm go",
+        "adm adm adm adm no no ok ok no ok",
+        "adm adm adm adm no no ok ok no go",
     ),
     "outreach:edit [this PCN]": (
-        "adm adm adm adm no no ok ok adm ok",
-        "adm adm adm adm no no go go adm go",
+        "adm adm adm adm no no ok ok no ok",
+        "adm adm adm adm no no go go no go",
     ),
     "outreach:edit [other PCN]": (
-        "adm adm adm adm no no 404 404 adm ok",
-        "adm adm adm adm no no 404 404 adm go",
+        "adm adm adm adm no no 404 404 no ok",
+        "adm adm adm adm no no 404 404 no go",
     ),
     "outreach:delete [this PCN]": (
-        "adm adm adm adm no no ok ok adm ok",
-        "adm adm adm adm no no go go adm go",
+        "adm adm adm adm no no ok ok no ok",
+        "adm adm adm adm no no go go no go",
     ),
     "outreach:delete [other PCN]": (
-        "adm adm adm adm no no 404 404 adm ok",
-        "adm adm adm adm no no 404 404 adm go",
+        "adm adm adm adm no no 404 404 no ok",
+        "adm adm adm adm no no 404 404 no go",
     ),
-    "outreach:history [this PCN]": ("adm adm adm adm no no ok ok adm ok", None),
-    "outreach:history [other PCN]": ("adm adm adm adm no no 404 404 adm ok", None),
-    "outreach:history_results [this PCN]": ("adm adm adm adm no no ok ok adm ok", None),
-    "outreach:history_results [other PCN]": ("adm adm adm adm no no 404 404 adm ok", None),
+    "outreach:history [this PCN]": ("adm adm adm adm no no ok ok no ok", None),
+    "outreach:history [other PCN]": ("adm adm adm adm no no 404 404 no ok", None),
+    "outreach:history_results [this PCN]": ("adm adm adm adm no no ok ok no ok", None),
+    "outreach:history_results [other PCN]": ("adm adm adm adm no no 404 404 no ok", None),
     # Themes: a snippet viewset (consultations/viewsets/themes/). Moderators of the
     # theme's PCN and the admin; another PCN's theme or consultation is refused.
     "wagtailsnippets_consultations_theme:list": ("adm adm adm adm ok ok no no no ok", None),
