@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from wagtail.log_actions import log
 
-from consultations import clustering, loop, permissions
+from consultations import loop, permissions
 from consultations.models import (
     ConsultationPage,
     IdeaTheme,
@@ -138,6 +138,10 @@ def place_theme_suggestions(*, priority, themes) -> list[SimilarThemes]:
         (pk, " ".join([theme.name, theme.summary, *titles.get(pk, [])]))
         for pk, theme in themes.items()
     ]
+    # Here, not at the top: scikit-learn (with numpy and SciPy) is imported only when a place
+    # lead opens this screen, so no other request of a web worker ever loads it (issue #19).
+    from consultations import clustering
+
     pairs = clustering.similar_documents(documents, groups=groups)
     cited = set(priority.links.filter(theme__isnull=False).values_list("theme_id", flat=True))
     found = []

@@ -220,7 +220,7 @@ def test_the_download_holds_the_answers_in_words(client, resident, area):
     assert about["unpaid_care"] == "Yes, 20 to 49 hours a week"
     assert about["sex"] is None and about["deprivation_decile"] == 2
     assert "postcode" not in json.dumps(about).lower()
-    assert equality_data(user=UserFactory()) == {"about_you": None}
+    assert equality_data(user=UserFactory()) == {"about_you": None, "communication_needs": None}
 
 
 def test_erasing_the_account_leaves_no_answer(resident):

@@ -44,6 +44,7 @@ def test_too_few_words_are_not_scored():
     assert reading_age("Implementation necessitates restructuring.") is None
 
 
+@pytest.mark.django_db  # building a page reads its content type
 def test_an_update_is_scored_field_by_field():
     update = UpdatePage(you_said=f"<p>{EASY}</p>", we_did=f"<p>{HARD}</p>")
     you_said, we_did = update_readability(update)

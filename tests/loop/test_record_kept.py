@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 from tests.factories import UserFactory, make_consultation
 from tests.loop.conftest import action, make_theme, make_update
 
-NOTHING_YET = ["No themes yet", "No responses yet", "No actions yet"]
+NOTHING_YET = ["No themes yet", "No responses yet", "No actions yet", "No outreach recorded yet"]
 
 
 def record_on(client, page) -> tuple[list[str], int]:
