@@ -245,19 +245,24 @@ def check_instance_links(instance) -> None:
     if belongs_to_a_place(type(instance)):
         place = place_of(instance)
         if place is not None:
-            _check_place_instance_links(place, instance)
+            _check_with_inline_rows(check_place_links, place, instance)
         return
     owner = pcn_of(instance)
     if owner is None:
         return
-    check_links(owner, _links_of(instance))
-    # A page's inline rows (its update's chosen ideas, say) are saved with it, unchecked by
-    # Django: check what they link to against the page's PCN too.
+    _check_with_inline_rows(check_links, owner, instance)
+
+
+def _check_with_inline_rows(check, owner, instance) -> None:
+    """`check(owner, links)` for the instance and for each of its inline rows: a page's rows
+    (its update's chosen ideas, a Place priority's links) are saved with it, unchecked by
+    Django, so what they link to is checked against the page's PCN or Place too."""
+    check(owner, _links_of(instance))
     crossing = []
     for relation in get_all_child_relations(instance):
         for child in getattr(instance, relation.get_accessor_name()).all():
             try:
-                check_links(owner, _links_of(child))
+                check(owner, _links_of(child))
             except ValidationError as error:
                 crossing += error.messages
     if crossing:
@@ -352,19 +357,6 @@ def check_place_links(place, links: dict[str, Iterable | models.Model | None]) -
             )
     if errors:
         raise ValidationError(errors)
-
-
-def _check_place_instance_links(place, instance) -> None:
-    check_place_links(place, _links_of(instance))
-    crossing = []
-    for relation in get_all_child_relations(instance):
-        for child in getattr(instance, relation.get_accessor_name()).all():
-            try:
-                check_place_links(place, _links_of(child))
-            except ValidationError as error:
-                crossing += error.messages
-    if crossing:
-        raise ValidationError(crossing)
 
 
 def place_ids_led_by(user) -> list[int]:
