@@ -54,7 +54,9 @@ def test_a_moderator_publishes_residents_own_words_and_visitors_follow_them(stor
         page, story["moderator"], next_path=f"/admin/snippets/consultations/theme/draft/{theme.pk}/"
     )
     axe_report(page, admin_axe)
-    page.get_by_role("button", name="Draft a summary").click()
+    # The form posts and comes back to this screen; wait for that before reading it again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Draft a summary").click()
     # The task runs at once here; elsewhere the screen says it is being prepared.
     page.reload()
     points = list(SummaryPoint.objects.filter(draft__theme=theme).order_by("pk"))
