@@ -15,7 +15,9 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     OutreachAction,
+    PlacePriorityDraft,
     PlacePriorityLink,
+    PlacePriorityPoint,
     PlaceVisionPage,
     PostStatus,
     SummaryDraft,
@@ -308,6 +310,7 @@ class HeardPriority:
     pcn_count: int = 0  # N: PCNs whose residents' words are behind it
     place_pcn_count: int = 0  # M: the Place's PCNs
     contributions: int = 0  # K: published ideas in its themes and their published comments
+    own_words: list = field(default_factory=list)  # approved PlacePriorityPoints that stand
 
     @property
     def title(self):
@@ -319,15 +322,17 @@ class HeardPriority:
 
 
 def place_vision_heard(*, page) -> list[HeardPriority]:
-    """Each priority of a Place's vision, with the themes behind it and how widely it was
-    heard, in five queries (and the request's page view restrictions, read once) whatever
-    the number of PCNs, priorities, themes, ideas and comments.
+    """Each priority of a Place's vision, with the themes behind it, how widely it was
+    heard and the residents' own words a place lead approved for it, in six queries (and
+    the request's page view restrictions, read once) whatever the number of PCNs,
+    priorities, themes, ideas and comments.
 
     The themes behind a priority are those it cites, and those that feed a PCN priority it
     cites, of live consultations everyone may read (never a private one's). N counts the
     PCNs those themes come from; K the published ideas in them (each once, however many of
     its themes it sits in) and those ideas' published comments. M is the number of the
-    Place's PCNs.
+    Place's PCNs. An approved point is shown while it stands (`still_stands`) and its idea
+    is still in a public theme behind the priority, each with the PCN it was said to.
     """
     homes = {
         home.path: home.pcn
@@ -379,6 +384,9 @@ def place_vision_heard(*, page) -> list[HeardPriority]:
         theme_id__in=theme_ids, idea__status=PostStatus.PUBLISHED
     ).values_list("theme_id", "idea_id", "idea__comment_count"):
         ideas_of.setdefault(theme_id, []).append((idea_id, comments))
+    points_of: dict[int, list[PlacePriorityPoint]] = {}
+    for point in _place_points(page):
+        points_of.setdefault(point.draft_priority_id, []).append(point)
     for priority_id, heard in priorities.items():
         cited = themes_of[priority_id]
         heard.themes = sorted(cited.values(), key=lambda c: (c.pcn_name, c.theme.name))
@@ -386,7 +394,46 @@ def place_vision_heard(*, page) -> list[HeardPriority]:
         heard.place_pcn_count = place_pcn_count
         ideas = dict(pair for theme_id in cited for pair in ideas_of.get(theme_id, []))
         heard.contributions = len(ideas) + sum(ideas.values())
+        for point in points_of.get(priority_id, []):
+            if point.idea_id in ideas and point.still_stands():
+                point.source_page = point.idea.consultation
+                pcn = _pcn_by_path(homes, point.source_page.path)
+                point.pcn_name = pcn.name if pcn else ""
+                heard.own_words.append(point)
     return list(priorities.values())
+
+
+def _place_points(page):
+    """The approved, chosen points of a Place vision's priorities, with what `still_stands`
+    and a link to the idea need, in one query."""
+    return (
+        PlacePriorityPoint.objects.filter(
+            draft__priority__page=page,
+            draft__status=PlacePriorityDraft.Status.APPROVED,
+            chosen=True,
+        )
+        .annotate(draft_priority_id=F("draft__priority_id"))
+        .select_related("idea__consultation", "comment")
+        .order_by("sort_order", "pk")
+    )
+
+
+def place_priority_themes(priority):
+    """The PCN themes behind a Place priority, as `place_vision_heard` counts them: those it
+    cites, and those feeding a PCN priority it cites, of live consultations everyone may
+    read (and, for a PCN priority, of a PCN vision everyone may read)."""
+    links = PlacePriorityLink.objects.filter(priority=priority)
+    public_visions = VisionPage.objects.live().public().values("pk")
+    return Theme.objects.filter(
+        consultation__in=ConsultationPage.objects.live().public().values("pk")
+    ).filter(
+        Q(pk__in=links.filter(theme__isnull=False).values("theme_id"))
+        | Q(
+            priority_id__in=links.filter(vision_priority__page__in=public_visions).values(
+                "vision_priority_id"
+            )
+        )
+    )
 
 
 def _pcn_by_path(homes: dict, path: str):

@@ -15,6 +15,8 @@ from threadpoolctl import threadpool_limits
 from consultations.models import (
     Comment,
     Idea,
+    PlacePriorityDraft,
+    PlacePriorityPoint,
     PostStatus,
     SuggestionRun,
     SummaryDraft,
@@ -22,6 +24,7 @@ from consultations.models import (
     ThemeSuggestion,
     post_may_be_quoted,
 )
+from consultations.selectors import place_priority_themes
 from engage.safety import check_text
 
 logger = logging.getLogger(__name__)
@@ -121,25 +124,34 @@ def draft_source(key, post, text):
 @task()
 def draft_summary(draft_id: int) -> None:
     """Fill a requested `SummaryDraft` with points: verbatim spans of the published ideas
-    and comments of its theme (or its whole consultation).
+    and comments of its theme (or its whole consultation)."""
+    _run_draft(SummaryDraft, draft_id)
 
-    A draft already filled (or approved, or replaced) is left alone, so a retried or
+
+@task()
+def draft_place_summary(draft_id: int) -> None:
+    """Fill a requested `PlacePriorityDraft` with points: verbatim spans of the published
+    ideas and comments of the PCN themes behind its Place priority."""
+    _run_draft(PlacePriorityDraft, draft_id)
+
+
+def _run_draft(model, draft_id: int) -> None:
+    """A draft already filled (or approved, or replaced) is left alone, so a retried or
     duplicated task changes nothing. A failure is recorded on the draft before it reaches
-    the worker.
-    """
-    Status = SummaryDraft.Status
-    SummaryDraft.objects.filter(pk=draft_id, status__in=[Status.QUEUED, Status.FAILED]).update(
+    the worker."""
+    Status = model.Status
+    model.objects.filter(pk=draft_id, status__in=[Status.QUEUED, Status.FAILED]).update(
         status=Status.RUNNING
     )
     try:
         with transaction.atomic():
-            draft = SummaryDraft.objects.select_for_update().filter(pk=draft_id).first()
+            draft = model.objects.select_for_update().filter(pk=draft_id).first()
             if draft is None or draft.status != Status.RUNNING:
                 return
             _draft(draft)
     except Exception as error:
-        logger.exception("Drafting a summary failed for draft %s", draft_id)
-        SummaryDraft.objects.filter(pk=draft_id, status=Status.RUNNING).update(
+        logger.exception("Drafting a summary failed for %s %s", model.__name__, draft_id)
+        model.objects.filter(pk=draft_id, status=Status.RUNNING).update(
             status=Status.FAILED,
             error=f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH],
             finished_at=timezone.now(),
@@ -153,6 +165,17 @@ def quotable_ideas_and_comments(*, consultation_id: int, theme_id: int | None):
     ideas = Idea.objects.published().filter(consultation_id=consultation_id)
     if theme_id is not None:
         ideas = ideas.filter(themes__id=theme_id)
+    return _quotable(ideas)
+
+
+def quotable_for_place_priority(priority):
+    """What a Place priority's draft may quote: as `quotable_ideas_and_comments`, from the
+    PCN themes behind the priority (`selectors.place_priority_themes`), each idea once."""
+    themes = place_priority_themes(priority).values("pk")
+    return _quotable(Idea.objects.published().filter(themes__in=themes).distinct())
+
+
+def _quotable(ideas):
     ideas = [idea for idea in ideas.order_by("pk") if post_may_be_quoted(idea)]
     comments = Comment.objects.filter(
         idea__in=[idea.pk for idea in ideas], status=PostStatus.PUBLISHED
@@ -166,11 +189,16 @@ def may_quote(text: str) -> bool:
     return not _REMOVED_MARK.search(text) and not check_text(text).has_personal_data
 
 
-def _draft(draft: SummaryDraft) -> None:
-    ideas, comments = quotable_ideas_and_comments(
-        consultation_id=draft.consultation_id, theme_id=draft.theme_id
-    )
-    Field = SummaryPoint.Field
+def _draft(draft: SummaryDraft | PlacePriorityDraft) -> None:
+    if isinstance(draft, PlacePriorityDraft):
+        ideas, comments = quotable_for_place_priority(draft.priority_id)
+        Point = PlacePriorityPoint
+    else:
+        ideas, comments = quotable_ideas_and_comments(
+            consultation_id=draft.consultation_id, theme_id=draft.theme_id
+        )
+        Point = SummaryPoint
+    Field = Point.Field
     sources = []
     for idea in ideas:
         sources.append(draft_source((Field.TITLE, idea.pk), ("idea", idea.pk), idea.title))
@@ -188,7 +216,7 @@ def _draft(draft: SummaryDraft) -> None:
     for order, point in enumerate(result.points):
         field, post_id = point.key
         points.append(
-            SummaryPoint(
+            Point(
                 draft=draft,
                 idea_id=comment_ideas[post_id] if field == Field.COMMENT else post_id,
                 comment_id=post_id if field == Field.COMMENT else None,
@@ -212,8 +240,8 @@ def _draft(draft: SummaryDraft) -> None:
             source = getattr(ideas_by_id[point.idea_id], point.field)
         if source[point.start : point.end] != point.text:
             raise AssertionError(f"A point is not the words of its post: {point.text!r}")
-    SummaryPoint.objects.bulk_create(points)
-    draft.status = SummaryDraft.Status.READY
+    Point.objects.bulk_create(points)
+    draft.status = draft.Status.READY
     draft.usable_posts = result.usable_posts
     draft.unrepresented_posts = result.unrepresented
     draft.message = result.message

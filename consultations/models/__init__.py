@@ -6,7 +6,8 @@
 - `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
 - `loop`: closing the loop, the "You said, we did" update pages.
 - `outbox`: emails and letters owed to people until they are sent.
-- `drafts`: drafts of "what we heard" made of residents' own words, and their approval.
+- `drafts`: drafts of "what we heard" made of residents' own words, and their approval,
+  for a PCN's themes and consultations and for a Place's priorities.
 - `equality`: residents' equality answers ("About you"), kept apart and read in aggregate;
   outreach actions, what a PCN did to hear from the groups it was not hearing from;
   communication needs (the Accessible Information Standard).
@@ -16,7 +17,13 @@
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
 
-from consultations.models.drafts import SummaryDraft, SummaryPoint, post_may_be_quoted
+from consultations.models.drafts import (
+    PlacePriorityDraft,
+    PlacePriorityPoint,
+    SummaryDraft,
+    SummaryPoint,
+    post_may_be_quoted,
+)
 from consultations.models.equality import (
     AGE_BAND_POPULATION,
     PREFER_NOT_TO_SAY,
@@ -112,7 +119,9 @@ __all__ = [
     "OutreachAction",
     "Phase",
     "PlacePriority",
+    "PlacePriorityDraft",
     "PlacePriorityLink",
+    "PlacePriorityPoint",
     "PlaceVisionPage",
     "PostStatus",
     "ReplyBy",

@@ -1,7 +1,9 @@
 """Drafts of "what we heard": residents' own sentences the server picked, a moderator approves.
 
-A `SummaryDraft` belongs to a theme, or (with no theme) to a whole consultation. The server
-fills it with `SummaryPoint`s (`consultations.drafts`, run by a task); a moderator picks,
+A `SummaryDraft` belongs to a theme, or (with no theme) to a whole consultation; a
+`PlacePriorityDraft` to a priority of a Place's vision, quoting its PCNs' residents (a place
+lead approves those). The server fills a draft with points (`SummaryPoint`,
+`PlacePriorityPoint`; `consultations.drafts`, run by a task); a moderator picks,
 reorders and trims them (a trimmed point must still be words of the cited post), then
 approves it, and only then does it show on the "What we heard" page. Every point cites its
 post and the exact place in it: `SummaryPoint.still_stands()` is asked at approval and at
@@ -28,10 +30,9 @@ class SummaryPointQuerySet(PublicContentQuerySet):
     site_path = "draft__consultation__path"
 
 
-class SummaryDraft(PcnBoundaryMixin, models.Model):
-    """The server's draft of a theme's (or a consultation's) points, and its approval."""
-
-    pcn_via = "consultation"
+class DraftBase(PcnBoundaryMixin, models.Model):
+    """What every draft has: where the server is with it, what it was made from, who
+    approved it. A PCN's drafts (`SummaryDraft`) and a Place's (`PlacePriorityDraft`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Being prepared"
@@ -41,17 +42,6 @@ class SummaryDraft(PcnBoundaryMixin, models.Model):
         APPROVED = "approved", "Published"
         SUPERSEDED = "superseded", "Replaced by a later draft"
 
-    consultation = models.ForeignKey(
-        ConsultationPage, on_delete=models.CASCADE, related_name="summary_drafts"
-    )
-    theme = models.ForeignKey(
-        Theme,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="summary_drafts",
-        help_text="Blank for a draft of the whole consultation.",
-    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         "engage.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -68,10 +58,35 @@ class SummaryDraft(PcnBoundaryMixin, models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def is_being_prepared(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class SummaryDraft(DraftBase):
+    """The server's draft of a theme's (or a consultation's) points, and its approval."""
+
+    pcn_via = "consultation"
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="summary_drafts"
+    )
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="summary_drafts",
+        help_text="Blank for a draft of the whole consultation.",
+    )
+
     objects = SummaryDraftQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(DraftBase.Meta):
         constraints = [
             # At most one published draft for each theme, and one for the whole consultation.
             models.UniqueConstraint(
@@ -91,25 +106,42 @@ class SummaryDraft(PcnBoundaryMixin, models.Model):
         about = self.theme.name if self.theme_id else "the whole consultation"
         return f"Draft of what we heard: {about} ({self.get_status_display()})"
 
-    @property
-    def is_being_prepared(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+class PlacePriorityDraft(DraftBase):
+    """The server's draft of a Place priority's points, from the published ideas and
+    comments of the PCN themes behind it, across its PCNs; a place lead approves it."""
+
+    place_via = "priority"
+
+    priority = models.ForeignKey(
+        "consultations.PlacePriority", on_delete=models.CASCADE, related_name="summary_drafts"
+    )
+
+    class Meta(DraftBase.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority"],
+                condition=models.Q(status="approved"),
+                name="one_approved_summary_per_place_priority",
+            ),
+        ]
+        indexes = [models.Index(fields=["priority", "status"])]
+
+    def __str__(self):
+        return f"Draft of what we heard: {self.priority} ({self.get_status_display()})"
 
 
-class SummaryPoint(PcnBoundaryMixin, models.Model):
+class PointBase(PcnBoundaryMixin, models.Model):
     """One point of a draft: a verbatim span of a published idea (title or body) or comment.
 
     `text == <the post's field>[start:end]` when it was made and whenever it is shown.
     """
-
-    pcn_via = "draft"
 
     class Field(models.TextChoices):
         TITLE = "title", "Idea title"
         BODY = "body", "Idea"
         COMMENT = "comment", "Comment"
 
-    draft = models.ForeignKey(SummaryDraft, on_delete=models.CASCADE, related_name="points")
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -125,20 +157,14 @@ class SummaryPoint(PcnBoundaryMixin, models.Model):
     chosen = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
-    objects = SummaryPointQuerySet.as_manager()
+    # Set by a reader whose page links to the post on another page or site (a Place's vision
+    # quotes its PCNs' residents): the consultation page the post is on, and its PCN's name.
+    source_page = None
+    pcn_name = ""
 
     class Meta:
+        abstract = True
         ordering = ["sort_order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="point_span"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(field="comment", comment__isnull=False)
-                | models.Q(~models.Q(field="comment"), comment__isnull=True),
-                name="point_comment_when_from_a_comment",
-            ),
-        ]
 
     def __str__(self):
         return self.text[:60]
@@ -166,6 +192,43 @@ class SummaryPoint(PcnBoundaryMixin, models.Model):
         elif not post_may_be_quoted(self.comment):
             return False
         return self.source_text()[self.start : self.end] == self.text
+
+
+def _point_constraints(prefix: str) -> list:
+    return [
+        models.CheckConstraint(
+            condition=models.Q(end__gt=models.F("start")), name=f"{prefix}point_span"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(field="comment", comment__isnull=False)
+            | models.Q(~models.Q(field="comment"), comment__isnull=True),
+            name=f"{prefix}point_comment_when_from_a_comment",
+        ),
+    ]
+
+
+class SummaryPoint(PointBase):
+    """A point of a theme's (or a consultation's) draft."""
+
+    pcn_via = "draft"
+
+    draft = models.ForeignKey(SummaryDraft, on_delete=models.CASCADE, related_name="points")
+
+    objects = SummaryPointQuerySet.as_manager()
+
+    class Meta(PointBase.Meta):
+        constraints = _point_constraints("")
+
+
+class PlacePriorityPoint(PointBase):
+    """A point of a Place priority's draft: the words of a resident of one of its PCNs."""
+
+    place_via = "draft"
+
+    draft = models.ForeignKey(PlacePriorityDraft, on_delete=models.CASCADE, related_name="points")
+
+    class Meta(PointBase.Meta):
+        constraints = _point_constraints("place_")
 
 
 def post_may_be_quoted(post: Idea | Comment) -> bool:

@@ -123,6 +123,10 @@ SAMPLE_URLS = {
         " [this Place]": reverse("place_vision:links", args=[w.place_priority.pk]),
         " [other Place]": reverse("place_vision:links", args=[w.other_place_priority.pk]),
     },
+    "place_vision:draft": lambda w: {
+        " [this Place]": reverse("place_vision:draft", args=[w.place_priority.pk]),
+        " [other Place]": reverse("place_vision:draft", args=[w.other_place_priority.pk]),
+    },
     "place_vision:unlink": lambda w: {
         " [this Place]": reverse(
             "place_vision:unlink", args=[w.place_priority.pk, w.place_link.pk]
@@ -716,6 +720,8 @@ POST_BODIES = [
     # Each priority cites that theme already: the form says so (400) to those who may link.
     ("place_vision:links [this Place]", lambda w: {"theme": w.theme.pk}),
     ("place_vision:links [other Place]", lambda w: {"theme": w.other_theme.pk}),
+    ("place_vision:draft [this Place]", lambda w: {"action": "request"}),
+    ("place_vision:draft [other Place]", lambda w: {"action": "request"}),
     (f"{THEME_SCREENS}:draft", lambda w: {"action": "request"}),
     (f"{THEME_SCREENS}:consultation_draft", lambda w: {"action": "request"}),
     # Bulk actions that would act on PCN B's objects (or move them into PCN A) if allowed.

@@ -567,6 +567,15 @@ EXPECTED = {
         "adm adm adm adm no no no no no ok",
         "adm adm adm adm no no no no no 400",
     ),
+    # A Place priority's draft of "what we heard": asking for one is the place lead's.
+    "place_vision:draft [this Place]": (
+        "adm adm adm adm no no no no ok ok",
+        "adm adm adm adm no no no no go go",
+    ),
+    "place_vision:draft [other Place]": (
+        "adm adm adm adm no no no no no ok",
+        "adm adm adm adm no no no no no go",
+    ),
     "place_vision:unlink [this Place]": (
         "adm adm adm adm no no no no 405 405",
         "adm adm adm adm no no no no go go",

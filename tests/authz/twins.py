@@ -20,7 +20,9 @@ from consultations.models import (
     Notice,
     OfflineContributor,
     PlacePriority,
+    PlacePriorityDraft,
     PlacePriorityLink,
+    PlacePriorityPoint,
     PlaceVisionPage,
     PostStatus,
     SafetyHold,
@@ -144,6 +146,18 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
     place_link = PlacePriorityLink.objects.create(
         priority=place_priority, theme=theme, confirmed_by=author
     )
+    place_draft = PlacePriorityDraft.objects.create(priority=place_priority)
+    place_point = PlacePriorityPoint.objects.create(
+        draft=place_draft,
+        idea=idea,
+        comment=comment,
+        field=PlacePriorityPoint.Field.COMMENT,
+        start=0,
+        end=len(comment.body),
+        drafted_start=0,
+        drafted_end=len(comment.body),
+        text=comment.body,
+    )
     return {
         HomePage: home,
         ConsultationIndexPage: consultations,
@@ -174,6 +188,8 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         PlaceVisionPage: place_vision,
         PlacePriority: place_priority,
         PlacePriorityLink: place_link,
+        PlacePriorityDraft: place_draft,
+        PlacePriorityPoint: place_point,
         type(home.pcn): home.pcn,
     }
 

@@ -53,6 +53,8 @@ NOT_TYPED = {
     "consultations.Notice.email_key",
     "consultations.SummaryDraft.message",
     "consultations.SummaryDraft.error",
+    "consultations.PlacePriorityDraft.message",
+    "consultations.PlacePriorityDraft.error",
     "consultations.Letter.key",
     "engage.OutgoingEmail.key",
     "engage.OutgoingEmail.last_error",

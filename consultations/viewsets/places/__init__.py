@@ -7,6 +7,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from consultations.viewsets.places.policy import leads_a_place
 from consultations.viewsets.places.screens import (
+    PlacePriorityDraftView,
     PlacePriorityLinksView,
     PlacePriorityUnlinkView,
     PlaceVisionIndexView,
@@ -42,6 +43,7 @@ class PlaceVisionViewSet(ViewSet):
         return [
             path("", PlaceVisionIndexView.as_view(), name="index"),
             path("priority/<int:pk>/", PlacePriorityLinksView.as_view(), name="links"),
+            path("priority/<int:pk>/draft/", PlacePriorityDraftView.as_view(), name="draft"),
             path(
                 "priority/<int:pk>/unlink/<int:link_pk>/",
                 PlacePriorityUnlinkView.as_view(),

@@ -1,4 +1,5 @@
-"""The Place vision screens: the overview a place lead lands on, and a priority's links."""
+"""The Place vision screens: the overview a place lead lands on, a priority's links, and a
+priority's draft of "what we heard" in its PCNs' residents' own words."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +9,11 @@ from django.urls import reverse
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from consultations import permissions, suggestions
-from consultations.models import PlacePriority, PlacePriorityLink
+from consultations import permissions, suggestions, summaries
+from consultations.models import Idea, PlacePriority, PlacePriorityDraft, PlacePriorityLink
+from consultations.selectors import place_priority_themes
 from consultations.services.places import place_priority_link, place_priority_unlink
+from consultations.viewsets.drafts import IDEAS_SHOWN, DraftScreenMixin
 from consultations.viewsets.places.forms import PlaceLinkForm
 from consultations.viewsets.places.policy import leads_a_place, place_visions_for
 
@@ -127,3 +130,42 @@ class PlacePriorityUnlinkView(_PlaceScreen):
         place_priority_unlink(link=link, user=request.user)
         messages.success(request, "The link was taken away.")
         return redirect("place_vision:links", pk=priority.pk)
+
+
+class PlacePriorityDraftView(DraftScreenMixin, _PlaceScreen):
+    """A Place priority's draft of "what we heard": sentences residents of the Place's PCNs
+    wrote in the themes behind it, for a place lead to pick, reorder, trim and approve."""
+
+    subject = "the PCN themes behind this priority"
+    published_where = "the Place's vision page"
+    own_words_elsewhere = "the priority's description"
+
+    def get_page_title(self):
+        return f"What we heard, in residents' words: {self.priority.title}"
+
+    def extra_breadcrumbs(self):
+        return [
+            {
+                "url": reverse("place_vision:links", args=[self.priority.pk]),
+                "label": self.priority.title,
+            },
+            {"url": "", "label": "What we heard"},
+        ]
+
+    def load(self, request, pk):
+        self.priority = self.priority_for(pk)
+
+    def drafts(self):
+        return PlacePriorityDraft.objects.filter(priority=self.priority)
+
+    def request_draft(self, user):
+        summaries.place_draft_request(priority=self.priority, user=user)
+
+    def source_ideas(self):
+        themes = place_priority_themes(self.priority).values("pk")
+        return (
+            Idea.objects.published()
+            .filter(themes__in=themes)
+            .distinct()
+            .order_by("pk")[:IDEAS_SHOWN]
+        )
