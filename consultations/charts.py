@@ -40,7 +40,6 @@ from consultations.models import (
     Idea,
     PostStatus,
     Theme,
-    UpdatePage,
 )
 from engage.charts import Cell, Series, bar_drawing, line_drawing
 from engage.suppression import table_suppress

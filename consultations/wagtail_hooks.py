@@ -12,8 +12,8 @@ from consultations.dashboard import dashboard_panels
 from consultations.models import Comment, Idea, Theme, UpdatePage
 from consultations.readability import update_readability
 from consultations.viewsets import moderation as moderation_viewsets
-from consultations.viewsets.charts import ChartsViewSet
 from consultations.viewsets import themes
+from consultations.viewsets.charts import ChartsViewSet
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.places import place_vision_viewset

@@ -10,7 +10,7 @@ from django.utils import timezone
 from consultations.models import Channel, Comment, Idea, PostStatus
 from home.models import Practice
 from tests.factories import UserFactory
-from tests.places.conftest import places  # noqa: F401 (a fixture)
+from tests.places.conftest import places  # noqa: F401 (a fixture, used by `world`)
 
 _codes = itertools.count(30001)
 
@@ -56,9 +56,10 @@ def add_ideas(
 
 
 @pytest.fixture
-def world(places):
-    places.north_practice = make_practice(places.one.pcn, "Abbey Surgery")
-    places.small_practice = make_practice(places.one.pcn, "Tiny Practice")
-    places.south_practice = make_practice(places.two.pcn, "South Health Centre")
-    places.other_practice = make_practice(places.other.pcn, "OTHERPLACEPRACTICE")
-    return places
+def world(request):
+    built = request.getfixturevalue("places")
+    built.north_practice = make_practice(built.one.pcn, "Abbey Surgery")
+    built.small_practice = make_practice(built.one.pcn, "Tiny Practice")
+    built.south_practice = make_practice(built.two.pcn, "South Health Centre")
+    built.other_practice = make_practice(built.other.pcn, "OTHERPLACEPRACTICE")
+    return built

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from consultations.models import Channel, PostStatus, UpdatePage
 from tests.charts.conftest import add_ideas, make_practice
-from tests.factories import UserFactory, make_moderator, make_pcn_lead, make_staff
+from tests.factories import UserFactory, make_moderator, make_pcn_lead
 
 
 def pcn_url(pcn, **query):
