@@ -288,12 +288,13 @@ def _practice_chart(figures: Figures, *, label_pcn: bool) -> Chart:
     return Chart(
         slug="practices",
         title="Ideas by GP practice",
-        caption="Published ideas by the GP practice their authors said they are registered "
-        "with",
+        caption="Published ideas by the GP practice their authors said they are registered with",
         row_header="GP practice",
         categories=[*labels, "All ideas"],
-        series=[Series("Ideas", [*cells, Cell(total.value if total.shown else None, total.display)])],
-        note="A count from 1 to 9 is shown as \"hidden\", and so is any other figure that "
+        series=[
+            Series("Ideas", [*cells, Cell(total.value if total.shown else None, total.display)])
+        ],
+        note='A count from 1 to 9 is shown as "hidden", and so is any other figure that '
         "would let someone work one out: with an idea's date and neighbourhood, a few ideas "
         "from a small practice could point to a person.",
         summary="Bar chart of published ideas by the GP practice their authors named.",
@@ -365,8 +366,8 @@ def pcn_charts(*, scope: Scope, months: int, today: date | None = None) -> list[
         Chart(
             slug="themes",
             title="Themes answered, by closed consultation",
-            caption="Themes of each closed consultation: answered by a live \"You said, we "
-            "did\" update, or not yet",
+            caption='Themes of each closed consultation: answered by a live "You said, we '
+            'did" update, or not yet',
             row_header="Consultation",
             categories=[c["title"] for c in with_themes],
             series=[
@@ -391,7 +392,7 @@ def pcn_charts(*, scope: Scope, months: int, today: date | None = None) -> list[
             slug="days-to-respond",
             title="Days from closing to the first response",
             caption="Days from each closed consultation's close to its first live \"You "
-            "said, we did\" update",
+            'said, we did" update',
             row_header="Consultation",
             categories=[c["title"] for c in figures.consultations],
             series=[
@@ -437,9 +438,7 @@ def place_charts(*, scope: Scope, months: int, today: date | None = None) -> lis
             if c["pcn"] == pcn.pk and (d := _days(c, figures.first_responses)) is not None
         ]
         medians.append(statistics.median(days) if days else None)
-    channels = [
-        _count_by(figures, "channel", pcn.pk) for pcn in pcns
-    ]
+    channels = [_count_by(figures, "channel", pcn.pk) for pcn in pcns]
     return [
         Chart(
             slug="contributions",
@@ -480,8 +479,8 @@ def place_charts(*, scope: Scope, months: int, today: date | None = None) -> lis
         Chart(
             slug="themes",
             title="Themes answered, by PCN",
-            caption="Themes of closed consultations, by PCN: answered by a live \"You said, "
-            "we did\" update, or not yet",
+            caption='Themes of closed consultations, by PCN: answered by a live "You said, '
+            'we did" update, or not yet',
             row_header="PCN",
             categories=[pcn.name for pcn in pcns],
             series=[
@@ -494,7 +493,7 @@ def place_charts(*, scope: Scope, months: int, today: date | None = None) -> lis
             slug="days-to-respond",
             title="Median days from closing to the first response, by PCN",
             caption="Median days from a closed consultation's close to its first live \"You "
-            "said, we did\" update, by PCN",
+            'said, we did" update, by PCN',
             row_header="PCN",
             categories=[pcn.name for pcn in pcns],
             series=[

@@ -303,7 +303,9 @@ def line_drawing(
     lines = []
     for index, each in enumerate(series):
         points = [
-            (x_of(n), y_of(cell.value)) for n, cell in enumerate(each.cells) if cell.value is not None
+            (x_of(n), y_of(cell.value))
+            for n, cell in enumerate(each.cells)
+            if cell.value is not None
         ]
         lines.append(
             Line(
