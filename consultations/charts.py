@@ -61,6 +61,7 @@ class Chart:
     kind: str = "bar"  # or "line"
     note: str = ""
     summary: str = ""  # a sentence for the chart's description
+    axis_labels: list[str] | None = None  # shorter labels under a line chart's axis
 
     def drawing(self, *, prefix: str = "chart"):
         chart_id = f"{prefix}-{self.slug}"
@@ -76,6 +77,7 @@ class Chart:
                 description=description,
                 labels=self.categories,
                 series=self.series,
+                axis_labels=self.axis_labels,
             )
         return bar_drawing(
             chart_id=chart_id,
@@ -124,6 +126,10 @@ def month_starts(*, months: int, today: date) -> list[date]:
 
 def _month_label(start: date) -> str:
     return start.strftime("%b %Y")
+
+
+def _month_axis_label(start: date) -> str:
+    return start.strftime("%b %y")
 
 
 def _pcn_of_path(homes: list[tuple[int, str]], lookup: str) -> Case:
@@ -349,6 +355,7 @@ def pcn_charts(*, scope: Scope, months: int, today: date | None = None) -> list[
             caption=f"Published ideas and comments each month, {period}",
             row_header="Month",
             categories=[_month_label(start) for start in figures.months],
+            axis_labels=[_month_axis_label(start) for start in figures.months],
             series=[Series("Ideas", _counts(ideas)), Series("Comments", _counts(comments))],
             summary=f"Line chart: {sum(ideas):,} ideas and {sum(comments):,} comments {period}.",
         ),
@@ -447,6 +454,7 @@ def place_charts(*, scope: Scope, months: int, today: date | None = None) -> lis
             caption=f"Published ideas and comments each month, by PCN, {period}",
             row_header="Month",
             categories=[_month_label(start) for start in figures.months],
+            axis_labels=[_month_axis_label(start) for start in figures.months],
             series=[
                 Series(
                     pcn.name,

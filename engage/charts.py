@@ -279,15 +279,22 @@ class LineDrawing:
 
 
 def line_drawing(
-    *, chart_id: str, title: str, description: str, labels: list[str], series: list[Series]
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: list[str],
+    series: list[Series],
+    axis_labels: list[str] | None = None,
 ) -> LineDrawing:
     """Lines over `labels` (months, left to right), one per series, each with its own dash
-    and point shape; a hidden or missing figure breaks the line there."""
+    and point shape; a missing figure leaves its point out. `axis_labels`, shorter names
+    for the labels under the axis (the table has the full ones)."""
     legend = _legend(series)
     for index, item in enumerate(legend):
         item.marker = marker_path(index, item.x + 14, item.y - 4)
     plot_top = (legend[-1].y + 20) if legend else 12
-    plot_left, plot_right = 52.0, WIDTH - 16.0
+    plot_left, plot_right = 52.0, WIDTH - 28.0
     plot_bottom = plot_top + 200
     values = [cell.value for each in series for cell in each.cells if cell.value is not None]
     top, ticks = nice_maximum(max(values, default=0))
@@ -315,9 +322,13 @@ def line_drawing(
                 markers=[marker_path(index, x, y) for x, y in points],
             )
         )
-    # Every label if they fit, otherwise every other one (the table has them all).
-    every = 1 if count <= 12 else 2
-    x_labels = [XLabel(x_of(n), label) for n, label in enumerate(labels) if n % every == 0]
+    # Every label if they fit, otherwise every other or third one (the table has them all),
+    # counted back from the last.
+    every = 1 if count <= 6 else 2 if count <= 12 else 3
+    under = axis_labels or labels
+    x_labels = [XLabel(x_of(n), under[n]) for n in range(count - 1, -1, -every) if n < len(under)][
+        ::-1
+    ]
     return LineDrawing(
         chart_id=chart_id,
         title=title,
