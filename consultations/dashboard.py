@@ -134,6 +134,7 @@ class StaffFigures:
     updates_in_approval: int
     record: Accountability
     updates_url: str
+    charts_url: str = ""
 
     @property
     def days_waiting(self) -> int | None:
@@ -172,6 +173,7 @@ def staff_figures(*, home: HomePage) -> StaffFigures:
         updates_url=reverse("wagtailadmin_explore", args=[index.pk])
         if index
         else reverse("wagtailadmin_explore_root"),
+        charts_url=reverse("charts:pcn", args=[home.pcn_id]),
     )
 
 

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from consultations.models import Attribution, Comment, FlagReason, Idea
 from consultations.models import equality as answers
 from engage.ids import parse_id
-from home.models import Neighbourhood
+from home.boundary import in_pcn
+from home.models import Neighbourhood, Practice
 
 
 class ModelIdChoiceField(forms.ModelChoiceField):
@@ -60,6 +61,15 @@ class IdeaForm(forms.Form):
             "invalid_choice": "Choose one of the neighbourhoods in the list",
         },
     )
+    practice = ModelIdChoiceField(
+        label="Which GP practice are you registered with? (optional)",
+        help_text="We count how many ideas come from each practice's patients, to see whose "
+        "voices we are hearing. It is never shown with your idea.",
+        queryset=Practice.objects.none(),
+        required=False,
+        empty_label="I'd rather not say",
+        error_messages={"invalid_choice": "Choose one of the practices in the list"},
+    )
     attribution = forms.ChoiceField(
         label="How should we show who posted it?",
         choices=Attribution.choices,
@@ -71,6 +81,12 @@ class IdeaForm(forms.Form):
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
+        self.fields["practice"].queryset = practices_of(consultation)
+
+
+def practices_of(consultation):
+    """The GP practices a contributor to `consultation` may name: its PCN's, by name."""
+    return in_pcn(Practice.objects.order_by("name"), consultation.pcn)
 
 
 class CommentForm(forms.Form):

@@ -14,8 +14,10 @@
 |                    | who took part in its consultations, in aggregate (and PCN leads,     |
 |                    | place leads of its Place)                                            |
 |                    | enter offline contributions and print letters, as moderators do      |
+|                    | the PCN's charts (and PCN leads, place leads of its Place)           |
 | place lead         | their Place's vision page, and linking its priorities to the themes  |
 |                    | and priorities of their Place's PCNs only; never another Place's     |
+|                    | their Place's charts, its PCNs side by side                          |
 |                    | record outreach actions on its consultations                         |
 | admin (superuser)  | everything                                                           |
 
@@ -79,6 +81,27 @@ def can_see_who_took_part(user, pcn) -> bool:
     if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
         return True
     return pcn.place.lead_group_id in groups if pcn.place_id else False
+
+
+def can_see_charts(user, pcn) -> bool:
+    """See a PCN's charts (contributions, channels, neighbourhoods, practices, answers): its
+    staff and PCN leads, the leads of its Place, and admins. Not PPG moderators: the charts
+    are about the PCN's work, not the queue."""
+    if user is None or not user.is_authenticated or not user.is_active or pcn is None:
+        return False
+    if user.is_superuser:
+        return True
+    groups = _group_ids(user)
+    if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
+        return True
+    return pcn.place.lead_group_id in groups if pcn.place_id else False
+
+
+def can_see_place_charts(user, place) -> bool:
+    """See a Place's PCNs side by side: its leads and admins."""
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return is_place_lead_of(user, place)
 
 
 def is_place_lead_of(user, place) -> bool:

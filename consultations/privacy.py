@@ -54,7 +54,7 @@ def participation_data(*, user) -> dict:
     decisions = ModerationDecision.objects.order_by("created_at", "pk")
     ideas = (
         Idea.objects.filter(author=user)
-        .select_related("consultation", "neighbourhood")
+        .select_related("consultation", "neighbourhood", "practice")
         .prefetch_related("themes")
         .prefetch_related(_prefetch_decisions(decisions))
         .order_by("created_at", "pk")
@@ -95,6 +95,7 @@ def participation_data(*, user) -> dict:
                 "title": idea.title,
                 "body": idea.body,
                 "neighbourhood": idea.neighbourhood.name if idea.neighbourhood else None,
+                "gp_practice": idea.practice.name if idea.practice else None,
                 "shown_as": idea.get_attribution_display(),
                 "status": idea.get_status_display(),
                 "channel": idea.get_channel_display(),
@@ -220,7 +221,9 @@ def participation_erase(*, user, keep_posts: bool) -> dict[str, int]:
     SafetyHold.objects.filter(resolved_by=user).update(resolved_by=None)
 
     if keep_posts:
-        Idea.objects.filter(pk__in=idea_ids).update(author=None)
+        # Kept linked to nobody, and without the practice they named: with the date and
+        # neighbourhood, a small practice could still point to them.
+        Idea.objects.filter(pk__in=idea_ids).update(author=None, practice=None)
         Comment.objects.filter(pk__in=comment_ids).update(author=None)
         # A moderator's note was written to them and may name them; the reason code stays.
         ModerationDecision.objects.filter(

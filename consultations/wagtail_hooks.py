@@ -13,6 +13,7 @@ from consultations.models import Comment, Idea, Theme, UpdatePage
 from consultations.readability import update_readability
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
+from consultations.viewsets.charts import ChartsViewSet
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.places import place_vision_viewset
@@ -64,6 +65,13 @@ hooks.register("register_bulk_action", MarkLettersSentBulkAction)
 @hooks.register("register_admin_viewset")
 def register_who_took_part_viewset():
     return WhoTookPartViewSet()
+
+
+# Charts: a PCN's contributions and answers for its staff and leads, a Place's PCNs side by
+# side for its leads (consultations/viewsets/charts.py).
+@hooks.register("register_admin_viewset")
+def register_charts_viewset():
+    return ChartsViewSet()
 
 
 # Readability: a warning (never a block) when an update's "You said" or "We did" reads

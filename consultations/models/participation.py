@@ -14,7 +14,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 from consultations.models.pages import ConsultationPage
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin
-from home.models import Neighbourhood
+from home.models import Neighbourhood, Practice
 from home.page_cache import PublicContentQuerySet
 
 
@@ -148,6 +148,13 @@ class Idea(PcnBoundaryMixin, index.Indexed, models.Model):
     )
     neighbourhood = models.ForeignKey(
         Neighbourhood, null=True, blank=True, on_delete=models.PROTECT, related_name="ideas"
+    )
+    # The GP practice its author is registered with, if they chose to say: one of the idea's
+    # PCN's practices (`home.boundary`). Never shown with the idea, to anyone but its author:
+    # in a small practice it could point to a person. Counted only, in the staff charts, with
+    # counts from 1 to 9 hidden (`consultations.charts`).
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
     )
     attribution = models.CharField(
         max_length=20, choices=Attribution.choices, default=Attribution.NAME

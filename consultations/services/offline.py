@@ -116,6 +116,7 @@ def idea_submit_on_behalf(
     title: str,
     body: str,
     neighbourhood=None,
+    practice=None,
     reply_by: str = ReplyBy.NOTHING,
     contributor_name: str = "",
     contributor_email: str = "",
@@ -141,6 +142,9 @@ def idea_submit_on_behalf(
     `equality_consent` says they agreed to share them; answers without it are refused. They
     are stored against the idea's `OfflineContributor` (one with no contact details when
     they gave none), never against the idea, and counted in "Who took part".
+
+    `practice`: the GP practice they are registered with, if they said; one of the PCN's
+    own (another PCN's is refused on the field). Counted in the staff charts, never shown.
 
     `communication_needs` (`formats`, `language`, `other`): the formats they need (the
     Accessible Information Standard), kept against the same contributor; their letters say
@@ -212,6 +216,7 @@ def idea_submit_on_behalf(
         title=plain_text(title, single_line=True),
         body=plain_text(body),
         neighbourhood=neighbourhood,
+        practice=practice,
         attribution=Attribution.NEIGHBOURHOOD,
         channel=channel if channel in OFFLINE_CHANNELS else Channel.PAPER,
         status=PostStatus.PENDING if held else PostStatus.PUBLISHED,

@@ -105,9 +105,12 @@ def idea_submit(
     title: str,
     body: str,
     neighbourhood=None,
+    practice=None,
     attribution: str = Attribution.NAME,
     safety_seen: str = "",
 ) -> Idea:
+    """A resident's idea. `practice`, the GP practice they are registered with, is optional
+    and must be one of the consultation's PCN's (`full_clean()` refuses another's)."""
     if not permissions.can_participate(author, consultation):
         raise PermissionDenied("You cannot post an idea to this consultation.")
     check = safety_gate(title=title, body=body, safety_seen=safety_seen)
@@ -121,6 +124,7 @@ def idea_submit(
         title=plain_text(title, single_line=True),
         body=plain_text(body),
         neighbourhood=neighbourhood,
+        practice=practice,
         attribution=attribution,
         status=status,
         published_at=timezone.now() if status == PostStatus.PUBLISHED else None,
@@ -141,6 +145,7 @@ def idea_update(
     title: str,
     body: str,
     neighbourhood=None,
+    practice=None,
     attribution: str,
     safety_seen: str = "",
 ) -> Idea:
@@ -151,6 +156,7 @@ def idea_update(
     idea.title = plain_text(title, single_line=True)
     idea.body = plain_text(body)
     idea.neighbourhood = neighbourhood
+    idea.practice = practice
     idea.attribution = attribution
     if idea.consultation.moderation_mode == ModerationMode.PRE or check.needs_panel:
         # A changed idea needs a moderator's eyes again before others see it; so does one

@@ -98,6 +98,7 @@ def idea_create(request, page: ConsultationPage):
                     title=data["title"],
                     body=data["body"],
                     neighbourhood=data["neighbourhood"],
+                    practice=data["practice"],
                     attribution=data["attribution"],
                     safety_seen=seen,
                 )
@@ -178,6 +179,7 @@ def idea_edit(request, page: ConsultationPage, idea_id: int):
         "title": idea.title,
         "body": idea.body,
         "neighbourhood": idea.neighbourhood_id,
+        "practice": idea.practice_id,
         "attribution": idea.attribution,
     }
     form = IdeaForm(request.POST or None, initial=initial, consultation=page)

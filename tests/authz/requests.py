@@ -90,6 +90,23 @@ SAMPLE_URLS = {
     },
     f"{THEME_SCREENS}:assign": _consultation_admin(f"{THEME_SCREENS}:assign"),
     "who_took_part:consultation": _consultation_admin("who_took_part:consultation"),
+    # Charts (consultations/viewsets/charts.py): each PCN's, each Place's, and a chart's CSV.
+    "charts:pcn": lambda w: {
+        " [this PCN]": reverse("charts:pcn", args=[w.home.pcn_id]),
+        " [other PCN]": reverse("charts:pcn", args=[w.other_home.pcn_id]),
+    },
+    "charts:pcn_csv": lambda w: {
+        " [this PCN]": reverse("charts:pcn_csv", args=[w.home.pcn_id, "practices"]),
+        " [other PCN]": reverse("charts:pcn_csv", args=[w.other_home.pcn_id, "practices"]),
+    },
+    "charts:place": lambda w: {
+        " [this Place]": reverse("charts:place", args=[w.home.pcn.place_id]),
+        " [other Place]": reverse("charts:place", args=[w.other_home.pcn.place_id]),
+    },
+    "charts:place_csv": lambda w: {
+        " [this Place]": reverse("charts:place_csv", args=[w.home.pcn.place_id, "channels"]),
+        " [other Place]": reverse("charts:place_csv", args=[w.other_home.pcn.place_id, "channels"]),
+    },
     f"{THEME_SCREENS}:suggestions": _consultation_admin(f"{THEME_SCREENS}:suggestions"),
     f"{THEME_SCREENS}:consultation_draft": _consultation_admin(
         f"{THEME_SCREENS}:consultation_draft"

@@ -100,6 +100,7 @@ def test_the_walk_finds_the_relations_that_matter():
         "UpdateIdea.idea",
         "Theme.priority",
         "Idea.neighbourhood",
+        "Idea.practice",
         "Idea.contributor",
         "Letter.update",
         "Notice.contributor",

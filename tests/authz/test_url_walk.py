@@ -342,6 +342,18 @@ EXPECTED = {
     "who_took_part:index": ("adm adm adm adm no no ok ok ok ok", None),
     "who_took_part:consultation [this PCN]": ("adm adm adm adm no no ok ok ok ok", None),
     "who_took_part:consultation [other PCN]": ("adm adm adm adm no no 404 404 404 ok", None),
+    # Charts (consultations/viewsets/charts.py): a PCN's for its staff, PCN leads and the
+    # leads of its Place; a Place's for its leads; the admin sees all. PPG moderators are
+    # refused; another PCN or Place is not found (staff of PCN A lead no Place: 404).
+    "charts:index": ("adm adm adm adm no no ok ok ok ok", None),
+    "charts:pcn [this PCN]": ("adm adm adm adm no no ok ok ok ok", None),
+    "charts:pcn [other PCN]": ("adm adm adm adm no no 404 404 404 ok", None),
+    "charts:pcn_csv [this PCN]": ("adm adm adm adm no no ok ok ok ok", None),
+    "charts:pcn_csv [other PCN]": ("adm adm adm adm no no 404 404 404 ok", None),
+    "charts:place [this Place]": ("adm adm adm adm no no 404 404 ok ok", None),
+    "charts:place [other Place]": ("adm adm adm adm no no 404 404 404 ok", None),
+    "charts:place_csv [this Place]": ("adm adm adm adm no no 404 404 ok ok", None),
+    "charts:place_csv [other Place]": ("adm adm adm adm no no 404 404 404 ok", None),
     # Outreach (consultations/viewsets/outreach.py): the PCN's staff (a PCN lead is staff
     # too) and admins; another PCN's action is not found, and its consultation is refused
     # on the form ("ok": the form again, with the error). Moderators and place leads: none.

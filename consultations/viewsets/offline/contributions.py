@@ -152,6 +152,7 @@ class OfflineContributionCreateView(PermissionCheckedMixin, WagtailAdminTemplate
                     title=data["title"],
                     body=data["body"],
                     neighbourhood=data["neighbourhood"],
+                    practice=data["practice"],
                     reply_by=data["reply_by"],
                     contributor_name=data["contributor_name"],
                     contributor_email=data["contributor_email"],

@@ -3,10 +3,15 @@
 from django import forms
 from django.utils import timezone
 
-from consultations.forms import CommunicationNeedsFields, EqualityAnswersForm, ModelIdChoiceField
+from consultations.forms import (
+    CommunicationNeedsFields,
+    EqualityAnswersForm,
+    ModelIdChoiceField,
+    practices_of,
+)
 from consultations.models import ConsultationPage, Idea, ReplyBy
 from consultations.viewsets.offline.policy import OFFLINE_CHANNELS
-from home.models import Neighbourhood
+from home.models import Neighbourhood, Practice
 
 
 class OfflineIdeaForm(EqualityAnswersForm, CommunicationNeedsFields):
@@ -21,6 +26,7 @@ class OfflineIdeaForm(EqualityAnswersForm, CommunicationNeedsFields):
         "title",
         "body",
         "neighbourhood",
+        "practice",
         "reply_by",
         "contributor_email",
         "contributor_name",
@@ -75,6 +81,15 @@ class OfflineIdeaForm(EqualityAnswersForm, CommunicationNeedsFields):
         required=False,
         empty_label="They did not say",
         error_messages={"invalid_choice": "Choose one of the neighbourhoods in the list"},
+    )
+    practice = ModelIdChoiceField(
+        label="Which GP practice are they registered with? (optional)",
+        queryset=Practice.objects.none(),
+        required=False,
+        empty_label="They did not say, or would rather not say",
+        help_text="Counted to see which practices' patients we hear from; never shown with "
+        "the idea.",
+        error_messages={"invalid_choice": "Choose one of the practices in the list"},
     )
     reply_by = forms.ChoiceField(
         label="How do they want to hear what happens to their idea?",
@@ -138,6 +153,7 @@ class OfflineIdeaForm(EqualityAnswersForm, CommunicationNeedsFields):
         self.fields["communication_other"].label = "What else do they need? (if something else)"
         self.fields["consultation"].queryset = consultations.order_by("-closes_at", "title")
         self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
+        self.fields["practice"].queryset = practices_of(consultation)
 
     def clean(self):
         """The common mistakes, so they show with the others at once; the service checks

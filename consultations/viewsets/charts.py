@@ -1,0 +1,269 @@
+"""Charts: what a PCN heard and how it answered, for its staff and leads; a Place's PCNs side
+by side, for its leads (`consultations.charts` reads the figures, `engage.charts` draws them).
+
+A Wagtail viewset of five screens, under the menu item "Charts":
+
+- `charts:index`: the PCNs and Places whose charts the person may see;
+- `charts:pcn` (`/admin/charts/pcn/<id>/`): one PCN's six charts, each an SVG drawn on the
+  server with its table beside it; `charts:pcn_csv` (`.../<chart>.csv`) one chart's table;
+- `charts:place` and `charts:place_csv`: the same for a Place, comparing its PCNs.
+
+Who: a PCN's staff and PCN leads, the leads of its Place and admins
+(`permissions.can_see_charts`); a Place's leads and admins (`can_see_place_charts`). PPG
+moderators and residents are refused; another PCN or Place is not found. A place lead counts
+their PCNs' public consultations and updates only (a private space stays its PCN's), and so
+does every Place screen.
+
+`?months=N` (1 to 24, 12 when not given) sets the period; anything else is refused with a
+message saying what to enter (400), never an error page.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.views import View
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from consultations import permissions
+from consultations.charts import (
+    MONTHS_DEFAULT,
+    MONTHS_MOST,
+    Scope,
+    chart_by_slug,
+    pcn_charts,
+    place_charts,
+)
+from consultations.models import ConsultationPage, UpdatePage
+from engage.ids import parse_id
+from engage.roles import group_ids
+from engage.spreadsheets import csv_lines
+from home.boundary import in_pcn, in_pcns, place_ids_led_by
+from home.models import Place, PrimaryCareNetwork
+
+
+class PeriodForm(forms.Form):
+    months = forms.IntegerField(
+        label="Months to show",
+        required=False,
+        min_value=1,
+        max_value=MONTHS_MOST,
+        help_text=f"The last 1 to {MONTHS_MOST} months, this month included.",
+        error_messages={
+            "invalid": f"Enter the number of months as a whole number from 1 to {MONTHS_MOST}",
+            "min_value": f"Enter a number of months from 1 to {MONTHS_MOST}",
+            "max_value": f"Enter a number of months from 1 to {MONTHS_MOST}",
+        },
+    )
+
+    def chosen_months(self) -> int:
+        return self.cleaned_data.get("months") or MONTHS_DEFAULT
+
+
+def chart_pcns(user):
+    """The PCNs whose charts the person may see (`permissions.can_see_charts`)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return PrimaryCareNetwork.objects.none()
+    if user.is_superuser:
+        return PrimaryCareNetwork.objects.all()
+    groups = group_ids(user)
+    return PrimaryCareNetwork.objects.filter(
+        Q(staff_group__in=groups) | Q(lead_group__in=groups) | Q(place__lead_group__in=groups)
+    )
+
+
+def chart_places(user):
+    """The Places whose charts the person may see: those they lead (every one, for admins)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Place.objects.none()
+    if user.is_superuser:
+        return Place.objects.all()
+    return Place.objects.filter(pk__in=place_ids_led_by(user))
+
+
+def pcn_scope(user, pcn) -> Scope:
+    """The PCN's live consultations and updates; its public ones only for someone who reads
+    it as a place lead (not its staff, lead or an admin)."""
+    consultations = in_pcn(ConsultationPage.objects.live(), pcn)
+    updates = in_pcn(UpdatePage.objects.live(), pcn)
+    groups = group_ids(user)
+    if not user.is_superuser and not {pcn.staff_group_id, pcn.lead_group_id} & groups:
+        consultations, updates = consultations.public(), updates.public()
+    return Scope(pcns=[pcn], consultations=consultations, updates=updates)
+
+
+def place_scope(place) -> Scope:
+    """The Place's PCNs and their public live consultations and updates."""
+    pcns = list(place.pcns.order_by("name"))
+    return Scope(
+        pcns=pcns,
+        consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
+        updates=in_pcns(UpdatePage.objects.live().public(), pcns),
+    )
+
+
+class ChartsMixin(WagtailAdminTemplateMixin):
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (chart_pcns(request.user).exists() or chart_places(request.user).exists()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def period(self, request) -> PeriodForm:
+        return PeriodForm(request.GET or None)
+
+
+class ChartsIndexView(ChartsMixin, View):
+    template_name = "consultations/admin/charts/index.html"
+    page_title = "Charts"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get(self, request):
+        return self.render_to_response(
+            self.get_context_data(
+                pcns=list(chart_pcns(request.user).order_by("name")),
+                places=list(chart_places(request.user).order_by("name")),
+            )
+        )
+
+
+class _ChartsScreen(ChartsMixin, View):
+    """One PCN's or Place's charts (`charts()`), or one chart's CSV (`csv_view`)."""
+
+    template_name = "consultations/admin/charts/screen.html"
+    csv_url_name = ""
+    kind = ""
+
+    def find(self, request, pk):
+        raise NotImplementedError
+
+    def scope(self, request):
+        raise NotImplementedError
+
+    def charts(self, *, scope, months):
+        raise NotImplementedError
+
+    def get_page_title(self):
+        return f"Charts: {self.subject.name}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": reverse("charts:index"), "label": "Charts"},
+            {"url": "", "label": self.subject.name},
+        ]
+
+    def get(self, request, pk, chart=None):
+        identifier = parse_id(str(pk))
+        if identifier is None:
+            raise Http404
+        self.subject = self.find(request, identifier)
+        period = self.period(request)
+        if request.GET and not period.is_valid():
+            if chart is not None:
+                return HttpResponse(
+                    " ".join(message for errors in period.errors.values() for message in errors),
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return self.render_to_response(
+                self.get_context_data(period=period, charts=[], kind=self.kind), status=400
+            )
+        months = period.chosen_months() if period.is_bound else MONTHS_DEFAULT
+        charts = self.charts(scope=self.scope(request), months=months)
+        if chart is not None:
+            return self.csv_response(charts, chart, months)
+        query = urlencode({"months": months})
+        shown = [
+            {
+                "chart": each,
+                "drawing": None if each.empty else each.drawing(prefix=f"{self.kind}-chart"),
+                "csv_url": reverse(self.csv_url_name, args=[self.subject.pk, each.slug])
+                + f"?{query}",
+            }
+            for each in charts
+        ]
+        return self.render_to_response(
+            self.get_context_data(period=period, charts=shown, months=months, kind=self.kind)
+        )
+
+    def csv_response(self, charts, slug, months):
+        chart = chart_by_slug(charts, slug)
+        if chart is None:
+            raise Http404
+        response = StreamingHttpResponse(
+            csv_lines(chart.header, chart.rows), content_type="text/csv; charset=utf-8"
+        )
+        name = f"{slugify(self.subject.name)}-{chart.slug}-{months}-months.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class PcnChartsView(_ChartsScreen):
+    csv_url_name = "charts:pcn_csv"
+    kind = "pcn"
+
+    def find(self, request, pk):
+        pcn = get_object_or_404(PrimaryCareNetwork.objects.select_related("place"), pk=pk)
+        if not permissions.can_see_charts(request.user, pcn):
+            raise Http404
+        return pcn
+
+    def scope(self, request):
+        return pcn_scope(request.user, self.subject)
+
+    def charts(self, *, scope, months):
+        return pcn_charts(scope=scope, months=months)
+
+
+class PlaceChartsView(_ChartsScreen):
+    csv_url_name = "charts:place_csv"
+    kind = "place"
+
+    def find(self, request, pk):
+        place = get_object_or_404(Place, pk=pk)
+        if not permissions.can_see_place_charts(request.user, place):
+            raise Http404
+        return place
+
+    def scope(self, request):
+        return place_scope(self.subject)
+
+    def charts(self, *, scope, months):
+        return place_charts(scope=scope, months=months)
+
+
+class ChartsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return chart_pcns(request.user).exists() or chart_places(request.user).exists()
+
+
+class ChartsViewSet(ViewSet):
+    name = "charts"
+    url_prefix = "charts"
+    icon = "table"
+    menu_label = "Charts"
+    add_to_admin_menu = True
+    menu_order = 360
+    menu_item_class = ChartsMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", ChartsIndexView.as_view(), name="index"),
+            path("pcn/<str:pk>/", PcnChartsView.as_view(), name="pcn"),
+            path("pcn/<str:pk>/<slug:chart>.csv", PcnChartsView.as_view(), name="pcn_csv"),
+            path("place/<str:pk>/", PlaceChartsView.as_view(), name="place"),
+            path("place/<str:pk>/<slug:chart>.csv", PlaceChartsView.as_view(), name="place_csv"),
+        ]
