@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0015_communication_needs'),
+        ('consultations', '0016_idea_practice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
