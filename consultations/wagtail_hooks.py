@@ -13,6 +13,7 @@ from consultations.models import Comment, Idea, Theme, UpdatePage
 from consultations.readability import update_readability
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
+from consultations.viewsets.evidence_pack import EvidencePackViewSet
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.places import place_vision_viewset
@@ -64,6 +65,13 @@ hooks.register("register_bulk_action", MarkLettersSentBulkAction)
 @hooks.register("register_admin_viewset")
 def register_who_took_part_viewset():
     return WhoTookPartViewSet()
+
+
+# Evidence packs: a PCN's or a practice's record of involving people over a period, to print
+# or download, for those who may see who took part (consultations/viewsets/evidence_pack.py).
+@hooks.register("register_admin_viewset")
+def register_evidence_pack_viewset():
+    return EvidencePackViewSet()
 
 
 # Readability: a warning (never a block) when an update's "You said" or "We did" reads
