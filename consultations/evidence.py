@@ -284,7 +284,10 @@ def evidence_pack(
     )
 
     # 4. What changed.
-    live_updates = in_pcn(UpdatePage.objects.live(), pcn)
+    # Updates the reader may see, about consultations they may see (or about none).
+    live_updates = in_pcn(UpdatePage.objects.live(), pcn).filter(
+        Q(consultation__isnull=True) | Q(consultation__in=consultations)
+    )
     if public_only:
         live_updates = live_updates.public()
     updates = list(
