@@ -90,6 +90,18 @@ SAMPLE_URLS = {
     },
     f"{THEME_SCREENS}:assign": _consultation_admin(f"{THEME_SCREENS}:assign"),
     "who_took_part:consultation": _consultation_admin("who_took_part:consultation"),
+    # Evidence packs: PCN A's, PCN B's, and PCN A's with PCN B's practice asked for.
+    **{
+        f"evidence_pack:{screen}": (
+            lambda w, screen=screen: {
+                " [this PCN]": f"{reverse(f'evidence_pack:{screen}')}?pcn={w.home.pcn.pk}",
+                " [other PCN]": f"{reverse(f'evidence_pack:{screen}')}?pcn={w.other_home.pcn.pk}",
+                " [other PCN's practice]": f"{reverse(f'evidence_pack:{screen}')}"
+                f"?pcn={w.home.pcn.pk}&practice={w.other_practice.pk}",
+            }
+        )
+        for screen in ("index", "print", "csv")
+    },
     f"{THEME_SCREENS}:suggestions": _consultation_admin(f"{THEME_SCREENS}:suggestions"),
     f"{THEME_SCREENS}:consultation_draft": _consultation_admin(
         f"{THEME_SCREENS}:consultation_draft"
