@@ -77,18 +77,23 @@ class Representation:
     breakdowns: list[Breakdown]
 
 
-def _contributors(consultation, theme) -> Q:
-    """Which equality answers belong to this consultation's (or theme's) contributors: a
-    filter of subqueries, run inside the one query that counts them."""
-    ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
-    if theme is not None:
-        ideas = ideas.filter(themes=theme)
-    comments = Comment.objects.filter(idea__in=ideas.values("pk"), status=PostStatus.PUBLISHED)
+def answers_of(*, ideas, comments) -> Q:
+    """Which equality answers belong to the people behind `ideas` and `comments` (querysets
+    of published posts): a filter of subqueries, run inside the one query that counts them."""
     return (
         Q(user_id__in=ideas.filter(author__isnull=False).values("author_id"))
         | Q(user_id__in=comments.filter(author__isnull=False).values("author_id"))
         | Q(contributor_id__in=ideas.filter(contributor__isnull=False).values("contributor_id"))
     )
+
+
+def _contributors(consultation, theme) -> Q:
+    """Which equality answers belong to this consultation's (or theme's) contributors."""
+    ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
+    if theme is not None:
+        ideas = ideas.filter(themes=theme)
+    comments = Comment.objects.filter(idea__in=ideas.values("pk"), status=PostStatus.PUBLISHED)
+    return answers_of(ideas=ideas, comments=comments)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -220,13 +225,20 @@ def representation(*, consultation: ConsultationPage, theme: Theme | None = None
     """Who took part in `consultation` (or in one of its themes), against the PCN's
     registered population. Four queries: the population, the PCN, and one count per
     breakdown."""
-    minimum = settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS
-    answers = EqualityAnswers.objects.filter(_contributors(consultation, theme))
     population = pcn_population(pcn=consultation.pcn)
     return Representation(
         consultation=consultation,
         theme=theme,
         population_date=population.extract_date,
         population_total=population.total,
-        breakdowns=[_age_sex(answers, population, minimum), _deprivation(answers, minimum)],
+        breakdowns=breakdowns(answers=_contributors(consultation, theme), population=population),
     )
+
+
+def breakdowns(*, answers: Q, population) -> list[Breakdown]:
+    """Every breakdown of the equality answers `answers` selects (`answers_of`), against
+    `population` (a `home.selectors.PopulationTable`: a PCN's or one practice's registered
+    patients). One query per breakdown."""
+    minimum = settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS
+    rows = EqualityAnswers.objects.filter(answers)
+    return [_age_sex(rows, population, minimum), _deprivation(rows, minimum)]

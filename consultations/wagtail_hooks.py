@@ -14,6 +14,7 @@ from consultations.readability import update_readability
 from consultations.viewsets import moderation as moderation_viewsets
 from consultations.viewsets import themes
 from consultations.viewsets.charts import ChartsViewSet
+from consultations.viewsets.evidence_pack import EvidencePackViewSet
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.places import place_vision_viewset
@@ -72,6 +73,13 @@ def register_who_took_part_viewset():
 @hooks.register("register_admin_viewset")
 def register_charts_viewset():
     return ChartsViewSet()
+
+
+# Evidence packs: a PCN's or a practice's record of involving people over a period, to print
+# or download, for those who may see who took part (consultations/viewsets/evidence_pack.py).
+@hooks.register("register_admin_viewset")
+def register_evidence_pack_viewset():
+    return EvidencePackViewSet()
 
 
 # Readability: a warning (never a block) when an update's "You said" or "We did" reads

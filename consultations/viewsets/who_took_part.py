@@ -44,6 +44,27 @@ def who_took_part_pcns(user):
     )
 
 
+def pcns_through_place_only(user, pcns) -> set[int]:
+    """The ids of those of `pcns` the user reads only as a lead of their Place (not as the
+    PCN's staff or lead, nor as an admin): they see its public consultations only."""
+    if user.is_superuser:
+        return set()
+    groups = group_ids(user)
+    return {pcn.pk for pcn in pcns if not {pcn.staff_group_id, pcn.lead_group_id} & groups}
+
+
+def who_took_part_consultations(user, pcns):
+    """The live consultations of `pcns` (the user's, from `who_took_part_pcns`) whose figures
+    the user may read; a place lead who is not also the PCN's staff or lead reads its public
+    ones only (a private space stays its PCN's)."""
+    live = ConsultationPage.objects.live()
+    through_place = pcns_through_place_only(user, pcns)
+    own = [pcn for pcn in pcns if pcn.pk not in through_place]
+    return in_pcns(live, own) | in_pcns(
+        live.public(), [pcn for pcn in pcns if pcn.pk in through_place]
+    )
+
+
 class WhoTookPartMixin(WagtailAdminTemplateMixin):
     header_icon = "group"
 
@@ -54,16 +75,7 @@ class WhoTookPartMixin(WagtailAdminTemplateMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def consultations(self):
-        """The live consultations of the person's PCNs; a place lead who is not also the
-        PCN's staff or lead sees its public ones only (a private space stays its PCN's)."""
-        user = self.request.user
-        live = ConsultationPage.objects.live()
-        if user.is_superuser:
-            return in_pcns(live, self.pcns)
-        groups = group_ids(user)
-        own = [pcn for pcn in self.pcns if {pcn.staff_group_id, pcn.lead_group_id} & groups]
-        through_place = [pcn for pcn in self.pcns if pcn not in own]
-        return in_pcns(live, own) | in_pcns(live.public(), through_place)
+        return who_took_part_consultations(self.request.user, self.pcns)
 
 
 class WhoTookPartIndexView(WhoTookPartMixin, TemplateView):

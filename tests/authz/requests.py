@@ -107,6 +107,18 @@ SAMPLE_URLS = {
         " [this Place]": reverse("charts:place_csv", args=[w.home.pcn.place_id, "channels"]),
         " [other Place]": reverse("charts:place_csv", args=[w.other_home.pcn.place_id, "channels"]),
     },
+    # Evidence packs: PCN A's, PCN B's, and PCN A's with PCN B's practice asked for.
+    **{
+        f"evidence_pack:{screen}": (
+            lambda w, screen=screen: {
+                " [this PCN]": f"{reverse(f'evidence_pack:{screen}')}?pcn={w.home.pcn.pk}",
+                " [other PCN]": f"{reverse(f'evidence_pack:{screen}')}?pcn={w.other_home.pcn.pk}",
+                " [other PCN's practice]": f"{reverse(f'evidence_pack:{screen}')}"
+                f"?pcn={w.home.pcn.pk}&practice={w.other_practice.pk}",
+            }
+        )
+        for screen in ("index", "print", "csv")
+    },
     f"{THEME_SCREENS}:suggestions": _consultation_admin(f"{THEME_SCREENS}:suggestions"),
     f"{THEME_SCREENS}:consultation_draft": _consultation_admin(
         f"{THEME_SCREENS}:consultation_draft"

@@ -354,6 +354,24 @@ EXPECTED = {
     "charts:place [other Place]": ("adm adm adm adm no no 404 404 404 ok", None),
     "charts:place_csv [this Place]": ("adm adm adm adm no no 404 404 ok ok", None),
     "charts:place_csv [other Place]": ("adm adm adm adm no no 404 404 404 ok", None),
+    # Evidence packs (consultations/viewsets/evidence_pack.py): whoever sees who took part,
+    # for their own PCNs (a place lead: their Place's, public consultations only); another
+    # PCN, or another PCN's practice, is a form error (400) naming neither.
+    **{
+        f"evidence_pack:{screen} [this PCN]": ("adm adm adm adm no no ok ok ok ok", None)
+        for screen in ("index", "print", "csv")
+    },
+    **{
+        f"evidence_pack:{screen} [other PCN]": ("adm adm adm adm no no 400 400 400 ok", None)
+        for screen in ("index", "print", "csv")
+    },
+    **{
+        f"evidence_pack:{screen} [other PCN's practice]": (
+            "adm adm adm adm no no 400 400 400 400",
+            None,
+        )
+        for screen in ("index", "print", "csv")
+    },
     # Outreach (consultations/viewsets/outreach.py): the PCN's staff (a PCN lead is staff
     # too) and admins; another PCN's action is not found, and its consultation is refused
     # on the form ("ok": the form again, with the error). Moderators and place leads: none.
