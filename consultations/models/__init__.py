@@ -2,6 +2,8 @@
 
 - `pages`: consultations (the page a question is put on, its index, its phases).
 - `participation`: ideas, comments, supports, follows; residents who took part offline.
+- `no_account`: ideas and comments sent without an account, waiting for their sender to
+  confirm their email address.
 - `themes`: themes, the ideas in them, their quotes, and suggested themes.
 - `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
 - `loop`: closing the loop, the "You said, we did" update pages.
@@ -43,6 +45,7 @@ from consultations.models.moderation import (
     ModerationDecision,
     ModerationReason,
 )
+from consultations.models.no_account import NoAccountPost
 from consultations.models.outbox import Letter, Notice
 from consultations.models.pages import (
     ConsultationIndexPage,
@@ -57,6 +60,7 @@ from consultations.models.participation import (
     Attribution,
     Channel,
     Comment,
+    ContributorKind,
     Follow,
     Idea,
     IdeaContentQuerySet,
@@ -93,6 +97,7 @@ __all__ = [
     "ConsultationIndexPage",
     "ConsultationPage",
     "ConsultationPageQuerySet",
+    "ContributorKind",
     "EqualityAnswers",
     "EthnicGroupDetail",
     "Flag",
@@ -107,6 +112,7 @@ __all__ = [
     "ModerationDecision",
     "ModerationMode",
     "ModerationReason",
+    "NoAccountPost",
     "Notice",
     "OfflineContributor",
     "OutreachAction",
