@@ -338,3 +338,49 @@ def test_one_contributor_per_pcn_and_address_and_confirming_again_asks_to_hear_b
     contributor.refresh_from_db()
     assert contributor.email_updates
     assert contributor.ideas.count() == 2
+
+
+# Retention
+
+
+def test_held_posts_go_two_days_after_they_were_sent_confirmed_or_not(consultation):
+    from engage.retention import retention_apply
+
+    old_waiting = send_idea(consultation, client="198.51.100.1")
+    old_confirmed = send_idea(consultation, client="198.51.100.2", email="b@example.org")
+    services.no_account_post_confirm(token=confirmation_sent()[0])
+    recent = send_idea(consultation, client="198.51.100.3", email="c@example.org")
+    NoAccountPost.objects.filter(pk__in=[old_waiting.pk, old_confirmed.pk]).update(
+        created_at=timezone.now() - timedelta(days=2, minutes=1)
+    )
+    NoAccountPost.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - timedelta(days=1, hours=23)
+    )
+    counts = {result.rule.key: result.count for result in retention_apply()}
+    assert counts["no_account_posts"] == 2
+    assert list(NoAccountPost.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert Idea.objects.count() == 1  # the confirmed post itself is the public record
+
+
+def test_a_senders_address_stays_while_they_keep_posting_and_goes_two_years_after(
+    consultation,
+):
+    from engage.retention import retention_apply
+
+    send_idea(consultation)
+    services.no_account_post_confirm(token=confirmation_sent()[0])
+    contributor = OfflineContributor.objects.get()
+    OfflineContributor.objects.update(created_at=timezone.now() - timedelta(days=800))
+    # A comment last month with the same address keeps it.
+    Idea.objects.update(
+        created_at=timezone.now() - timedelta(days=800), status=PostStatus.PUBLISHED
+    )
+    idea = Idea.objects.get()
+    Comment.objects.create(idea=idea, body="Still here.", contributor=contributor)
+    retention_apply()
+    contributor.refresh_from_db()
+    assert contributor.email == "sam@example.org"
+    Comment.objects.update(created_at=timezone.now() - timedelta(days=750))
+    retention_apply()
+    contributor.refresh_from_db()
+    assert contributor.email == ""
