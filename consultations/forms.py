@@ -1,10 +1,17 @@
 """Forms read and check input; services clean and store it."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from consultations.models import Attribution, Comment, FlagReason, Idea
 from consultations.models import equality as answers
+from engage.forms import (
+    SIGNUP_MAX_AGE_SECONDS,
+    HoneypotInput,
+    SignupTimestampInput,
+    signup_age,
+)
 from engage.ids import parse_id
 from home.boundary import in_pcn
 from home.models import Neighbourhood, Practice
@@ -310,3 +317,99 @@ def apply_validation_error(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+# Taking part without an account (consultations/services/no_account.py).
+
+NO_ACCOUNT_REFUSED = (
+    "Sorry, we could not send this just now. Please check what you wrote and send it again."
+)
+
+
+class NoAccountFieldsMixin:
+    """The email address to confirm, and the sign-up form's defence against bots: a field
+    only a bot fills in, and the signed time the form was shown (`engage.forms`)."""
+
+    def _no_account_fields(self, *, email_optional: bool, kind: str) -> None:
+        self.fields["email"] = forms.EmailField(
+            label="Your email address" + (" (optional)" if email_optional else ""),
+            required=not email_optional,
+            max_length=254,
+            help_text=(
+                f"We email you a link to confirm it is yours before your {kind} is sent, and "
+                f"then only to tell you what happens to it. We never show it to anyone."
+                + (
+                    f" If you leave it blank, your {kind} waits for a moderator and we cannot "
+                    "tell you what happens to it."
+                    if email_optional
+                    else ""
+                )
+            ),
+            error_messages={
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+            },
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        )
+        self.fields["website"] = forms.CharField(
+            label="Leave this blank", required=False, widget=HoneypotInput(), max_length=200
+        )
+        self.fields["started"] = forms.CharField(required=False, widget=SignupTimestampInput())
+
+    def looks_like_a_bot(self) -> bool:
+        if self.data.get("website", ""):
+            return True
+        minimum = settings.ENGAGE_SIGNUP_MIN_SECONDS
+        if minimum <= 0:
+            return False
+        age = signup_age(self.data.get("started", ""))
+        return age is None or not minimum <= age <= SIGNUP_MAX_AGE_SECONDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.looks_like_a_bot():
+            raise ValidationError(NO_ACCOUNT_REFUSED, code="bot")
+        return cleaned
+
+
+class NoAccountIdeaForm(NoAccountFieldsMixin, forms.Form):
+    """An idea from someone without an account: what the signed-in form asks (but how to
+    show who posted it: always "A resident"), and their email address."""
+
+    title = IdeaForm.base_fields["title"]
+    body = IdeaForm.base_fields["body"]
+    neighbourhood = IdeaForm.base_fields["neighbourhood"]
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = consultation.neighbourhoods.order_by("name")
+        self._no_account_fields(
+            email_optional=consultation.pcn.allow_posts_without_email, kind="idea"
+        )
+
+
+class NoAccountCommentForm(NoAccountFieldsMixin, forms.Form):
+    body = CommentForm.base_fields["body"]
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._no_account_fields(
+            email_optional=consultation.pcn.allow_posts_without_email, kind="comment"
+        )
+
+
+class ConfirmationCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the email",
+        max_length=20,
+        help_text="6 numbers, like 123456",
+        error_messages={"required": "Enter the code from the email"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+    )

@@ -122,7 +122,7 @@ def post_moderate(
         user=moderator,
         data={"reason": reason, "note": note, "decision": decision.pk},
     )
-    if post.author_id:
+    if post.author_id or post.contributor_id:  # a resident, or someone without an account
         transaction.on_commit(
             lambda: notifications.send_moderation_decision.enqueue(decision_id=decision.pk)
         )
@@ -198,7 +198,7 @@ def flag_report(
     )
     decision = flag.hid_post
     post = idea if idea is not None else comment
-    if decision is not None and post.author_id:
+    if decision is not None and (post.author_id or post.contributor_id):
         transaction.on_commit(
             lambda: notifications.send_moderation_decision.enqueue(decision_id=decision.pk)
         )

@@ -32,6 +32,7 @@ from consultations.loop import (
 from consultations.models import (
     Comment,
     ConsultationPage,
+    ContributorKind,
     Flag,
     Idea,
     ModerationAction,
@@ -103,8 +104,13 @@ def send_moderation_decision(decision_id: int) -> None:
     if decision is None:
         return
     post = decision.idea or decision.comment
-    if post.author is None or not post.author.email:
+    # A resident's account, or how to reply to someone who posted without one (and still
+    # wants to hear from us).
+    recipient = post.author or post.contributor
+    if recipient is None or not recipient.email or not getattr(recipient, "email_updates", True):
         return
+    if isinstance(recipient, OfflineContributor) and recipient.kind != ContributorKind.NO_ACCOUNT:
+        return  # a moderator typed it up for them: its decisions are the PCN's own
     idea = decision.idea or decision.comment.idea
     kind = "idea" if decision.idea_id else "comment"
     context = {
@@ -112,7 +118,10 @@ def send_moderation_decision(decision_id: int) -> None:
         "kind": kind,
         "post": post,
         "idea": idea,
-        "author": post.author,
+        "author": recipient,
+        "unsubscribe_url": unsubscribe_url(recipient)
+        if isinstance(recipient, OfflineContributor)
+        else "",
         "idea_url": idea_full_url(idea),
         "reason": ModerationReason(decision.reason).label
         if decision.reason in ModerationReason.values
@@ -131,7 +140,7 @@ def send_moderation_decision(decision_id: int) -> None:
         key=f"moderation-decision:{decision.pk}",
         subject=_subject(subject),
         body=render_to_string("consultations/emails/moderation_decision.txt", context),
-        to=[post.author.email],
+        to=[recipient.email],
     )
 
 

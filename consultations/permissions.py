@@ -3,6 +3,9 @@
 | role               | may                                                                  |
 |--------------------|----------------------------------------------------------------------|
 | visitor            | read published ideas and comments                                    |
+|                    | on an open consultation: send an idea or a comment without an        |
+|                    | account, posted once they confirm their email address (or, where the |
+|                    | PCN allows it, with none: always waiting for a moderator)            |
 | unverified user    | the same as a visitor until their email address is verified          |
 | resident           | on an open consultation: post, edit and withdraw own ideas and       |
 |                    | comments, support others' published ideas, follow, flag others' posts |
@@ -168,6 +171,18 @@ def can_send_letters_in(user, pcn) -> bool:
 def can_participate(user, consultation: ConsultationPage) -> bool:
     """Post ideas and comments, support and flag: a verified resident, while it is open."""
     return consultation.is_open and consultation.live and is_verified_resident(user)
+
+
+def can_post_without_account(user, consultation: ConsultationPage) -> bool:
+    """Send an idea without an account: someone not signed in (anyone signed in uses their
+    account's forms), while the consultation is open."""
+    signed_in = user is not None and user.is_authenticated
+    return not signed_in and consultation.is_open and consultation.live
+
+
+def can_comment_without_account(user, idea: Idea) -> bool:
+    """Comment without an account on a published idea of an open consultation."""
+    return idea.status == PostStatus.PUBLISHED and can_post_without_account(user, idea.consultation)
 
 
 def can_view_idea(user, idea: Idea) -> bool:

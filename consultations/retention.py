@@ -15,6 +15,7 @@ from consultations.models import (
     Idea,
     Letter,
     ModerationDecision,
+    NoAccountPost,
     Notice,
     OfflineContributor,
     PostStatus,
@@ -65,20 +66,32 @@ def _reports(*, cutoff):
 
 
 def _contacts(*, cutoff):
-    """Offline contributors entered before the cutoff with contact details still held and
+    """Contributors without an account (offline, or online with only an email address)
+    entered before the cutoff with contact details still held, nothing posted since, and
     nothing owed to them: no letter to print, no email waiting to go."""
     letter_due = Letter.objects.filter(contributor=OuterRef("pk"), status=Letter.Status.DUE)
     email_waiting = Notice.objects.filter(contributor=OuterRef("pk"), status=Notice.Status.PENDING)
+    # Someone without an account who posts again with the same address keeps one record.
+    idea_since = Idea.objects.filter(contributor=OuterRef("pk"), created_at__gte=cutoff)
+    comment_since = Comment.objects.filter(contributor=OuterRef("pk"), created_at__gte=cutoff)
     return (
         OfflineContributor.objects.filter(created_at__lt=cutoff)
         .exclude(name="", postal_address="", email="")
         .exclude(Exists(letter_due))
         .exclude(Exists(email_waiting))
+        .exclude(Exists(idea_since))
+        .exclude(Exists(comment_since))
     )
 
 
 def _contacts_anonymise(*, cutoff) -> int:
     return _contacts(cutoff=cutoff).update(name="", postal_address="", email="")
+
+
+def _no_account_posts(*, cutoff):
+    """Posts sent without an account, kept for their sender to confirm (with the text and
+    the email address), or confirmed (keeping only what the rate limits count)."""
+    return NoAccountPost.objects.filter(created_at__lt=cutoff)
 
 
 def _sent_notices(*, cutoff):
@@ -130,13 +143,26 @@ PARTICIPATION_RULES = [
     ),
     RetentionRule(
         key="offline_contact_details",
-        label="Names, postal and email addresses of residents who took part offline",
+        label="Names, postal and email addresses of residents who took part offline, and "
+        "email addresses of residents who took part online without an account",
         action="anonymised",
         default_days=2 * 365,
         why="Kept to tell them what happened; two years covers a consultation and its "
         "'You said, we did'. Never while a letter or email is still owed to them.",
         count=lambda *, cutoff: _contacts(cutoff=cutoff).count(),
         apply=_contacts_anonymise,
+    ),
+    RetentionRule(
+        key="no_account_posts",
+        label="Ideas and comments sent without an account and never confirmed, with the "
+        "email address they were sent with; and the record of those confirmed",
+        action="deleted",
+        default_days=2,
+        why="The link that confirms one works for a day; a day more lets its sender still "
+        "find what they wrote after it expired. A confirmed one holds only keyed hashes of "
+        "the sender's addresses, for the rate limits.",
+        count=lambda *, cutoff: _no_account_posts(cutoff=cutoff).count(),
+        apply=lambda *, cutoff: _no_account_posts(cutoff=cutoff).delete()[0],
     ),
     RetentionRule(
         key="sent_notices",

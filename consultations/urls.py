@@ -3,6 +3,7 @@
 from django.urls import path
 
 from consultations import resident_views
+from consultations.views import no_account
 
 app_name = "consultations"
 
@@ -14,5 +15,12 @@ urlpatterns = [
         "notifications/unsubscribe/<str:token>/",
         resident_views.unsubscribe,
         name="unsubscribe",
+    ),
+    # Taking part without an account: the code from the email, and the email's link.
+    path("take-part/check-your-email/", no_account.no_account_sent, name="no-account-sent"),
+    path(
+        "take-part/confirm/<str:token>/",
+        no_account.no_account_confirm,
+        name="no-account-confirm",
     ),
 ]

@@ -135,6 +135,13 @@ class PrimaryCareNetwork(models.Model):
         validators=[validate_single_line],
         help_text="For example: Safeguarding lead, Riverside Surgery.",
     )
+    allow_posts_without_email = models.BooleanField(
+        "allow posts with no email address at all",
+        default=False,
+        help_text="Anyone may send an idea or a comment without an account by confirming "
+        "their email address. When this is on, they may also send one with no email address: "
+        "it always waits for a PPG moderator, and its sender cannot hear back.",
+    )
     collection = models.OneToOneField(
         "wagtailcore.Collection",
         null=True,
@@ -152,6 +159,7 @@ class PrimaryCareNetwork(models.Model):
         FieldPanel("contact_email"),
         FieldPanel("safeguarding_contact_name"),
         FieldPanel("safeguarding_contact_email"),
+        FieldPanel("allow_posts_without_email"),
     ]
 
     class Meta:

@@ -2,6 +2,8 @@
 
 - `pages`: consultations (the page a question is put on, its index, its phases).
 - `participation`: ideas, comments, supports, follows; residents who took part offline.
+- `no_account`: ideas and comments sent without an account, waiting for their sender to
+  confirm their email address.
 - `themes`: themes, the ideas in them, their quotes, and suggested themes.
 - `moderation`: residents' reports (flags) and the audit trail of moderators' decisions.
 - `loop`: closing the loop, the "You said, we did" update pages.
@@ -50,6 +52,7 @@ from consultations.models.moderation import (
     ModerationDecision,
     ModerationReason,
 )
+from consultations.models.no_account import NoAccountPost
 from consultations.models.outbox import Letter, Notice
 from consultations.models.pages import (
     ConsultationIndexPage,
@@ -64,6 +67,7 @@ from consultations.models.participation import (
     Attribution,
     Channel,
     Comment,
+    ContributorKind,
     Follow,
     Idea,
     IdeaContentQuerySet,
@@ -100,6 +104,7 @@ __all__ = [
     "ConsultationIndexPage",
     "ConsultationPage",
     "ConsultationPageQuerySet",
+    "ContributorKind",
     "EqualityAnswers",
     "EthnicGroupDetail",
     "Flag",
@@ -114,6 +119,7 @@ __all__ = [
     "ModerationDecision",
     "ModerationMode",
     "ModerationReason",
+    "NoAccountPost",
     "Notice",
     "OfflineContributor",
     "OutreachAction",

@@ -201,6 +201,9 @@ class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
     consultation_detail_route = path("", name="ideas")(_route_to("consultation_detail"))
     consultation_follow_route = path("follow/", name="follow")(_route_to("consultation_follow"))
     idea_create_route = path("ideas/new/", name="idea-create")(_route_to("idea_create"))
+    idea_create_no_account_route = path("ideas/new/no-account/", name="idea-create-no-account")(
+        _route_to("idea_create_no_account")
+    )
     idea_detail_route = path("ideas/<int:idea_id>/", name="idea-detail")(_route_to("idea_detail"))
     idea_edit_route = path("ideas/<int:idea_id>/edit/", name="idea-edit")(_route_to("idea_edit"))
     idea_withdraw_route = path("ideas/<int:idea_id>/withdraw/", name="idea-withdraw")(
@@ -216,6 +219,9 @@ class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
     comment_create_route = path("ideas/<int:idea_id>/comments/", name="comment-create")(
         _route_to("comment_create")
     )
+    comment_create_no_account_route = path(
+        "ideas/<int:idea_id>/comments/no-account/", name="comment-create-no-account"
+    )(_route_to("comment_create_no_account"))
     comment_edit_route = path("comments/<int:comment_id>/edit/", name="comment-edit")(
         _route_to("comment_edit")
     )

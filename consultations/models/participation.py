@@ -43,9 +43,20 @@ class ReplyBy(models.TextChoices):
     LETTER = "letter", "By letter"
 
 
+class ContributorKind(models.TextChoices):
+    """How a contributor without an account reached us."""
+
+    OFFLINE = "offline", "Took part on paper, by phone or at a meeting"
+    NO_ACCOUNT = "no_account", "Took part online without an account"
+
+
 class OfflineContributor(PcnBoundaryMixin, models.Model):
-    """How to reply to a resident whose paper, phone or meeting contribution a moderator
-    entered. Kept apart from the idea, so the idea can be shown and exported without it.
+    """How to reply to a resident who took part without an account: one whose paper, phone
+    or meeting contribution a moderator entered (`kind` offline), or one who posted online
+    with only an email address they confirmed (`kind` no_account; see
+    `consultations.models.no_account`). Kept apart from the idea, so the idea can be shown
+    and exported without it. Updates, journey steps and moderators' decisions reach both
+    kinds the same way (`consultations.loop`, `consultations.notifications`).
 
     Either an email address or a postal address (with a name), never both: one way to reply.
     """
@@ -54,6 +65,9 @@ class OfflineContributor(PcnBoundaryMixin, models.Model):
 
     pcn = models.ForeignKey(
         "home.PrimaryCareNetwork", on_delete=models.CASCADE, related_name="offline_contributors"
+    )
+    kind = models.CharField(
+        max_length=20, choices=ContributorKind.choices, default=ContributorKind.OFFLINE
     )
     name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     postal_address = models.TextField(max_length=500, blank=True, validators=[validate_multi_line])
@@ -260,6 +274,14 @@ class Comment(PcnBoundaryMixin, models.Model):
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    contributor = models.ForeignKey(
+        OfflineContributor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="How to reply to a resident who commented without an account.",
     )
     body = models.TextField(
         max_length=2000,

@@ -155,6 +155,7 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             "comments": comments,
             "comment_form": CommentForm(),
             "can_comment": permissions.can_comment(user, idea),
+            "can_comment_without_account": permissions.can_comment_without_account(user, idea),
             "can_support": permissions.can_support(user, idea),
             "can_edit": permissions.can_edit_idea(user, idea),
             "can_withdraw": permissions.can_withdraw_idea(user, idea),

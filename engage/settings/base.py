@@ -407,7 +407,13 @@ ENGAGE_RATE_LIMITS = {
     "idea": (env_int("ENGAGE_IDEAS_PER_HOUR", 5), 60 * 60),
     "comment": (env_int("ENGAGE_COMMENTS_PER_HOUR", 30), 60 * 60),
     "flag": (env_int("ENGAGE_FLAGS_PER_HOUR", 20), 60 * 60),
+    # Taking part without an account (consultations/services/no_account.py): posts sent from
+    # one client address, and confirmation emails sent to one email address.
+    "no_account_client": (env_int("ENGAGE_NO_ACCOUNT_POSTS_PER_HOUR", 10), 60 * 60),
+    "confirmation_email": (env_int("ENGAGE_CONFIRMATION_EMAILS_PER_HOUR", 3), 60 * 60),
 }
+# How long the link (and code) that confirms a post sent without an account works.
+ENGAGE_NO_ACCOUNT_LINK_HOURS = env_int("ENGAGE_NO_ACCOUNT_LINK_HOURS", 24)
 
 # Who took part (consultations/representativeness.py): a breakdown of contributors' equality
 # answers is shown only when at least this many of them answered its questions; a group is

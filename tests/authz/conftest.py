@@ -41,6 +41,7 @@ from consultations.models import (
     IdeaTheme,
     Letter,
     ModerationMode,
+    NoAccountPost,
     OutreachAction,
     PlacePriority,
     PlacePriorityLink,
@@ -51,6 +52,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.notifications import UNSUBSCRIBE_SALT
+from consultations.services.no_account import token_digest
 from consultations.services.places import place_site_setup
 from home.models import (
     IntegratedCareSystem,
@@ -129,6 +131,26 @@ SECRETS = {
 }
 
 
+def _no_account_post(consultation) -> str:
+    """An idea sent to PCN A's open consultation without an account, waiting for its
+    sender to confirm; returns its link's token."""
+    token = "walk-no-account-token-0123456789abcdefghij"
+    NoAccountPost.objects.create(
+        consultation=consultation,
+        kind=NoAccountPost.Kind.IDEA,
+        title="Walked idea without an account",
+        body="Evening appointments, please.",
+        email="walker@example.org",
+        email_digest="walk",
+        client_digest="walk",
+        token_digest=token_digest(token),
+        code_digest="walk",
+        emails_sent=1,
+        expires_at=timezone.now() + timedelta(hours=24),
+    )
+    return token
+
+
 @dataclass
 class World:
     home: object
@@ -149,6 +171,7 @@ class World:
     other_letter: object = None  # due for `other_update`
     people: dict = field(default_factory=dict)
     unsubscribe_token: str = ""
+    no_account_token: str = ""  # PCN A's idea sent without an account, waiting to be confirmed
     # PCN A's draft update, waiting in its workflow for a PCN lead; a private consultation.
     draft: object = None
     private_consultation: object = None
@@ -513,6 +536,7 @@ def build_world() -> World:
         other_letter=_letter_due(other_update),
         people=people,
         unsubscribe_token=signing.dumps({"user": author.pk}, salt=UNSUBSCRIBE_SALT),
+        no_account_token=_no_account_post(open_consultation),
         draft=draft,
         private_consultation=private_consultation,
         private_theme=private_theme,

@@ -68,6 +68,12 @@ SAMPLE_URLS = {
     "account_reset_password_from_key": lambda w: {
         "": reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "not-a-key"})
     },
+    # The one-time link that confirms a post sent without an account: PCN A's waiting post's
+    # own token, and one nobody was sent.
+    "consultations:no-account-confirm": lambda w: {
+        " [sent]": reverse("consultations:no-account-confirm", args=[w.no_account_token]),
+        " [forged]": reverse("consultations:no-account-confirm", args=["forged-token"]),
+    },
     "consultations:unsubscribe": lambda w: {
         " [signed]": reverse("consultations:unsubscribe", args=[w.unsubscribe_token]),
         " [forged]": reverse("consultations:unsubscribe", args=["forged-token"]),
@@ -691,6 +697,16 @@ def _decision(key):
 
 # What a POST sends, by row label (the first match of a prefix wins).
 POST_BODIES = [
+    # Without an account (before the signed-in forms: a label's first matching prefix wins).
+    (
+        "page open consultation idea-create-no-account",
+        lambda w: {**_idea_form(w), "email": "walker@example.org"},
+    ),
+    (
+        "page open consultation comment-create-no-account",
+        lambda w: {"body": "A comment without an account.", "email": "walker@example.org"},
+    ),
+    ("consultations:no-account-sent", lambda w: {"code": "123456"}),
     ("page open consultation idea-create", _idea_form),
     ("page open consultation idea-edit", _idea_form),
     ("page open consultation idea-flag", lambda w: {"reason": "spam", "details": ""}),

@@ -17,6 +17,7 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     Letter,
+    NoAccountPost,
     Notice,
     OfflineContributor,
     PlacePriority,
@@ -139,6 +140,17 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
     )
     letter_row = Letter.objects.create(contributor=contributor, update=update, key="state")
     hold = SafetyHold.objects.create(consultation=consultation, comment=comment, urgent=True)
+    no_account = NoAccountPost.objects.create(
+        consultation=consultation,
+        idea=idea,
+        kind=NoAccountPost.Kind.COMMENT,
+        neighbourhood=neighbourhood,
+        client_digest="twin",
+        expires_at=timezone.now(),
+        status=NoAccountPost.Status.POSTED,
+        posted_idea=idea,
+        posted_comment=comment,
+    )
     place_vision = place_site_setup(place=pcn.place, hostname=f"place.{hostname}")
     place_priority = PlacePriority.objects.create(
         page=place_vision, title=f"Twin {letter} Place priority", description="Together."
@@ -185,6 +197,7 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         Notice: notice,
         Letter: letter_row,
         SafetyHold: hold,
+        NoAccountPost: no_account,
         PlaceVisionPage: place_vision,
         PlacePriority: place_priority,
         PlacePriorityLink: place_link,

@@ -45,6 +45,7 @@ NOT_TYPED = {
     "home.PrimaryCareNetwork.contact_email",
     "home.PrimaryCareNetwork.safeguarding_contact_email",
     "consultations.OfflineContributor.email",
+    "consultations.NoAccountPost.email",
     # Written by the code, never typed.
     "consultations.ModerationDecision.reason",
     "consultations.SuggestionRun.error",
@@ -58,6 +59,13 @@ NOT_TYPED = {
     "consultations.Letter.key",
     "engage.OutgoingEmail.key",
     "engage.OutgoingEmail.last_error",
+    # Keyed hashes, and the safety panel's fingerprint, written by the code
+    # (consultations/services/no_account.py).
+    "consultations.NoAccountPost.email_digest",
+    "consultations.NoAccountPost.client_digest",
+    "consultations.NoAccountPost.token_digest",
+    "consultations.NoAccountPost.code_digest",
+    "consultations.NoAccountPost.safety_seen",
 }
 
 

@@ -265,6 +265,7 @@ PRIVACY_NOTICE_BODY = """
 <li>The display name you choose, if any. It is shown beside your ideas and comments; without one you appear as "A resident".</li>
 <li>What you post: ideas, comments, the ideas you support, what you follow and anything you report to a moderator.</li>
 <li>Whether you want emails about what happens to ideas, and a record of the emails we send you.</li>
+<li>If you take part without an account: what you wrote and your email address, kept until you confirm it with the link we email you, and then only to reply to you.</li>
 </ul>
 <p>Please do not share medical details about yourself or anyone else. Moderators hide posts that do.</p>
 <h2>Why we use it</h2>
@@ -275,6 +276,7 @@ PRIVACY_NOTICE_BODY = """
 <ul>
 <li>Your account, until you delete it.</li>
 <li>Accounts whose email address was never confirmed are deleted after 30 days.</li>
+<li>Ideas and comments sent without an account and never confirmed are deleted, with the email address, after two days. A confirmed sender's email address is deleted two years after their last post.</li>
 <li>Ideas and comments stay with their consultation, so its findings still add up, unless you delete them.</li>
 </ul>
 <h2>Your rights</h2>
