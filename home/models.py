@@ -180,7 +180,11 @@ class Neighbourhood(PcnBoundaryMixin, index.Indexed, models.Model):
     name = models.CharField(max_length=100, validators=[validate_single_line])
 
     panels = [FieldPanel("pcn"), FieldPanel("name")]
-    search_fields = [index.SearchField("name"), index.FilterField("pcn")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),  # the chooser finds "Riv" as "Riverside"
+        index.FilterField("pcn"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -213,6 +217,7 @@ class Practice(PcnBoundaryMixin, index.Indexed, models.Model):
     ]
     search_fields = [
         index.SearchField("name"),
+        index.AutocompleteField("name"),  # the chooser finds a practice by part of its name
         index.SearchField("ods_code"),
         index.FilterField("pcn"),  # the chooser searches a PCN's own (home/admin_scope.py)
     ]

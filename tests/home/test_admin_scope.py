@@ -122,3 +122,25 @@ def test_a_permission_on_a_snippet_reaches_the_pcns_own_objects_only(pcns):
     assert set(policy.instances_user_has_permission_for(editor, "delete")) == set(
         home.pcn.neighbourhoods.all()
     )
+
+
+@pytest.mark.parametrize("model", ["neighbourhood", "practice"])
+def test_the_choosers_find_a_pcns_organisation_by_part_of_its_name(pcns, model, client):
+    from django.urls import reverse
+
+    from home.models import Practice
+
+    home, other_home = pcns
+    mine = {"neighbourhood": Neighbourhood, "practice": Practice}[model]
+    fields = {"ods_code": "Y12345"} if model == "practice" else {}
+    mine.objects.create(pcn=home.pcn, name="Riverside Surgery", **fields)
+    mine.objects.create(
+        pcn=other_home.pcn, name="Riverdale Health", **({"ods_code": "Y54321"} if fields else {})
+    )
+    client.force_login(make_staff(home.pcn))
+    url = reverse(f"wagtailsnippetchoosers_home_{model}:choose_results")
+    response = client.get(url, {"q": "Rivers"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Riverside Surgery" in html
+    assert "Riverdale Health" not in html
