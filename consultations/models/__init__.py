@@ -66,7 +66,13 @@ from consultations.models.participation import (
     ReplyBy,
     Support,
 )
-from consultations.models.places import PlacePriority, PlacePriorityLink, PlaceVisionPage
+from consultations.models.places import (
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
+    PlaceVisionPage,
+)
 from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
 from consultations.models.themes import (
     IdeaTheme,
@@ -113,6 +119,8 @@ __all__ = [
     "Phase",
     "PlacePriority",
     "PlacePriorityLink",
+    "PlaceUpdateAction",
+    "PlaceUpdatePage",
     "PlaceVisionPage",
     "PostStatus",
     "ReplyBy",
