@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
+from consultations.loop import accountability_of_pcns, place_accountability
 from consultations.models import (
     ActionStatus,
     ConsultationPage,
@@ -176,3 +177,11 @@ def public_priority_ids(priority_ids) -> set[int]:
 
 # Accountability, for many PCNs at once: `consultations.loop.accountability_of_pcns`, which
 # the Place vision page's comparison of its PCNs reads too.
+
+
+def accountability_of_places(places) -> dict:
+    """`consultations.loop.place_accountability` for a page of Places: five queries."""
+    return place_accountability(places=list(places))
+
+
+__all__ = ["accountability_of_pcns", "accountability_of_places"]

@@ -489,3 +489,48 @@ def test_the_place_vision_page_takes_as_many_queries_with_more_pcns(db, settings
         assert len(rows) == count
         counts[count] = len(queries)
     assert counts[2] == counts[8]
+
+
+# The open data API
+
+
+def test_the_api_gives_each_places_record_and_its_pcns_for_comparison(cited, settings):
+    settings.ENGAGE_API_CACHE_SECONDS = 0
+    places = cited
+    make_place_update(
+        places.vision,
+        priorities=[places.priority],
+        actions=[PlaceUpdateAction(description="Hubs", status="done")],
+    )
+    draft = make_place_update(places.vision, priorities=[places.priority], publish=False)
+    assert not draft.live
+    client = Client()
+    rows = {
+        row["name"]: row for row in client.get("/api/v1/place-accountability/").json()["results"]
+    }
+    ours = rows["Riverbridge"]
+    assert (ours["themes"], ours["themes_answered"], ours["themes_answered_percent"]) == (2, 2, 100)
+    assert (ours["actions"], ours["actions_done"]) == (1, 1)  # the draft's action not counted
+    assert ours["median_days_to_response"] == 0
+    assert rows["Otherbridge"]["themes_answered"] == 0
+    assert "pcn" not in ours
+    only = client.get("/api/v1/place-accountability/", {"place": places.vision.place_id}).json()
+    assert [row["name"] for row in only["results"]] == ["Riverbridge"]
+    pcns = client.get("/api/v1/accountability/", {"place": places.vision.place_id}).json()
+    assert sorted(row["pcn"]["name"] for row in pcns["results"]) == ["North PCN", "South PCN"]
+    refused = client.get("/api/v1/place-accountability/", {"place": "abc"})
+    assert refused.status_code == 400 and "place" in refused.json()
+
+
+def test_the_api_takes_as_many_queries_for_more_places_and_pcns(db, settings):
+    settings.ENGAGE_API_CACHE_SECONDS = 0
+    client = Client()
+    _place_with_pcns(2, "small.example")
+    client.get("/api/v1/place-accountability/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/place-accountability/")
+    _place_with_pcns(6, "large.example")
+    with CaptureQueriesContext(connection) as many:
+        rows = client.get("/api/v1/place-accountability/").json()["results"]
+    assert len(rows) == 2 and all(row["themes_answered"] for row in rows)
+    assert len(many) == len(few)
