@@ -487,22 +487,28 @@ def place_update_notices_create(*, update: PlaceUpdatePage) -> list[int]:
     )
 
 
+def _place_citations(links):
+    """(Place priority id, its Place's id, PCN theme id, when cited) for each PCN theme
+    behind these links (`themes_behind_place_priorities`' chain): one query."""
+    public = ConsultationPage.objects.live().public()
+    fields = ("priority_id", "priority__page__place_id")
+    links = links.order_by()  # a part of a union takes no order
+    direct = links.filter(theme__consultation__in=public).values_list(
+        *fields, "theme_id", "confirmed_at"
+    )
+    through = links.filter(
+        vision_priority__page__in=VisionPage.objects.live().public(),
+        vision_priority__themes__consultation__in=public,
+    ).values_list(*fields, "vision_priority__themes__id", "confirmed_at")
+    return direct.union(through, all=True)
+
+
 def place_themes_of(priority_ids) -> dict[int, set[int]]:
     """{Place priority id: the ids of the PCN themes behind it} (the chain of
-    `themes_behind_place_priorities`). Two queries, however many priorities and themes."""
-    priority_ids = list(priority_ids)
-    public = ConsultationPage.objects.live().public()
-    links = PlacePriorityLink.objects.filter(priority_id__in=priority_ids)
-    rows = list(
-        links.filter(theme__consultation__in=public).values_list("priority_id", "theme_id")
-    ) + list(
-        links.filter(
-            vision_priority__page__in=VisionPage.objects.live().public(),
-            vision_priority__themes__consultation__in=public,
-        ).values_list("priority_id", "vision_priority__themes__id")
-    )
+    `themes_behind_place_priorities`). One query, however many priorities and themes."""
     behind: dict[int, set[int]] = {}
-    for priority_id, theme_id in rows:
+    links = PlacePriorityLink.objects.filter(priority_id__in=list(priority_ids))
+    for priority_id, _, theme_id, _ in _place_citations(links):
         behind.setdefault(priority_id, set()).add(theme_id)
     return behind
 
@@ -775,11 +781,12 @@ def place_accountability(*, places) -> dict[int, Accountability]:
     public consultations, directly or through a PCN priority), how many stand behind a
     priority a live, public Place update acts on; the median days from a priority's first
     citation to the first update acting on it (0 if the same day); and its updates'
-    actions done. Five queries (and the request's view restrictions), however many Places,
+    actions done. Three queries (and the request's view restrictions), however many Places,
     PCNs, priorities, themes and updates."""
     place_ids = [place.pk for place in places]
     updates = PlaceUpdatePage.objects.live().public().filter(place_id__in=place_ids)
     acted: dict[int, object] = {}  # Place priority id -> first update's publication
+    place_of_priority: dict[int, int] = {}
     for priority_id, first in (
         PlaceUpdatePage.priorities.through.objects.filter(placeupdatepage__in=updates)
         .values("placepriority_id")
@@ -788,24 +795,19 @@ def place_accountability(*, places) -> dict[int, Accountability]:
     ):
         acted[priority_id] = first
     priorities: dict[int, object] = {}  # Place priority id -> its first citation
-    place_of_priority: dict[int, int] = {}
-    for priority_id, place_id, first in (
+    themes: dict[int, set[int]] = {}
+    answered: dict[int, set[int]] = {}
+    for priority_id, place_id, theme_id, cited_at in _place_citations(
         PlacePriorityLink.objects.filter(
             priority__page__place_id__in=place_ids, priority__page__live=True
         )
-        .values("priority_id", "priority__page__place_id")
-        .annotate(first=Min("confirmed_at"))
-        .values_list("priority_id", "priority__page__place_id", "first")
     ):
-        priorities[priority_id] = first
+        if priority_id not in priorities or cited_at < priorities[priority_id]:
+            priorities[priority_id] = cited_at
         place_of_priority[priority_id] = place_id
-    themes: dict[int, set[int]] = {}
-    answered: dict[int, set[int]] = {}
-    for priority_id, theme_ids in place_themes_of(priorities).items():
-        place_id = place_of_priority[priority_id]
-        themes.setdefault(place_id, set()).update(theme_ids)
+        themes.setdefault(place_id, set()).add(theme_id)
         if priority_id in acted:
-            answered.setdefault(place_id, set()).update(theme_ids)
+            answered.setdefault(place_id, set()).add(theme_id)
     days: dict[int, list[int]] = {}
     for priority_id, first in acted.items():
         if priority_id in priorities and first is not None:
@@ -832,14 +834,14 @@ def place_accountability(*, places) -> dict[int, Accountability]:
     }
 
 
-def accountability_of_pcns(pcns) -> dict[int, Accountability]:
+def accountability_of_pcns(pcns=None, *, homes=None) -> dict[int, Accountability]:
     """`consultations.loop.accountability` for each of these PCNs (by id) that has a site,
-    in five queries however many PCNs, consultations, themes and updates there are: the same
-    figures, each row placed in its PCN by the path of the PCN's home page."""
-    homes = {
-        home.path: home.pcn_id
-        for home in HomePage.objects.filter(pcn__in=pcns).only("path", "pcn_id")
-    }
+    in five queries however many PCNs, consultations, themes and updates there are (four
+    given their home pages, `homes`): the same figures, each row placed in its PCN by the
+    path of the PCN's home page."""
+    if homes is None:
+        homes = HomePage.objects.filter(pcn__in=pcns).only("path", "pcn_id")
+    homes = {home.path: home.pcn_id for home in homes}
     if not homes:
         return {}
     lengths = sorted({len(path) for path in homes})

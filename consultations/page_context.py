@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 
 from consultations.loop import accountability, accountability_of_pcns, place_accountability
 from consultations.models import (
+    ActionStatus,
     ConsultationPage,
     PlaceUpdatePage,
     PostStatus,
@@ -17,7 +18,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.selectors import place_vision_heard
-from home.models import PrimaryCareNetwork
+from home.models import HomePage
 from home.page_cache import site_content_memo
 
 
@@ -88,15 +89,25 @@ def place_vision_page_context(*, page, request) -> dict:
     heard (`selectors.place_vision_heard`), the Place's "You said, we did" updates, its
     record of acting on them and its PCNs' records side by side: a fixed number of queries,
     however many PCNs, priorities, themes and updates."""
-    pcns = list(PrimaryCareNetwork.objects.filter(place_id=page.place_id).order_by("name"))
-    figures = accountability_of_pcns(pcns)
+    homes = list(
+        HomePage.objects.filter(pcn__place_id=page.place_id)
+        .select_related("pcn")
+        .order_by("pcn__name")
+    )
+    figures = accountability_of_pcns(homes=homes)
+    pcns = [home.pcn for home in homes]
     return {
-        "priorities": place_vision_heard(page=page),
+        "priorities": place_vision_heard(page=page, homes=homes),
         "place_updates": (
             PlaceUpdatePage.objects.live()
             .public()
             .child_of(page)
-            .prefetch_related("actions", "priorities")
+            .annotate(
+                action_count=Count("actions", distinct=True),
+                actions_done=Count(
+                    "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
+                ),
+            )
             .order_by("-first_published_at")
         ),
         "record": place_accountability(places=[page.place])[page.place_id],

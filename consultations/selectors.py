@@ -318,7 +318,7 @@ class HeardPriority:
         return self.priority.description
 
 
-def place_vision_heard(*, page) -> list[HeardPriority]:
+def place_vision_heard(*, page, homes=None) -> list[HeardPriority]:
     """Each priority of a Place's vision, with the themes behind it and how widely it was
     heard, in five queries (and the request's page view restrictions, read once) whatever
     the number of PCNs, priorities, themes, ideas and comments.
@@ -329,10 +329,9 @@ def place_vision_heard(*, page) -> list[HeardPriority]:
     its themes it sits in) and those ideas' published comments. M is the number of the
     Place's PCNs.
     """
-    homes = {
-        home.path: home.pcn
-        for home in HomePage.objects.filter(pcn__place_id=page.place_id).select_related("pcn")
-    }
+    if homes is None:  # the home pages of the Place's PCNs, with each PCN
+        homes = HomePage.objects.filter(pcn__place_id=page.place_id).select_related("pcn")
+    homes = {home.path: home.pcn for home in homes}
     place_pcn_count = len({pcn.pk for pcn in homes.values()})
     public = ConsultationPage.objects.live().public().values("pk")
     public_visions = VisionPage.objects.live().public().values("pk")

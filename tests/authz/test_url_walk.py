@@ -124,6 +124,7 @@ EXPECTED = {
     "api-v1:priority-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:update-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "api-v1:place-accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:schema": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:docs": ("ok ok ok ok ok ok ok ok ok ok", None),
     # The site's accessibility statement: public, and only read.
@@ -317,6 +318,8 @@ EXPECTED = {
     "page vision": ("ok ok ok ok ok ok ok ok ok ok", None),
     # The vision of PCN A's Place, on the Place's own site: public.
     "page place vision": ("ok ok ok ok ok ok ok ok ok ok", None),
+    # Its "You said, we did" update: public.
+    "page place update": ("ok ok ok ok ok ok ok ok ok ok", None),
     "page privacy notice": ("ok ok ok ok ok ok ok ok ok ok", None),
     # PCN A's private consultation (view restricted to its moderators' and staff groups):
     # everyone else is asked to sign in, as Wagtail does for a group restriction.

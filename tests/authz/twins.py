@@ -21,6 +21,8 @@ from consultations.models import (
     OfflineContributor,
     PlacePriority,
     PlacePriorityLink,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
     PlaceVisionPage,
     PostStatus,
     SafetyHold,
@@ -144,6 +146,10 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
     place_link = PlacePriorityLink.objects.create(
         priority=place_priority, theme=theme, confirmed_by=author
     )
+    place_update = PlaceUpdatePage(title=f"Twin {letter} Place update", summary="<p>Done.</p>")
+    place_update.priorities = [place_priority]
+    place_update.actions = [PlaceUpdateAction(description="Hubs", status="planned")]
+    place_vision.add_child(instance=place_update)
     return {
         HomePage: home,
         ConsultationIndexPage: consultations,
@@ -174,6 +180,8 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         PlaceVisionPage: place_vision,
         PlacePriority: place_priority,
         PlacePriorityLink: place_link,
+        PlaceUpdatePage: place_update,
+        PlaceUpdateAction: place_update.actions.get(),
         type(home.pcn): home.pcn,
     }
 
