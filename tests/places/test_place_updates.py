@@ -534,3 +534,16 @@ def test_the_api_takes_as_many_queries_for_more_places_and_pcns(db, settings):
         rows = client.get("/api/v1/place-accountability/").json()["results"]
     assert len(rows) == 2 and all(row["themes_answered"] for row in rows)
     assert len(many) == len(few)
+
+
+def test_a_residents_data_download_names_the_place_update_they_were_told_of(cited):
+    from consultations.privacy import participation_data
+
+    author = UserFactory()
+    idea_in(cited.one.theme, author)
+    update = make_place_update(cited.vision, priorities=[cited.priority], title="Evening hubs")
+    loop.place_update_notices_create(update=update)
+    emails = participation_data(user=author)["emails"]
+    assert [(email["kind"], email["about"]) for email in emails] == [
+        ("A Place acted on it", "Evening hubs")
+    ]
