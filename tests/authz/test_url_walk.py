@@ -594,6 +594,10 @@ EXPECTED = {
         "adm adm adm adm ok ok ok ok ok ok",
         None,
     ),
+    "pcn_admin:choose-page [consultations.placeupdatepage]": (
+        "adm adm adm adm ok ok ok ok ok ok",
+        None,
+    ),
     "pcn_admin:choose-page [consultations.consultationindexpage]": (
         "adm adm adm adm ok ok ok ok ok ok",
         None,
