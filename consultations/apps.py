@@ -22,6 +22,7 @@ class ConsultationsConfig(AppConfig):
             views,
         )
         from consultations.models import (
+            PlaceUpdatePage,
             PlaceVisionPage,
             UpdateIndexPage,
             UpdatePage,
@@ -77,4 +78,9 @@ class ConsultationsConfig(AppConfig):
         # the one place all of them meet. The handler only enqueues a task.
         page_published.connect(
             signal_handlers.update_published, sender=UpdatePage, dispatch_uid="engage-update"
+        )
+        page_published.connect(
+            signal_handlers.place_update_published,
+            sender=PlaceUpdatePage,
+            dispatch_uid="engage-place-update",
         )

@@ -7,6 +7,10 @@ back too: by email when they gave an address (a `Notice` to their `OfflineContri
 otherwise by a printed letter (`update_letters_create` writes the `Letter` rows that the
 admin's "Letters to print" lists).
 
+A Place's decisions cascade down the same way: `place_update_notices_create` owes one
+`Notice` per person for each published `PlaceUpdatePage`, to everyone behind the PCN themes
+its priorities cite (a step on a journey `Letter` for those with only a postal address).
+
 The steps of an idea's journey are owed the same way: `theme_step_notices_create` writes a
 `Notice` for each person to tell when a published idea is put in a theme or its theme is
 linked to a priority of the shared vision (a step on a journey `Letter` for a resident with
@@ -15,11 +19,12 @@ by `notifications.send_journey_digest`; `journey_letters_due` lists the letters 
 """
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from consultations.models import (
     ActionStatus,
@@ -32,6 +37,9 @@ from consultations.models import (
     OfflineContributor,
     OutreachAction,
     Phase,
+    PlacePriorityLink,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
     PostStatus,
     Theme,
     UpdateAction,
@@ -39,7 +47,8 @@ from consultations.models import (
     UpdatePage,
 )
 from engage.models import User
-from home.boundary import in_pcn
+from home.boundary import in_pcn, in_place
+from home.models import HomePage, VisionPage
 
 # Who hears about an update
 
@@ -313,10 +322,11 @@ def _journey_letters_for(contributor_ids: set[int]) -> dict[int, int]:
 
 
 def journey_steps_current(notices) -> tuple[list, list]:
-    """Split steps (journey `Notice` rows, with `idea__consultation` and `theme` read) into
-    those still true and those undone before anyone was told: an idea no longer published
-    (or its consultation unpublished), taken out of the theme, or no longer in a theme of
-    the priority. One query, however many steps."""
+    """Split steps (journey `Notice` rows, with `idea__consultation`, `theme` and
+    `place_update` read) into those still true and those undone before anyone was told: an
+    idea no longer published (or its consultation unpublished), taken out of the theme, or
+    no longer in a theme of the priority; a Place's update no longer published. One query,
+    however many steps."""
     notices = list(notices)
     idea_ids = {n.idea_id for n in notices if n.idea_id}
     placed = set()
@@ -328,6 +338,9 @@ def journey_steps_current(notices) -> tuple[list, list]:
         fed.add((idea_id, priority_id))
     current, undone = [], []
     for notice in notices:
+        if notice.kind == Notice.Kind.PLACE:  # still true while the Place's update is live
+            (current if notice.place_update.live else undone).append(notice)
+            continue
         idea = notice.idea
         if notice.kind == Notice.Kind.THEMED:
             still = (notice.idea_id, notice.theme_id) in placed
@@ -341,14 +354,18 @@ def journey_steps_current(notices) -> tuple[list, list]:
 def journey_letters_due(*, pcns) -> QuerySet:
     """The journey letters to print for these PCNs: one per contributor, not yet sent, with
     at least one step still true. Each has `current_steps` (its steps, in order, with the
-    idea, its consultation, the theme and the priority). Two queries, however many letters."""
-    steps = Notice.objects.filter(
-        status=Notice.Status.PENDING,
-        idea__status=PostStatus.PUBLISHED,
-        idea__consultation__live=True,
-    ).filter(
-        Q(kind=Notice.Kind.THEMED, idea__ideatheme__theme=F("theme"))
-        | Q(kind=Notice.Kind.PRIORITY, idea__themes__priority=F("priority"))
+    idea, its consultation, the theme and the priority, or the Place's update and its
+    Place). Two queries, however many letters."""
+    idea_still_public = Q(idea__status=PostStatus.PUBLISHED, idea__consultation__live=True)
+    steps = Notice.objects.filter(status=Notice.Status.PENDING).filter(
+        (
+            idea_still_public
+            & (
+                Q(kind=Notice.Kind.THEMED, idea__ideatheme__theme=F("theme"))
+                | Q(kind=Notice.Kind.PRIORITY, idea__themes__priority=F("priority"))
+            )
+        )
+        | Q(kind=Notice.Kind.PLACE, place_update__live=True)
     )
     return (
         Letter.objects.filter(
@@ -361,7 +378,9 @@ def journey_letters_due(*, pcns) -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "steps",
-                queryset=steps.select_related("idea__consultation", "theme", "priority")
+                queryset=steps.select_related(
+                    "idea__consultation", "theme", "priority", "place_update__place"
+                )
                 .distinct()
                 .order_by("created_at", "pk"),
                 to_attr="current_steps",
@@ -369,6 +388,129 @@ def journey_letters_due(*, pcns) -> QuerySet:
         )
         .order_by("created_at", "pk")
     )
+
+
+# A Place's decisions: who hears, once
+
+
+def themes_behind_place_priorities(priority_ids) -> QuerySet:
+    """The PCN themes behind these Place priorities: those they cite, and those that feed a
+    PCN vision priority they cite (on a live, public vision page), of live consultations
+    everyone may read. The chain a Place priority's "heard in N of M PCNs" counts
+    (`selectors.place_vision_heard`). An ICS priority citing Place priorities reaches its
+    residents through the same function, given the Place priorities it cites."""
+    public = ConsultationPage.objects.live().public()
+    public_visions = VisionPage.objects.live().public()
+    return Theme.objects.filter(
+        Q(place_links__priority_id__in=priority_ids)
+        | Q(
+            priority__place_links__priority_id__in=priority_ids,
+            priority__page__in=public_visions,
+        ),
+        consultation__in=public,
+    )
+
+
+def place_update_ideas(update: PlaceUpdatePage):
+    """Published ideas behind a Place's update: in a PCN theme behind one of the priorities
+    it acts on, of the Place's own PCNs only (`home.boundary.in_place`). Pending, hidden and
+    withdrawn ideas are never behind anything."""
+    priority_ids = [priority.pk for priority in update.priorities.all()]
+    themes = in_place(themes_behind_place_priorities(priority_ids), update.place)
+    return Idea.objects.filter(
+        status=PostStatus.PUBLISHED,
+        pk__in=IdeaTheme.objects.filter(theme__in=themes).values("idea_id"),
+    )
+
+
+@transaction.atomic
+def place_update_notices_create(*, update: PlaceUpdatePage) -> list[int]:
+    """Owe each person behind a Place's update one step: once per person and update, however
+    many of their ideas it reaches, and never again when it is republished or edited.
+
+    Told: the authors of the published ideas behind it and those following those ideas, who
+    still want emails; residents who took part offline by email when they gave one (and
+    still want them), or on their next journey letter when they gave only a postal address
+    (the PCN that holds their address prints it). Returns the ids of the new notices sent
+    by email (in their next journey digest). A fixed number of queries, however many ideas
+    and people.
+    """
+    if not update.live:
+        return []
+    ideas = place_update_ideas(update)
+    users = set(
+        User.objects.filter(
+            Q(pk__in=ideas.values("author_id"))
+            | Q(pk__in=Follow.objects.filter(idea__in=ideas).values("user_id")),
+            _wants_emails(""),
+        ).values_list("pk", flat=True)
+    )
+    emailed, posted = set(), set()
+    for contributor_id, email, email_updates, address in OfflineContributor.objects.filter(
+        pk__in=ideas.exclude(contributor=None).values("contributor_id")
+    ).values_list("pk", "email", "email_updates", "postal_address"):
+        if email and email_updates:
+            emailed.add(contributor_id)
+        elif not email and address:
+            posted.add(contributor_id)
+    told = Notice.objects.filter(place_update=update)
+    users -= set(told.exclude(user=None).values_list("user_id", flat=True))
+    already = set(told.exclude(contributor=None).values_list("contributor_id", flat=True))
+    emailed -= already
+    posted -= already
+
+    def step(**recipient):
+        return Notice(kind=Notice.Kind.PLACE, place_update=update, key="place", **recipient)
+
+    new = [step(user_id=user_id) for user_id in sorted(users)]
+    new += [step(contributor_id=contributor_id) for contributor_id in sorted(emailed)]
+    by_email = len(new)
+    if posted:
+        letters = _journey_letters_for(posted)
+        new += [
+            step(contributor_id=contributor_id, letter_id=letters[contributor_id])
+            for contributor_id in sorted(posted)
+        ]
+    Notice.objects.bulk_create(new, ignore_conflicts=True)
+    return list(
+        Notice.objects.filter(
+            place_update=update,
+            letter=None,
+            status=Notice.Status.PENDING,
+            attempts=0,
+        )
+        .filter(
+            Q(user_id__in=[n.user_id for n in new[:by_email] if n.user_id])
+            | Q(contributor_id__in=[n.contributor_id for n in new[:by_email] if n.contributor_id])
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _place_citations(links):
+    """(Place priority id, its Place's id, PCN theme id, when cited) for each PCN theme
+    behind these links (`themes_behind_place_priorities`' chain): one query."""
+    public = ConsultationPage.objects.live().public()
+    fields = ("priority_id", "priority__page__place_id")
+    links = links.order_by()  # a part of a union takes no order
+    direct = links.filter(theme__consultation__in=public).values_list(
+        *fields, "theme_id", "confirmed_at"
+    )
+    through = links.filter(
+        vision_priority__page__in=VisionPage.objects.live().public(),
+        vision_priority__themes__consultation__in=public,
+    ).values_list(*fields, "vision_priority__themes__id", "confirmed_at")
+    return direct.union(through, all=True)
+
+
+def place_themes_of(priority_ids) -> dict[int, set[int]]:
+    """{Place priority id: the ids of the PCN themes behind it} (the chain of
+    `themes_behind_place_priorities`). One query, however many priorities and themes."""
+    behind: dict[int, set[int]] = {}
+    links = PlacePriorityLink.objects.filter(priority_id__in=list(priority_ids))
+    for priority_id, _, theme_id, _ in _place_citations(links):
+        behind.setdefault(priority_id, set()).add(theme_id)
+    return behind
 
 
 @transaction.atomic
@@ -434,10 +576,13 @@ def _live_updates_for(theme_ids, idea_ids, *, with_targets: bool = True):
 
 
 def idea_journeys(ideas) -> dict[int, list[Stage]]:
-    """The journey of each idea: submitted → published → themed → priority → acted on.
+    """The journey of each idea: submitted → published → themed → priority → acted on,
+    and acted on by the Place when a Place's update acts on a priority citing its theme
+    (or the PCN priority its theme feeds).
 
-    Works on a list of ideas in five queries, whatever its length; in two for one idea
-    whose `placements` are read already (`selectors.idea_for_page`).
+    Works on a list of ideas in six queries, whatever its length; in three for one idea
+    whose `placements` are read already (`selectors.idea_for_page`); one fewer for ideas
+    in no theme.
     """
     ideas = list(ideas)
     ids = [idea.pk for idea in ideas]
@@ -451,6 +596,7 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
     theme_ids = {p.theme_id for items in placements.values() for p in items}
     one_idea = len(ideas) == 1
     updates = list(_live_updates_for(theme_ids, ids, with_targets=not one_idea))
+    place_updates = _place_updates_for(placements)
     journeys = {}
     for idea in ideas:
         mine = placements.get(idea.pk, [])
@@ -507,7 +653,59 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
                 [(update.title, update.url) for update in acting],
             ),
         ]
+        by_place = [
+            update
+            for update, (cited_themes, cited_priorities) in place_updates
+            if my_themes & cited_themes
+            or {p.theme.priority_id for p in mine if p.theme.priority_id} & cited_priorities
+        ]
+        if by_place:
+            journeys[idea.pk].append(
+                Stage(
+                    "Acted on by the Place",
+                    True,
+                    by_place[0].first_published_at,
+                    [
+                        f"{update.place.name} Place acted on this: {update.title}"
+                        for update in by_place
+                    ],
+                    [(update.title, update.url) for update in by_place],
+                )
+            )
     return journeys
+
+
+def _place_updates_for(placements) -> list[tuple[PlaceUpdatePage, tuple[set, set]]]:
+    """Live, public Place updates acting on a Place priority that cites one of these
+    placements' themes, or the PCN priority one of them feeds: each with (the theme ids,
+    the PCN priority ids) its priorities cite. One query, none for ideas in no theme."""
+    theme_ids = {p.theme_id for items in placements.values() for p in items}
+    vision_ids = {
+        p.theme.priority_id for items in placements.values() for p in items if p.theme.priority_id
+    }
+    if not theme_ids:
+        return []
+    found: dict[int, tuple[PlaceUpdatePage, tuple[set, set]]] = {}
+    for update in (
+        PlaceUpdatePage.objects.live()
+        .public()
+        .filter(
+            Q(priorities__links__theme_id__in=theme_ids)
+            | Q(priorities__links__vision_priority_id__in=vision_ids)
+        )
+        .select_related("place")
+        .annotate(
+            cited_theme=F("priorities__links__theme_id"),
+            cited_priority=F("priorities__links__vision_priority_id"),
+        )
+        .order_by("first_published_at", "pk")
+    ):
+        _, (themes, priorities) = found.setdefault(update.pk, (update, (set(), set())))
+        if update.cited_theme:
+            themes.add(update.cited_theme)
+        if update.cited_priority:
+            priorities.add(update.cited_priority)
+    return list(found.values())
 
 
 # The PCN's record
@@ -572,3 +770,140 @@ def accountability(*, home) -> Accountability:
         outreach_sessions=outreach["sessions"],
         outreach_contributions=outreach["contributions"] or 0,
     )
+
+
+# A Place's record
+
+
+def place_accountability(*, places) -> dict[int, Accountability]:
+    """Each Place's record (by id), for its own "You said, we did" updates, in the PCNs'
+    terms (`accountability`): of the PCN themes its live vision's priorities cite (from
+    public consultations, directly or through a PCN priority), how many stand behind a
+    priority a live, public Place update acts on; the median days from a priority's first
+    citation to the first update acting on it (0 if the same day); and its updates'
+    actions done. Three queries (and the request's view restrictions), however many Places,
+    PCNs, priorities, themes and updates."""
+    place_ids = [place.pk for place in places]
+    updates = PlaceUpdatePage.objects.live().public().filter(place_id__in=place_ids)
+    acted: dict[int, object] = {}  # Place priority id -> first update's publication
+    place_of_priority: dict[int, int] = {}
+    for priority_id, first in (
+        PlaceUpdatePage.priorities.through.objects.filter(placeupdatepage__in=updates)
+        .values("placepriority_id")
+        .annotate(first=Min("placeupdatepage__first_published_at"))
+        .values_list("placepriority_id", "first")
+    ):
+        acted[priority_id] = first
+    priorities: dict[int, object] = {}  # Place priority id -> its first citation
+    themes: dict[int, set[int]] = {}
+    answered: dict[int, set[int]] = {}
+    for priority_id, place_id, theme_id, cited_at in _place_citations(
+        PlacePriorityLink.objects.filter(
+            priority__page__place_id__in=place_ids, priority__page__live=True
+        )
+    ):
+        if priority_id not in priorities or cited_at < priorities[priority_id]:
+            priorities[priority_id] = cited_at
+        place_of_priority[priority_id] = place_id
+        themes.setdefault(place_id, set()).add(theme_id)
+        if priority_id in acted:
+            answered.setdefault(place_id, set()).add(theme_id)
+    days: dict[int, list[int]] = {}
+    for priority_id, first in acted.items():
+        if priority_id in priorities and first is not None:
+            days.setdefault(place_of_priority[priority_id], []).append(
+                max(0, (first - priorities[priority_id]).days)
+            )
+    actions = {
+        row["page__place_id"]: row
+        for row in PlaceUpdateAction.objects.filter(page__in=updates)
+        .values("page__place_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)))
+    }
+    return {
+        place_id: Accountability(
+            themes=len(themes.get(place_id, ())),
+            themes_answered=len(answered.get(place_id, ())),
+            median_days_to_response=(
+                statistics.median(days[place_id]) if days.get(place_id) else None
+            ),
+            actions=actions.get(place_id, {}).get("total", 0),
+            actions_done=actions.get(place_id, {}).get("done", 0),
+        )
+        for place_id in place_ids
+    }
+
+
+def accountability_of_pcns(pcns=None, *, homes=None) -> dict[int, Accountability]:
+    """`consultations.loop.accountability` for each of these PCNs (by id) that has a site,
+    in five queries however many PCNs, consultations, themes and updates there are (four
+    given their home pages, `homes`): the same figures, each row placed in its PCN by the
+    path of the PCN's home page."""
+    if homes is None:
+        homes = HomePage.objects.filter(pcn__in=pcns).only("path", "pcn_id")
+    homes = {home.path: home.pcn_id for home in homes}
+    if not homes:
+        return {}
+    lengths = sorted({len(path) for path in homes})
+
+    def pcn_at(path: str) -> int | None:
+        for length in lengths:
+            pcn_id = homes.get(path[:length])
+            if pcn_id is not None:
+                return pcn_id
+        return None
+
+    below = Q()
+    for path in homes:
+        below |= Q(path__startswith=path)
+    # What everyone may read: a private consultation or update adds nothing.
+    consultations = ConsultationPage.objects.live().public().filter(below)
+    updates = UpdatePage.objects.live().public().filter(below)
+
+    themes = defaultdict(lambda: [0, 0])  # PCN id -> [themes, answered]
+    for path, total, answered in (
+        Theme.objects.filter(consultation__in=consultations)
+        .annotate(answered=Exists(updates.filter(themes=OuterRef("pk"))))
+        .order_by()
+        .values("consultation__path")
+        .annotate(total=Count("pk"), answered_count=Count("pk", filter=Q(answered=True)))
+        .values_list("consultation__path", "total", "answered_count")
+    ):
+        figures = themes[pcn_at(path)]
+        figures[0] += total
+        figures[1] += answered
+
+    days = defaultdict(list)  # PCN id -> days from close to first response, per consultation
+    for path, closes_at, first in (
+        updates.filter(consultation__in=consultations)
+        .order_by()  # page querysets sort by tree path, which would split the groups
+        .values("consultation_id", "consultation__path", "consultation__closes_at")
+        .annotate(first=Min("first_published_at"))
+        .values_list("consultation__path", "consultation__closes_at", "first")
+    ):
+        if first:
+            # A response published before the consultation closed counts as same-day.
+            days[pcn_at(path)].append(max(0, (first - closes_at).days))
+
+    actions = defaultdict(lambda: [0, 0])  # PCN id -> [actions, done]
+    for path, total, done in (
+        UpdateAction.objects.filter(page__in=updates)
+        .order_by()
+        .values("page__path")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)))
+        .values_list("page__path", "total", "done")
+    ):
+        figures = actions[pcn_at(path)]
+        figures[0] += total
+        figures[1] += done
+
+    return {
+        pcn_id: Accountability(
+            themes=themes[pcn_id][0],
+            themes_answered=themes[pcn_id][1],
+            median_days_to_response=statistics.median(days[pcn_id]) if days[pcn_id] else None,
+            actions=actions[pcn_id][0],
+            actions_done=actions[pcn_id][1],
+        )
+        for pcn_id in homes.values()
+    }

@@ -26,6 +26,8 @@ from django_tasks import task
 
 from consultations.loop import (
     journey_steps_current,
+    place_themes_of,
+    place_update_notices_create,
     update_letters_create,
     update_notices_create,
 )
@@ -34,12 +36,14 @@ from consultations.models import (
     ConsultationPage,
     ContributorKind,
     Flag,
+    Follow,
     Idea,
     ModerationAction,
     ModerationDecision,
     ModerationReason,
     Notice,
     OfflineContributor,
+    PlaceUpdatePage,
     PostStatus,
     UpdatePage,
 )
@@ -331,6 +335,19 @@ def notify_update_published(update_id: int) -> int:
     return len(notice_ids)
 
 
+@task()
+def notify_place_update_published(update_id: int) -> int:
+    """Tell everyone behind a Place's published update, once: one step each, sent in their
+    next journey digest, or printed on their next journey letter by the PCN that holds
+    their postal address."""
+    update = PlaceUpdatePage.objects.live().filter(pk=update_id).first()
+    if update is None:
+        return 0
+    notice_ids = place_update_notices_create(update=update)
+    journey_digests_soon(Notice.objects.filter(pk__in=notice_ids))
+    return len(notice_ids)
+
+
 def retry_pending_notices() -> int:
     """Enqueue every phase notice that has not been sent yet (run by cron): a new phase
     email, one whose task never ran, or one the mail queue gave up on before MAX_ATTEMPTS
@@ -350,7 +367,7 @@ def retry_pending_notices() -> int:
 # The journey digest: every step of a person's ideas since we last wrote, in one email.
 
 DIGEST_PREFIX = "digest"
-JOURNEY_KINDS = [Notice.Kind.UPDATE, Notice.Kind.THEMED, Notice.Kind.PRIORITY]
+JOURNEY_KINDS = [Notice.Kind.UPDATE, Notice.Kind.THEMED, Notice.Kind.PRIORITY, Notice.Kind.PLACE]
 
 
 def digest_settle_time() -> timedelta:
@@ -443,6 +460,57 @@ def _update_sections(update_notices, their_ideas, placements) -> list[dict]:
     return list(sections.values())
 
 
+def _place_sections(place_notices, ideas_behind) -> list[dict]:
+    """One section per live Place update among the steps: what the Place decided, its
+    actions, and the reader's ideas (or ideas they follow) behind it. No queries."""
+    return [
+        {
+            "update": notice.place_update,
+            "place": notice.place_update.place,
+            "their_ideas": ideas_behind.get(notice.place_update_id, []),
+            "summary": " ".join(strip_tags(notice.place_update.summary).split()),
+            "actions": list(notice.place_update.actions.all()),
+            "update_url": notice.place_update.full_url,
+        }
+        for notice in place_notices
+    ]
+
+
+def _ideas_behind_place_updates(place_notices, recipient) -> dict[int, list]:
+    """{Place update id: the reader's published ideas, and the published ideas they
+    follow, behind it}. Four queries, however many updates and ideas."""
+    if not place_notices:
+        return {}
+    if isinstance(recipient, OfflineContributor):
+        theirs = Q(contributor_id=recipient.pk)
+    else:
+        theirs = Q(author_id=recipient.pk) | Q(
+            pk__in=Follow.objects.filter(user_id=recipient.pk).values("idea_id")
+        )
+    ideas = {
+        idea.pk: idea
+        for idea in Idea.objects.filter(theirs, status=PostStatus.PUBLISHED).select_related(
+            "consultation"
+        )
+    }
+    themes_of: dict[int, set[int]] = {}
+    for idea_id, theme_id in Idea.themes.through.objects.filter(idea_id__in=ideas).values_list(
+        "idea_id", "theme_id"
+    ):
+        themes_of.setdefault(idea_id, set()).add(theme_id)
+    updates = [notice.place_update for notice in place_notices]
+    behind = place_themes_of({p.pk for update in updates for p in update.priorities.all()})
+    found = {}
+    for update in updates:
+        cited = set().union(*(behind.get(p.pk, set()) for p in update.priorities.all()))
+        found[update.pk] = [
+            idea
+            for idea in sorted(ideas.values(), key=lambda idea: (idea.created_at, idea.pk))
+            if themes_of.get(idea.pk, set()) & cited
+        ]
+    return found
+
+
 def _idea_sections(step_notices, *, recipient) -> list[dict]:
     """One section per idea with new steps: put in a theme, linked to a priority."""
     sections: dict[int, dict] = {}
@@ -474,8 +542,14 @@ def _idea_sections(step_notices, *, recipient) -> list[dict]:
     return list(sections.values())
 
 
-def _digest_subject(idea_sections, update_sections) -> str:
-    if len(update_sections) == 1:
+def _digest_subject(idea_sections, update_sections, place_sections=()) -> str:
+    if len(place_sections) == 1 and not update_sections:
+        section = place_sections[0]
+        title = f"{section['place'].name} acted on what you told us: {section['update'].title}"
+        return f"{title}, and news of your ideas" if idea_sections else title
+    if place_sections and not update_sections and not idea_sections:
+        return "News about your ideas"
+    if len(update_sections) == 1 and not place_sections:
         title = f"You said, we did: {update_sections[0]['update'].title}"
         return f"{title}, and news of your ideas" if idea_sections else title
     if any(section["theirs"] for section in idea_sections) or any(
@@ -519,8 +593,14 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
         _journey_owed()
         .filter(mine)
         .select_for_update(of=("self",))
-        .select_related("idea__consultation", "theme", "priority", "update")
-        .prefetch_related("update__themes", "update__answered_ideas", "update__actions")
+        .select_related("idea__consultation", "theme", "priority", "update", "place_update__place")
+        .prefetch_related(
+            "update__themes",
+            "update__answered_ideas",
+            "update__actions",
+            "place_update__actions",
+            "place_update__priorities",
+        )
         .order_by("created_at", "pk")
     )
     if not notices:
@@ -539,7 +619,16 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
         _settle_notices(gone, "the page is no longer published")
     if undone:  # never happened, as far as the reader will know: owed again if redone
         Notice.objects.filter(pk__in=[n.pk for n in undone]).delete()
-    if not live_updates and not steps:
+    place_steps = [n for n in steps if n.kind == Notice.Kind.PLACE]
+    steps = [n for n in steps if n.kind != Notice.Kind.PLACE]
+    ideas_behind = _ideas_behind_place_updates(place_steps, recipient)
+    # Behind none of the reader's ideas any more (hidden, withdrawn, taken out of the
+    # theme since): not told, so nothing about those ideas leaks.
+    unbacked = [n for n in place_steps if not ideas_behind.get(n.place_update_id)]
+    if unbacked:
+        _settle_notices(unbacked, "no idea of theirs is behind it any more")
+        place_steps = [n for n in place_steps if ideas_behind.get(n.place_update_id)]
+    if not live_updates and not steps and not place_steps:
         return "withdrawn"
 
     mine_published = Q(status=PostStatus.PUBLISHED) & (
@@ -559,7 +648,7 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
         ).values_list("idea_id", "theme_id"):
             placements.setdefault(idea_id, set()).add(theme_id)
 
-    carried = live_updates + steps
+    carried = live_updates + steps + place_steps
     key = digest_email_key(recipient, min(n.pk for n in carried))
     offered = OutgoingEmail.objects.filter(key=key).values_list("status", "attempts").first()
     if offered and (offered[0] != OutgoingEmail.Status.FAILED or offered[1] >= MAX_ATTEMPTS):
@@ -567,6 +656,7 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
 
     idea_sections = _idea_sections(steps, recipient=recipient)
     update_sections = _update_sections(live_updates, their_ideas, placements)
+    place_sections = _place_sections(place_steps, ideas_behind)
     link = unsubscribe_url(recipient)
     body = render_to_string(
         "consultations/emails/journey_digest.txt",
@@ -575,13 +665,14 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
             "offline": isinstance(recipient, OfflineContributor),
             "idea_sections": idea_sections,
             "update_sections": update_sections,
+            "place_sections": place_sections,
             "unsubscribe_url": link,
         },
     )
     Notice.objects.filter(pk__in=[n.pk for n in carried]).update(email_key=key)
     email_enqueue(
         key=key,
-        subject=_subject(_digest_subject(idea_sections, update_sections)),
+        subject=_subject(_digest_subject(idea_sections, update_sections, place_sections)),
         body=body,
         to=[recipient.email],
         headers={

@@ -8,9 +8,17 @@ number of queries, whatever the number of consultations, themes and updates.
 
 from django.db.models import Count, Prefetch, Q
 
-from consultations.loop import accountability
-from consultations.models import ConsultationPage, PostStatus, Theme, UpdatePage
+from consultations.loop import accountability, accountability_of_pcns, place_accountability
+from consultations.models import (
+    ActionStatus,
+    ConsultationPage,
+    PlaceUpdatePage,
+    PostStatus,
+    Theme,
+    UpdatePage,
+)
 from consultations.selectors import place_vision_heard
+from home.models import HomePage
 from home.page_cache import site_content_memo
 
 
@@ -78,5 +86,30 @@ def vision_page_context(*, page, request) -> dict:
 
 def place_vision_page_context(*, page, request) -> dict:
     """A Place's vision: each priority with the themes behind it and how widely it was
-    heard (`selectors.place_vision_heard`, a fixed number of queries)."""
-    return {"priorities": place_vision_heard(page=page)}
+    heard (`selectors.place_vision_heard`), the Place's "You said, we did" updates, its
+    record of acting on them and its PCNs' records side by side: a fixed number of queries,
+    however many PCNs, priorities, themes and updates."""
+    homes = list(
+        HomePage.objects.filter(pcn__place_id=page.place_id)
+        .select_related("pcn")
+        .order_by("pcn__name")
+    )
+    figures = accountability_of_pcns(homes=homes)
+    pcns = [home.pcn for home in homes]
+    return {
+        "priorities": place_vision_heard(page=page, homes=homes),
+        "place_updates": (
+            PlaceUpdatePage.objects.live()
+            .public()
+            .child_of(page)
+            .annotate(
+                action_count=Count("actions", distinct=True),
+                actions_done=Count(
+                    "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
+                ),
+            )
+            .order_by("-first_published_at")
+        ),
+        "record": place_accountability(places=[page.place])[page.place_id],
+        "pcn_records": [(pcn, figures[pcn.pk]) for pcn in pcns if pcn.pk in figures],
+    }

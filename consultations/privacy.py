@@ -83,7 +83,7 @@ def participation_data(*, user) -> dict:
     )
     notices = (
         Notice.objects.filter(user=user)
-        .select_related("consultation", "update", "idea")
+        .select_related("consultation", "update", "idea", "place_update")
         .order_by("created_at", "pk")
     )
     return {
@@ -167,8 +167,15 @@ def participation_data(*, user) -> dict:
         "emails": [
             {
                 "kind": notice.get_kind_display(),
-                "about": (notice.update or notice.consultation or notice.idea).title
-                if (notice.update_id or notice.consultation_id or notice.idea_id)
+                "about": (
+                    notice.update or notice.consultation or notice.idea or notice.place_update
+                ).title
+                if (
+                    notice.update_id
+                    or notice.consultation_id
+                    or notice.idea_id
+                    or notice.place_update_id
+                )
                 else None,
                 "status": notice.get_status_display(),
                 "created": when(notice.created_at),

@@ -321,7 +321,7 @@ class HeardPriority:
         return self.priority.description
 
 
-def place_vision_heard(*, page) -> list[HeardPriority]:
+def place_vision_heard(*, page, homes=None) -> list[HeardPriority]:
     """Each priority of a Place's vision, with the themes behind it, how widely it was
     heard and the residents' own words a place lead approved for it, in six queries (and
     the request's page view restrictions, read once) whatever the number of PCNs,
@@ -334,10 +334,9 @@ def place_vision_heard(*, page) -> list[HeardPriority]:
     Place's PCNs. An approved point is shown while it stands (`still_stands`) and its idea
     is still in a public theme behind the priority, each with the PCN it was said to.
     """
-    homes = {
-        home.path: home.pcn
-        for home in HomePage.objects.filter(pcn__place_id=page.place_id).select_related("pcn")
-    }
+    if homes is None:  # the home pages of the Place's PCNs, with each PCN
+        homes = HomePage.objects.filter(pcn__place_id=page.place_id).select_related("pcn")
+    homes = {home.path: home.pcn for home in homes}
     place_pcn_count = len({pcn.pk for pcn in homes.values()})
     public = ConsultationPage.objects.live().public().values("pk")
     public_visions = VisionPage.objects.live().public().values("pk")

@@ -150,6 +150,9 @@ def outside_pcn(pcn, objects: Iterable) -> list:
     for obj in objects:
         by_model.setdefault(type(obj)._meta.concrete_model, []).append(obj)
     for model, items in by_model.items():
+        if belongs_to_a_place(model):
+            outside += items  # a Place's own object belongs to no PCN
+            continue
         inside = set(
             in_pcn(model._default_manager.filter(pk__in=[o.pk for o in items]), pcn).values_list(
                 "pk", flat=True

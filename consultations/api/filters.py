@@ -182,3 +182,10 @@ class AccountabilityFilter(django_filters.FilterSet):
 
     def filter_pcn(self, queryset, name, value: str):
         return queryset.filter(Q(pk=value.pk)) if value else queryset
+
+
+class PlaceAccountabilityFilter(django_filters.FilterSet):
+    place = WholeNumberFilter(field_name="pk", label="Only the place with this id.")
+    ics = WholeNumberFilter(
+        field_name="integrated_care_system_id", label="Only the places of the ICS with this id."
+    )

@@ -6,13 +6,12 @@ consultation), and of residents' posts only the published ones, as counts (no te
 names). Every page is placed in its PCN by its path (`pcns_of_pages`), one query for a list.
 """
 
-import statistics
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
-from consultations.loop import Accountability
+from consultations.loop import accountability_of_pcns, place_accountability
 from consultations.models import (
     ActionStatus,
     ConsultationPage,
@@ -176,79 +175,13 @@ def public_priority_ids(priority_ids) -> set[int]:
     )
 
 
-# Accountability, for many PCNs at once
+# Accountability, for many PCNs at once: `consultations.loop.accountability_of_pcns`, which
+# the Place vision page's comparison of its PCNs reads too.
 
 
-def accountability_of_pcns(pcns) -> dict[int, Accountability]:
-    """`consultations.loop.accountability` for each of these PCNs (by id) that has a site,
-    in five queries however many PCNs, consultations, themes and updates there are: the same
-    figures, each row placed in its PCN by the path of the PCN's home page."""
-    homes = {
-        home.path: home.pcn_id
-        for home in HomePage.objects.filter(pcn__in=pcns).only("path", "pcn_id")
-    }
-    if not homes:
-        return {}
-    lengths = sorted({len(path) for path in homes})
+def accountability_of_places(places) -> dict:
+    """`consultations.loop.place_accountability` for a page of Places: five queries."""
+    return place_accountability(places=list(places))
 
-    def pcn_at(path: str) -> int | None:
-        for length in lengths:
-            pcn_id = homes.get(path[:length])
-            if pcn_id is not None:
-                return pcn_id
-        return None
 
-    below = Q()
-    for path in homes:
-        below |= Q(path__startswith=path)
-    # What everyone may read: a private consultation or update adds nothing.
-    consultations = public_consultations().filter(below)
-    updates = public_updates().filter(below)
-
-    themes = defaultdict(lambda: [0, 0])  # PCN id -> [themes, answered]
-    for path, total, answered in (
-        Theme.objects.filter(consultation__in=consultations)
-        .annotate(answered=Exists(updates.filter(themes=OuterRef("pk"))))
-        .order_by()
-        .values("consultation__path")
-        .annotate(total=Count("pk"), answered_count=Count("pk", filter=Q(answered=True)))
-        .values_list("consultation__path", "total", "answered_count")
-    ):
-        figures = themes[pcn_at(path)]
-        figures[0] += total
-        figures[1] += answered
-
-    days = defaultdict(list)  # PCN id -> days from close to first response, per consultation
-    for path, closes_at, first in (
-        updates.filter(consultation__in=consultations)
-        .order_by()  # page querysets sort by tree path, which would split the groups
-        .values("consultation_id", "consultation__path", "consultation__closes_at")
-        .annotate(first=Min("first_published_at"))
-        .values_list("consultation__path", "consultation__closes_at", "first")
-    ):
-        if first:
-            # A response published before the consultation closed counts as same-day.
-            days[pcn_at(path)].append(max(0, (first - closes_at).days))
-
-    actions = defaultdict(lambda: [0, 0])  # PCN id -> [actions, done]
-    for path, total, done in (
-        UpdateAction.objects.filter(page__in=updates)
-        .order_by()
-        .values("page__path")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)))
-        .values_list("page__path", "total", "done")
-    ):
-        figures = actions[pcn_at(path)]
-        figures[0] += total
-        figures[1] += done
-
-    return {
-        pcn_id: Accountability(
-            themes=themes[pcn_id][0],
-            themes_answered=themes[pcn_id][1],
-            median_days_to_response=statistics.median(days[pcn_id]) if days[pcn_id] else None,
-            actions=actions[pcn_id][0],
-            actions_done=actions[pcn_id][1],
-        )
-        for pcn_id in homes.values()
-    }
+__all__ = ["accountability_of_pcns", "accountability_of_places"]

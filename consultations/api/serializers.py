@@ -361,3 +361,31 @@ class AccountabilitySerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_actions_done_percent(self, obj) -> int | None:
         return self._figure(obj, "actions_done_percent")
+
+
+class PlaceAccountabilitySerializer(AccountabilitySerializer):
+    """A Place's record, for its own "You said, we did" updates (its PCNs' records:
+    /api/v1/accountability/?place=<id>)."""
+
+    pcn = None
+    place = None
+    id = serializers.IntegerField(help_text="The place's id.")
+    name = serializers.CharField(help_text="The place's name.")
+    integrated_care_system = serializers.IntegerField(
+        source="integrated_care_system_id", help_text="The id of the place's ICS."
+    )
+    themes = serializers.SerializerMethodField(
+        help_text="How many PCN themes (of public consultations) the priorities of its "
+        "published vision cite, directly or through a PCN priority."
+    )
+    themes_answered = serializers.SerializerMethodField(
+        help_text='How many of those are behind a priority a public Place "You said, we '
+        'did" update acts on.'
+    )
+    median_days_to_response = serializers.SerializerMethodField(
+        help_text="The median number of days from a priority first citing what PCNs heard to "
+        "the first public Place update acting on it (0 the same day); null with none."
+    )
+    actions = serializers.SerializerMethodField(
+        help_text="How many actions the Place's updates have."
+    )

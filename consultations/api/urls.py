@@ -14,6 +14,9 @@ router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("priorities", views.PriorityViewSet, basename="priority")
 router.register("updates", views.UpdateViewSet, basename="update")
 router.register("accountability", views.AccountabilityViewSet, basename="accountability")
+router.register(
+    "place-accountability", views.PlaceAccountabilityViewSet, basename="place-accountability"
+)
 
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),

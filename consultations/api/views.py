@@ -158,3 +158,25 @@ class AccountabilityViewSet(OpenDataViewSet):
 
     def extra_context(self, rows) -> dict:
         return {"figures": selectors.accountability_of_pcns(rows)}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Accountability of places",
+        description="Each place's record of acting on its shared vision, as its vision page "
+        "shows it: the PCN themes behind its priorities that a Place update acts on, days "
+        "to act and actions done, from public content only. Compare its PCNs with "
+        "`accountability/?place=<id>`.",
+    )
+)
+class PlaceAccountabilityViewSet(OpenDataViewSet):
+    serializer_class = serializers.PlaceAccountabilitySerializer
+    filterset_class = filters.PlaceAccountabilityFilter
+
+    schema_model = Place
+
+    def rows(self):
+        return Place.objects.all()
+
+    def extra_context(self, rows) -> dict:
+        return {"figures": selectors.accountability_of_places(rows)}

@@ -77,7 +77,13 @@ from consultations.models.participation import (
     ReplyBy,
     Support,
 )
-from consultations.models.places import PlacePriority, PlacePriorityLink, PlaceVisionPage
+from consultations.models.places import (
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
+    PlaceVisionPage,
+)
 from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
 from consultations.models.themes import (
     IdeaTheme,
@@ -128,6 +134,8 @@ __all__ = [
     "PlacePriorityDraft",
     "PlacePriorityLink",
     "PlacePriorityPoint",
+    "PlaceUpdateAction",
+    "PlaceUpdatePage",
     "PlaceVisionPage",
     "PostStatus",
     "ReplyBy",

@@ -133,26 +133,17 @@ class UpdatePage(PcnPageMixin, EngagePage):
 
     @property
     def overall_status(self) -> str:
-        statuses = {action.status for action in self.actions.all()}
-        if not statuses:
-            return ActionStatus.PLANNED
-        if statuses <= {ActionStatus.DONE, ActionStatus.NOT_POSSIBLE}:
-            return ActionStatus.DONE if ActionStatus.DONE in statuses else ActionStatus.NOT_POSSIBLE
-        if statuses & {ActionStatus.IN_PROGRESS, ActionStatus.DONE}:
-            return ActionStatus.IN_PROGRESS
-        return ActionStatus.PLANNED
+        return overall_status_of(self.actions.all())
 
     @property
     def overall_status_label(self) -> str:
         return ActionStatus(self.overall_status).label
 
 
-class UpdateAction(PcnBoundaryMixin, Orderable):
-    """One thing the PCN will do, is doing, did, or could not do (and why)."""
+class ActionFields(models.Model):
+    """What an action of a "You said, we did" update says: what, its status, when, and why
+    not when it was not possible. Shared by a PCN's updates and a Place's."""
 
-    pcn_via = "page"
-
-    page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=250, validators=[validate_single_line])
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
@@ -174,6 +165,12 @@ class UpdateAction(PcnBoundaryMixin, Orderable):
         FieldPanel("not_possible_reason"),
     ]
 
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.description
+
     def clean(self):
         super().clean()
         if self.status == ActionStatus.NOT_POSSIBLE and not self.not_possible_reason.strip():
@@ -181,8 +178,29 @@ class UpdateAction(PcnBoundaryMixin, Orderable):
                 {"not_possible_reason": "Say why it was not possible, so residents understand."}
             )
 
-    def __str__(self):
-        return self.description
+
+def overall_status_of(actions) -> str:
+    """One status for a set of actions: done (or not possible) when all are finished, in
+    progress when any has started, else planned."""
+    statuses = {action.status for action in actions}
+    if not statuses:
+        return ActionStatus.PLANNED
+    if statuses <= {ActionStatus.DONE, ActionStatus.NOT_POSSIBLE}:
+        return ActionStatus.DONE if ActionStatus.DONE in statuses else ActionStatus.NOT_POSSIBLE
+    if statuses & {ActionStatus.IN_PROGRESS, ActionStatus.DONE}:
+        return ActionStatus.IN_PROGRESS
+    return ActionStatus.PLANNED
+
+
+class UpdateAction(PcnBoundaryMixin, Orderable, ActionFields):
+    """One thing the PCN will do, is doing, did, or could not do (and why)."""
+
+    pcn_via = "page"
+
+    page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="actions")
+
+    class Meta(Orderable.Meta):
+        pass
 
 
 class UpdateIdea(PcnBoundaryMixin, Orderable):

@@ -2,7 +2,8 @@
 
 A `Notice` is one step owed to one person: an update answered their idea (or its actions
 changed), their idea was put in a theme, or that theme was linked to a priority of the
-shared vision, or a consultation they follow changed phase. The steps of an idea's journey
+shared vision, a Place acted on a priority citing their ideas' theme (once per person and
+Place update), or a consultation they follow changed phase. The steps of an idea's journey
 go out together in one email (`notifications.send_journey_digest`) or, for a resident who
 took part offline and gave only a postal address, on one printed `Letter`.
 """
@@ -36,6 +37,7 @@ class Notice(PcnBoundaryMixin, models.Model):
         PHASE = "phase", "Consultation phase"
         THEMED = "themed", "Put in a theme"
         PRIORITY = "priority", "Theme linked to a vision priority"
+        PLACE = "place", "A Place acted on it"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -58,6 +60,14 @@ class Notice(PcnBoundaryMixin, models.Model):
     )
     consultation = models.ForeignKey(
         ConsultationPage, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    place_update = models.ForeignKey(
+        "consultations.PlaceUpdatePage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        help_text="The Place's update that acted on a priority citing the person's ideas.",
     )
     idea = models.ForeignKey(
         Idea,
@@ -114,12 +124,14 @@ class Notice(PcnBoundaryMixin, models.Model):
                         update__isnull=False,
                         consultation__isnull=True,
                         idea__isnull=True,
+                        place_update__isnull=True,
                     )
                     | models.Q(
                         kind="phase",
                         update__isnull=True,
                         consultation__isnull=False,
                         idea__isnull=True,
+                        place_update__isnull=True,
                     )
                     | models.Q(
                         kind="themed",
@@ -128,6 +140,7 @@ class Notice(PcnBoundaryMixin, models.Model):
                         idea__isnull=False,
                         theme__isnull=False,
                         priority__isnull=True,
+                        place_update__isnull=True,
                     )
                     | models.Q(
                         kind="priority",
@@ -136,9 +149,19 @@ class Notice(PcnBoundaryMixin, models.Model):
                         idea__isnull=False,
                         theme__isnull=False,
                         priority__isnull=False,
+                        place_update__isnull=True,
+                    )
+                    | models.Q(
+                        kind="place",
+                        update__isnull=True,
+                        consultation__isnull=True,
+                        idea__isnull=True,
+                        theme__isnull=True,
+                        priority__isnull=True,
+                        place_update__isnull=False,
                     )
                 ),
-                name="notice_target_matches_kind_with_journey_steps",
+                name="notice_target_matches_kind_with_place_steps",
             ),
             models.CheckConstraint(
                 condition=(
@@ -146,10 +169,10 @@ class Notice(PcnBoundaryMixin, models.Model):
                     | models.Q(
                         user__isnull=True,
                         contributor__isnull=False,
-                        kind__in=["update", "themed", "priority"],
+                        kind__in=["update", "themed", "priority", "place"],
                     )
                 ),
-                name="notice_to_a_user_or_an_offline_contributor_of_a_step",
+                name="notice_to_a_user_or_an_offline_contributor_of_a_place_step",
             ),
             models.UniqueConstraint(
                 fields=["user", "update", "key"],
@@ -160,6 +183,16 @@ class Notice(PcnBoundaryMixin, models.Model):
                 fields=["contributor", "update", "key"],
                 condition=models.Q(contributor__isnull=False),
                 name="one_notice_per_contributor_and_update_state",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "place_update"],
+                condition=models.Q(place_update__isnull=False, user__isnull=False),
+                name="one_notice_per_place_update",
+            ),
+            models.UniqueConstraint(
+                fields=["contributor", "place_update"],
+                condition=models.Q(place_update__isnull=False, contributor__isnull=False),
+                name="one_notice_per_contributor_and_place_update",
             ),
             models.UniqueConstraint(
                 fields=["user", "consultation", "key"],

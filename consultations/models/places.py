@@ -15,17 +15,20 @@ else's staff are, and the boundary (`home.boundary`, `place_via`) lets its links
 its own PCNs' themes and priorities.
 """
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
+from consultations.models.loop import ActionFields, ActionStatus, overall_status_of
 from engage.text import validate_multi_line, validate_single_line
-from home.boundary import PcnBoundaryMixin
-from home.pages import EngagePage
+from home.boundary import PcnBoundaryMixin, in_place
+from home.pages import EngagePage, PcnPageForm
 
 
 class PlaceVisionPage(EngagePage):
@@ -56,7 +59,7 @@ class PlaceVisionPage(EngagePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = []
+    subpage_types = ["consultations.PlaceUpdatePage"]
 
     template = "consultations/places/place_vision_page.html"
 
@@ -146,3 +149,97 @@ class PlacePriorityLink(PcnBoundaryMixin, models.Model):
         if self.theme_id:
             return f"{self.priority_id} cites theme {self.theme_id}"
         return f"{self.priority_id} cites PCN priority {self.vision_priority_id}"
+
+
+# A Place's "You said, we did": its decisions on its priorities, told to the PCNs' residents
+
+
+class PlacePageForm(PcnPageForm):
+    """The editor of a Place's page: it belongs to the Place of the vision it sits under,
+    and offers only that Place's priorities to act on (`home.boundary.in_place`), so another
+    Place's priority is refused as "not one of the available choices"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.instance
+        if page.place_id is None and isinstance(self.parent_page, Page):
+            parent = self.parent_page.specific
+            page.place_id = getattr(parent, "place_id", None)
+        field = self.fields.get("priorities")
+        if field is not None:
+            field.queryset = in_place(PlacePriority.objects.all(), page.place)
+            field.widget.choices = field.choices
+
+
+class PlaceUpdatePage(EngagePage):
+    """A Place's "You said, we did": what the Place decided about one or more of its
+    priorities, and each action's status.
+
+    It sits under the Place's vision page (the root of the Place's own site), so it is the
+    Place's, not any PCN's: its place leads write and publish it, no PCN's staff can. When it
+    is published, the residents behind the PCN themes its priorities cite hear about it
+    once (`consultations.loop.place_update_notices_create`), and each of their ideas'
+    journeys shows the step.
+    """
+
+    place_via = "place"
+
+    # Set from the vision page above it (`_set_core_field_defaults`, `PlacePageForm`).
+    place = models.ForeignKey(
+        "home.Place", on_delete=models.PROTECT, related_name="updates", editable=False
+    )
+    priorities = ParentalManyToManyField(
+        PlacePriority,
+        related_name="updates",
+        help_text="The priorities of the Place's vision this update acts on. Everyone whose "
+        "idea is in a PCN theme they cite hears about it.",
+    )
+    summary = RichTextField(
+        features=["bold", "italic", "link", "ol", "ul"],
+        validators=[validate_multi_line],
+        help_text="What the Place decided and did, in plain words, and why.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("priorities", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("summary"),
+        InlinePanel("actions", label="Actions", min_num=1),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    parent_page_types = ["consultations.PlaceVisionPage"]
+    subpage_types = []
+
+    base_form_class = PlacePageForm
+    template = "consultations/places/place_update_page.html"
+
+    class Meta:
+        verbose_name = "Place update (you said, we did)"
+
+    def _set_core_field_defaults(self):
+        # Both full_clean() and the draft's minimal_clean() start here, once the page has
+        # its place in the tree: the page belongs to the Place of the vision above it.
+        super()._set_core_field_defaults()
+        if self.place_id is None and self.path:
+            parent = self.get_parent()
+            self.place_id = getattr(parent.specific, "place_id", None) if parent else None
+
+    @property
+    def overall_status(self) -> str:
+        return overall_status_of(self.actions.all())
+
+    @property
+    def overall_status_label(self) -> str:
+        return ActionStatus(self.overall_status).label
+
+
+class PlaceUpdateAction(PcnBoundaryMixin, Orderable, ActionFields):
+    """One thing the Place will do, is doing, did, or could not do (and why)."""
+
+    place_via = "page"
+
+    page = ParentalKey(PlaceUpdatePage, on_delete=models.CASCADE, related_name="actions")
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Place action"

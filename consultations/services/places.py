@@ -18,8 +18,10 @@ from consultations.models import (
 from consultations.permissions import can_link_place_priority
 from home.models import Place, VisionPriority
 
-# What a Place's leads may do to their own Place's vision page, and nowhere else.
-PLACE_LEAD_PAGE_PERMISSIONS = ["change_page", "publish_page"]
+# What a Place's leads may do to their own Place's site (its vision page and the
+# "You said, we did" updates they add under it), and nowhere else. They publish directly:
+# a Place has one role, so an approval by the same group would check nothing.
+PLACE_LEAD_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
 def _admin_access() -> Permission:

@@ -22,6 +22,7 @@ ADDRESSES = [
     "priorities/",
     "updates/",
     "accountability/",
+    "place-accountability/",
 ]
 
 

@@ -21,6 +21,7 @@ LISTS = [
     "priorities/",
     "updates/?status=planned",
     "accountability/",
+    "place-accountability/",
 ]
 
 

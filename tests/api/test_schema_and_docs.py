@@ -17,6 +17,7 @@ LISTS = [
     "/api/v1/priorities/",
     "/api/v1/updates/",
     "/api/v1/accountability/",
+    "/api/v1/place-accountability/",
 ]
 
 

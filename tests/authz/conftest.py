@@ -45,6 +45,8 @@ from consultations.models import (
     OutreachAction,
     PlacePriority,
     PlacePriorityLink,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
     PostStatus,
     ReplyBy,
     Theme,
@@ -577,6 +579,12 @@ def _place_vision(place, *, hostname, title, theme, lead):
     vision.refresh_from_db()
     priority = PlacePriority.objects.get(page=vision)
     link = PlacePriorityLink.objects.create(priority=priority, theme=theme, confirmed_by=lead)
+    # Its "You said, we did" update acting on the priority, published.
+    update = PlaceUpdatePage(title=f"{title}: decided", summary="<p>Agreed.</p>", live=False)
+    update.priorities = [priority]
+    update.actions = [PlaceUpdateAction(description="Hubs", status="planned")]
+    vision.add_child(instance=update)
+    update.save_revision().publish()
     return vision, priority, link
 
 

@@ -124,6 +124,7 @@ EXPECTED = {
     "api-v1:priority-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:update-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "api-v1:place-accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:schema": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:docs": ("ok ok ok ok ok ok ok ok ok ok", None),
     # The site's accessibility statement: public, and only read.
@@ -359,6 +360,8 @@ EXPECTED = {
     "page vision": ("ok ok ok ok ok ok ok ok ok ok", None),
     # The vision of PCN A's Place, on the Place's own site: public.
     "page place vision": ("ok ok ok ok ok ok ok ok ok ok", None),
+    # Its "You said, we did" update: public.
+    "page place update": ("ok ok ok ok ok ok ok ok ok ok", None),
     "page privacy notice": ("ok ok ok ok ok ok ok ok ok ok", None),
     # PCN A's private consultation (view restricted to its moderators' and staff groups):
     # everyone else is asked to sign in, as Wagtail does for a group restriction.
@@ -670,6 +673,10 @@ EXPECTED = {
     "pcn_admin:choose-page [home.visionpage]": ("adm adm adm adm ok ok ok ok ok ok", None),
     "pcn_admin:choose-page [home.privacynoticepage]": ("adm adm adm adm ok ok ok ok ok ok", None),
     "pcn_admin:choose-page [consultations.placevisionpage]": (
+        "adm adm adm adm ok ok ok ok ok ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.placeupdatepage]": (
         "adm adm adm adm ok ok ok ok ok ok",
         None,
     ),

@@ -24,6 +24,8 @@ from consultations.models import (
     PlacePriorityDraft,
     PlacePriorityLink,
     PlacePriorityPoint,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
     PlaceVisionPage,
     PostStatus,
     SafetyHold,
@@ -170,6 +172,10 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         drafted_end=len(comment.body),
         text=comment.body,
     )
+    place_update = PlaceUpdatePage(title=f"Twin {letter} Place update", summary="<p>Done.</p>")
+    place_update.priorities = [place_priority]
+    place_update.actions = [PlaceUpdateAction(description="Hubs", status="planned")]
+    place_vision.add_child(instance=place_update)
     return {
         HomePage: home,
         ConsultationIndexPage: consultations,
@@ -203,6 +209,8 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         PlacePriorityLink: place_link,
         PlacePriorityDraft: place_draft,
         PlacePriorityPoint: place_point,
+        PlaceUpdatePage: place_update,
+        PlaceUpdateAction: place_update.actions.get(),
         type(home.pcn): home.pcn,
     }
 

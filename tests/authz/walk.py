@@ -135,6 +135,8 @@ def page_label(world, page) -> str:
     }
     if isinstance(page.specific, PrivacyNoticePage):
         return "privacy notice"
+    if page.specific_class.__name__ == "PlaceUpdatePage":
+        return "place update"
     return labels.get(page.pk, f"{type(page).__name__} {page.slug}")
 
 
@@ -147,7 +149,7 @@ def page_targets(world) -> dict[str, str]:
     targets = {}
     pages = list(Page.objects.live().descendant_of(world.home, inclusive=True).specific())
     # The vision of PCN A's Place, served at its own host name (make_request sends it).
-    pages += list(Page.objects.live().filter(pk=world.place_vision.pk).specific())
+    pages += list(Page.objects.live().descendant_of(world.place_vision, inclusive=True).specific())
     for page in pages:
         label = page_label(world, page)
         if not isinstance(page, RoutablePageMixin):

@@ -205,3 +205,19 @@ def test_the_demo_is_one_ics_with_two_places_and_four_pcns(seeded, settings):
     response = Client(HTTP_HOST="pcn1.localhost").get("/")
     assert response.status_code == 200
     assert "Northbrook Riverside PCN 1" in response.content.decode()
+
+
+def test_the_demo_place_has_one_published_update_acting_on_its_first_priority(seeded, settings):
+    from consultations.models import Notice, PlaceUpdatePage
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, PLACE_HOST]
+    update = PlaceUpdatePage.objects.get()
+    assert update.live and update.place.name == "Riverbridge"
+    first = update.place.vision_page.priorities.order_by("sort_order").first()
+    assert list(update.priorities.all()) == [first]
+    # The residents behind what its first priority cites are owed the step.
+    assert Notice.objects.filter(place_update=update).exists()
+    from django.test import Client
+
+    page = Client().get(update.url, HTTP_HOST=PLACE_HOST)
+    assert page.status_code == 200 and update.title in page.content.decode()

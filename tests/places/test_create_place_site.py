@@ -33,7 +33,11 @@ def test_it_makes_the_site_the_draft_vision_and_the_leads_permissions_once():
         GroupPagePermission.objects.filter(group=group).values_list(
             "page_id", "permission__codename"
         )
-    ) == {(vision.pk, "change_page"), (vision.pk, "publish_page")}
+    ) == {
+        (vision.pk, "add_page"),
+        (vision.pk, "change_page"),
+        (vision.pk, "publish_page"),
+    }
 
 
 def test_an_unknown_place_or_a_host_name_in_use_changes_nothing():

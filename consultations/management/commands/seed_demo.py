@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from consultations.loop import update_letters_create
+from consultations.loop import place_update_notices_create, update_letters_create
 from consultations.models import (
     ActionStatus,
     Channel,
@@ -39,6 +39,8 @@ from consultations.models import (
     Phase,
     PlacePriority,
     PlacePriorityLink,
+    PlaceUpdateAction,
+    PlaceUpdatePage,
     PlaceVisionPage,
     PostStatus,
     Support,
@@ -434,6 +436,9 @@ class Command(BaseCommand):
         vision = PlaceVisionPage.objects.filter(place=place).first()
         if vision is not None:
             self.stdout.write(f"The demo Place vision is already loaded: {vision.url}")
+            first = vision.priorities.order_by("sort_order").first()
+            if vision.live and first is not None:
+                self.load_place_update(vision, first)
             return
         vision = place_site_setup(
             place=place,
@@ -463,6 +468,34 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the demo Place vision at http://{PLACE_HOST}:{port}/.")
         )
+        self.load_place_update(vision, first)
+
+    def load_place_update(self, vision, priority) -> None:
+        """The Place's "You said, we did" update acting on its first priority, published as
+        a place lead would: everyone behind the PCN themes it cites is owed one step."""
+        if PlaceUpdatePage.objects.child_of(vision).exists():
+            return
+        update = PlaceUpdatePage(
+            title="Evening and weekend hubs across Riverbridge",
+            summary="<p>Residents of both our PCNs asked for appointments outside working "
+            "hours. Riverbridge agreed to fund shared evening and weekend hubs, so every "
+            "practice can book its patients into one.</p>",
+            live=False,
+        )
+        update.priorities = [priority]
+        update.actions = [
+            PlaceUpdateAction(
+                description="Open an evening hub in Riverside", status="in_progress", sort_order=0
+            ),
+            PlaceUpdateAction(
+                description="Open a Saturday hub at Station Road", status="planned", sort_order=1
+            ),
+        ]
+        vision.add_child(instance=update)
+        update.save_revision().publish()
+        update.refresh_from_db()
+        place_update_notices_create(update=update)  # as the task would, after the commit
+        self.stdout.write(self.style.SUCCESS(f"Published the demo Place update: {update.title}."))
 
     def second_pcn_theme(self, home) -> Theme:
         """The second PCN's consultation (under review) and its theme, made once."""

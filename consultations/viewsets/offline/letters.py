@@ -175,7 +175,8 @@ class LettersPrintView(PermissionCheckedMixin, View):
 
 class ProgressLettersPrintView(PermissionCheckedMixin, View):
     """The letters about their ideas' progress, one per contributor and A4 page: each step
-    owed since their last letter (put in a theme, the theme linked to a vision priority).
+    owed since their last letter (put in a theme, the theme linked to a vision priority,
+    their Place acting on a priority that cites it).
     Those of the PCNs the user sends letters for; `?letters=<id>` prints some of them only.
     """
 
@@ -190,12 +191,18 @@ class ProgressLettersPrintView(PermissionCheckedMixin, View):
         printed = []
         for letter in letters:
             ideas: dict[int, dict] = {}
+            decisions = []  # a Place acted on a priority citing their idea's theme
             for step in letter.current_steps:
+                if step.idea_id is None:
+                    decisions.append(
+                        {"update": step.place_update, "url": step.place_update.full_url}
+                    )
+                    continue
                 ideas.setdefault(
                     step.idea_id,
                     {"idea": step.idea, "url": notifications.idea_full_url(step.idea), "steps": []},
                 )["steps"].append(step)
-            printed.append((letter, list(ideas.values())))
+            printed.append((letter, list(ideas.values()), decisions))
         return TemplateResponse(
             request,
             "consultations/offline/letters_print_progress.html",
