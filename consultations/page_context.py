@@ -91,9 +91,11 @@ def place_vision_page_context(*, page, request) -> dict:
     however many PCNs, priorities, themes and updates."""
     homes = list(
         HomePage.objects.filter(pcn__place_id=page.place_id)
-        .select_related("pcn")
+        .select_related("pcn__place")
         .order_by("pcn__name")
     )
+    if homes:  # the Place, read with its PCNs rather than on its own
+        page.place = homes[0].pcn.place
     figures = accountability_of_pcns(homes=homes)
     pcns = [home.pcn for home in homes]
     return {
