@@ -54,6 +54,7 @@ QUINTILES = [
 
 # The one-way breakdowns: (title, field, [(answer, label)], what people told us). Labels say
 # what the group is, in the third person (the choices are worded for the person answering).
+# The chart beside each table labels a group by its first words (CHART_LABELS).
 ONE_WAY = [
     (
         "Ethnic group",
@@ -85,6 +86,16 @@ ONE_WAY = [
     ),
 ]
 
+CHART_LABELS = {
+    "Asian, Asian British or Asian Welsh": "Asian",
+    "Black, Black British, Black Welsh, Caribbean or African": "Black",
+    "Mixed or Multiple ethnic groups": "Mixed or Multiple",
+    "Long-term condition, activities not limited": "Condition, not limited",
+    "No long-term condition or disability": "No condition",
+    "Day-to-day activities limited a lot": "Limited a lot",
+    "Day-to-day activities limited a little": "Limited a little",
+}
+
 NO_POPULATION_FIGURES = (
     "GP registration files count patients by age and sex only, so there are no registered "
     "patient figures to compare these with: they are the contributors alone."
@@ -100,6 +111,11 @@ class Share:
     contributors: object  # engage.suppression.Entry
     contributor_percent: int | None  # None when hidden
     population_percent: int | None  # None when there is nothing to compare with
+    chart_label: str = ""  # a shorter label for the chart, where `label` is long
+
+    @property
+    def short_label(self) -> str:
+        return self.chart_label or self.label
 
 
 @dataclass
@@ -276,6 +292,7 @@ def _one_way(counts, title: str, name: str, groups, what: str, minimum: int) -> 
             contributors=entry,
             contributor_percent=_percent(entry.value, total) if entry.shown and total else None,
             population_percent=None,
+            chart_label=CHART_LABELS.get(label, ""),
         )
         for (_answer, label), entry in zip(groups, table.cells[0], strict=True)
     ]
