@@ -8,8 +8,9 @@ Four parts:
    how they reached us: online, paper, phone, meeting) and published comments made in the
    period, by consultation; the number of people behind them; outreach sessions held.
 2. **Who took part against the registered population**: the contributors' equality answers
-   by age band and sex and by deprivation (`consultations.representativeness`), against the
-   registered patients of the PCN (or of the practice), with the gaps in words.
+   by age band and sex, deprivation, ethnic group, disability or long-term condition and
+   unpaid care (`consultations.representativeness`), against the registered patients of the
+   PCN (or of the practice) where there are such figures, with the gaps in words.
 3. **Outreach done for the gaps**: the outreach actions held in the period.
 4. **What changed**: the "You said, we did" updates published in the period and each action's
    status; themes of the period's consultations answered; median days to respond.
@@ -23,10 +24,14 @@ own work (consultations, outreach sessions and the contributions they brought in
 themes, actions) say nothing about any person and are shown as they are, as on the public
 pages and in "Who took part".
 
-**Per practice.** Ideas and equality answers do not record a practice yet, so a practice's
-pack compares the PCN's contributors with *the practice's* registered patients, counts the
-ideas that named the practice's neighbourhood (shared with any other practice there), and
-says plainly that the rest is the PCN's (`EvidencePack.not_by_practice`).
+**Per practice.** An idea may name its author's GP practice (`Idea.practice`, optional). A
+practice's pack counts the published ideas that named the practice: by consultation and how
+they reached us, the people behind them, and those people's equality answers against *the
+practice's* registered patients. Comments record no practice, so they are left out of a
+practice's pack (they are in the PCN's), and people who did not name a practice are in the
+PCN's pack only. The ideas that named the practice's neighbourhood are shown too (shared with
+any other practice there). Outreach and what changed are the PCN's; the pack says all this
+plainly (`EvidencePack.about_practice`).
 
 `evidence_pack(...)` reads a fixed number of queries, however many ideas, comments, answers
 and consultations there are.
@@ -148,7 +153,7 @@ class EvidencePack:
     themes_answered: int
     median_days_to_response: float | None
     actions_by_status: list[tuple[str, int]]
-    not_by_practice: list[str] = field(default_factory=list)
+    about_practice: list[str] = field(default_factory=list)
 
     @property
     def consultations_open(self) -> int:
@@ -177,11 +182,13 @@ class EvidencePack:
         return self.pcn.name
 
 
-NOT_BY_PRACTICE = [
-    "Ideas, comments and equality answers do not record the contributor's GP practice yet, "
-    "so the contributions, the number of people who took part and who they are are the "
-    "whole PCN's.",
-    "The comparison with registered patients uses this practice's own patients.",
+ABOUT_PRACTICE = [
+    "The contributions, the people who took part and who they are count the ideas whose "
+    "authors named this practice as their GP practice, compared with this practice's own "
+    "registered patients.",
+    "Naming a practice is optional: people who did not are in the PCN's pack only.",
+    "Comments do not record a GP practice, so they are not counted here: they are in the "
+    "PCN's pack.",
     "Outreach and what changed are the PCN's: they are not recorded per practice.",
 ]
 
@@ -219,6 +226,11 @@ def evidence_pack(
         created_at__gte=starts_at,
         created_at__lt=ends_before,
     )
+    neighbourhood_ideas_of = ideas
+    if practice is not None:
+        # A practice's pack: the ideas that named it. Comments record no practice.
+        ideas = ideas.filter(practice=practice)
+        comments = Comment.objects.none()
 
     # 1. How people were involved: every consultation open in the period, and any other
     # that had contributions in it (paper entered after it closed).
@@ -237,26 +249,37 @@ def evidence_pack(
         (row["consultation_id"], row["channel"]): row["n"]
         for row in ideas.values("consultation_id", "channel").annotate(n=Count("pk")).order_by()
     }
-    by_comments = {
-        row["idea__consultation_id"]: row["n"]
-        for row in comments.values("idea__consultation_id").annotate(n=Count("pk")).order_by()
-    }
-    contributions = _count_table(
-        "Contributions by consultation and how they reached us",
-        [consultation.title for consultation in involved],
-        CONTRIBUTION_COLUMNS,
-        [
-            [by_channel.get((c.pk, channel), 0) for channel, _label in IDEA_CHANNELS]
-            + [by_comments.get(c.pk, 0)]
-            for c in involved
-        ],
-    )
+    if practice is None:
+        by_comments = {
+            row["idea__consultation_id"]: row["n"]
+            for row in comments.values("idea__consultation_id").annotate(n=Count("pk")).order_by()
+        }
+        contributions = _count_table(
+            "Contributions by consultation and how they reached us",
+            [consultation.title for consultation in involved],
+            CONTRIBUTION_COLUMNS,
+            [
+                [by_channel.get((c.pk, channel), 0) for channel, _label in IDEA_CHANNELS]
+                + [by_comments.get(c.pk, 0)]
+                for c in involved
+            ],
+        )
+    else:
+        contributions = _count_table(
+            "Contributions by consultation and how they reached us: ideas that named the practice",
+            [consultation.title for consultation in involved],
+            [label for _channel, label in IDEA_CHANNELS],
+            [
+                [by_channel.get((c.pk, channel), 0) for channel, _label in IDEA_CHANNELS]
+                for c in involved
+            ],
+        )
     people = _contributor_count(ideas, comments)
 
     neighbourhood_ideas = None
     if practice is not None and practice.neighbourhood_id:
         counts = dict(
-            ideas.filter(neighbourhood_id=practice.neighbourhood_id)
+            neighbourhood_ideas_of.filter(neighbourhood_id=practice.neighbourhood_id)
             .values_list("channel")
             .annotate(n=Count("pk"))
             .order_by()
@@ -333,7 +356,7 @@ def evidence_pack(
         themes_answered=answered,
         median_days_to_response=statistics.median(days) if days else None,
         actions_by_status=[(ActionStatus(s).label, n) for s, n in statuses.items()],
-        not_by_practice=NOT_BY_PRACTICE if practice is not None else [],
+        about_practice=ABOUT_PRACTICE if practice is not None else [],
     )
 
 
@@ -381,8 +404,8 @@ def evidence_pack_csv_rows(pack: EvidencePack):
     yield [about, "From", "", "", pack.period.start.isoformat()]
     yield [about, "To", "", "", pack.period.end.isoformat()]
     yield [about, "Made on", "", "", pack.made_on.isoformat()]
-    for sentence in pack.not_by_practice:
-        yield [about, "Not split by practice", "", "", sentence]
+    for sentence in pack.about_practice:
+        yield [about, "What the practice's figures count", "", "", sentence]
     if pack.private_left_out:
         yield [about, "Left out", "", "", "The PCN's private consultations and updates"]
 

@@ -1,5 +1,7 @@
 """Who took part, against who the PCN serves: a consultation's (or a theme's) contributors
-by age band and sex, against the PCN's registered patients, and by their area's deprivation.
+by age band and sex, against the PCN's registered patients; and by their area's deprivation,
+ethnic group (the ONS 2021 high-level groups), disability or long-term condition, and unpaid
+care, with nothing to compare these with (GP registration files carry only age and sex).
 
 Contributors are distinct people who posted a published idea or a published comment (on a
 published idea): residents by their account, residents who took part offline by the record a
@@ -8,8 +10,17 @@ are guessed), and only in aggregate: every table goes through `engage.suppressio
 count from 1 to 9 is shown and none can be worked out from what is; a breakdown fewer than
 `ENGAGE_EQUALITY_MINIMUM_ANSWERS` people answered is not shown at all.
 
+"Prefer not to say" and unanswered questions are left out of each breakdown, as for age and
+sex: every share is of the people who told us, and no extra small group is made to suppress.
+
+Religion, sexual orientation and gender identity are not broken down: they are optional
+questions with the smallest groups (a trans or a Jewish contributor may be one of a handful
+in a PCN), where a shown count carries the highest risk of picking someone out, and nothing
+a PCN does with them needs a breakdown per consultation. They are kept for the person only.
+
 `representation(consultation=..., theme=None)` reads it in a constant number of queries
-(four), however many ideas, comments and answers there are.
+(three: the population, the PCN, and one count of every breakdown's groups at once), however
+many ideas, comments and answers there are.
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +38,7 @@ from consultations.models import (
     PostStatus,
     Theme,
 )
-from consultations.models.equality import Sex
+from consultations.models.equality import Disability, EthnicGroup, Sex, UnpaidCare
 from engage.suppression import SuppressedTable, table_suppress
 from home.selectors import pcn_population
 
@@ -41,6 +52,55 @@ QUINTILES = [
     (5, "Least deprived fifth"),
 ]
 
+# The one-way breakdowns: (title, field, [(answer, label)], what people told us). Labels say
+# what the group is, in the third person (the choices are worded for the person answering).
+# The chart beside each table labels a group by its first words (CHART_LABELS).
+ONE_WAY = [
+    (
+        "Ethnic group",
+        "ethnic_group",
+        [(group, group.label) for group in EthnicGroup if group != EthnicGroup.PREFER],
+        "their ethnic group",
+    ),
+    (
+        "Disability or long-term condition",
+        "disability",
+        [
+            (Disability.LIMITED_A_LOT, "Day-to-day activities limited a lot"),
+            (Disability.LIMITED_A_LITTLE, "Day-to-day activities limited a little"),
+            (Disability.NOT_LIMITED, "Long-term condition, activities not limited"),
+            (Disability.NO, "No long-term condition or disability"),
+        ],
+        "whether they have a disability or long-term condition",
+    ),
+    (
+        "Unpaid carers",
+        "unpaid_care",
+        [
+            (UnpaidCare.UP_TO_19, "Carer, 19 hours a week or less"),
+            (UnpaidCare.FROM_20_TO_49, "Carer, 20 to 49 hours a week"),
+            (UnpaidCare.FROM_50, "Carer, 50 or more hours a week"),
+            (UnpaidCare.NO, "Not an unpaid carer"),
+        ],
+        "whether they are an unpaid carer",
+    ),
+]
+
+CHART_LABELS = {
+    "Asian, Asian British or Asian Welsh": "Asian",
+    "Black, Black British, Black Welsh, Caribbean or African": "Black",
+    "Mixed or Multiple ethnic groups": "Mixed or Multiple",
+    "Long-term condition, activities not limited": "Condition, not limited",
+    "No long-term condition or disability": "No condition",
+    "Day-to-day activities limited a lot": "Limited a lot",
+    "Day-to-day activities limited a little": "Limited a little",
+}
+
+NO_POPULATION_FIGURES = (
+    "GP registration files count patients by age and sex only, so there are no registered "
+    "patient figures to compare these with: they are the contributors alone."
+)
+
 
 @dataclass
 class Share:
@@ -51,6 +111,11 @@ class Share:
     contributors: object  # engage.suppression.Entry
     contributor_percent: int | None  # None when hidden
     population_percent: int | None  # None when there is nothing to compare with
+    chart_label: str = ""  # a shorter label for the chart, where `label` is long
+
+    @property
+    def short_label(self) -> str:
+        return self.chart_label or self.label
 
 
 @dataclass
@@ -126,15 +191,8 @@ def _gaps(shares: list[Share], describe, whom: str) -> list[str]:
     ]
 
 
-def _age_sex(answers, population, minimum: int) -> Breakdown:
-    counts = {
-        (row["age_band"], row["sex"]): row["people"]
-        for row in answers.filter(age_band__in=AGE_BANDS, sex__in=SEXES)
-        .values("age_band", "sex")
-        .annotate(people=Count("pk"))
-        .order_by()
-    }
-    cells = [[counts.get((band, sex), 0) for sex in SEXES] for band in AGE_BANDS]
+def _age_sex(counts, population, minimum: int) -> Breakdown:
+    cells = [[counts[("age_sex", band, sex)] for sex in SEXES] for band in AGE_BANDS]
     answered = sum(map(sum, cells))
     breakdown = Breakdown(title="Age and sex", answers=answered, shown=answered >= minimum)
     if not breakdown.shown:
@@ -182,15 +240,8 @@ def _age_sex(answers, population, minimum: int) -> Breakdown:
     return breakdown
 
 
-def _deprivation(answers, minimum: int) -> Breakdown:
-    counts = {
-        row["deprivation_decile"]: row["people"]
-        for row in answers.filter(deprivation_decile__isnull=False)
-        .values("deprivation_decile")
-        .annotate(people=Count("pk"))
-        .order_by()
-    }
-    cells = [[counts.get(2 * q - 1, 0) + counts.get(2 * q, 0) for q, _label in QUINTILES]]
+def _deprivation(counts, minimum: int) -> Breakdown:
+    cells = [[counts[("deprivation", q)] for q, _label in QUINTILES]]
     answered = sum(cells[0])
     breakdown = Breakdown(
         title="How deprived their area is", answers=answered, shown=answered >= minimum
@@ -221,10 +272,38 @@ def _deprivation(answers, minimum: int) -> Breakdown:
     return breakdown
 
 
+def _one_way(counts, title: str, name: str, groups, what: str, minimum: int) -> Breakdown:
+    """A one-row breakdown of the answers to one question, by `groups` (answer, label),
+    with nothing to compare with: the registered-population file has no such figures."""
+    cells = [[counts[(name, answer)] for answer, _label in groups]]
+    answered = sum(cells[0])
+    breakdown = Breakdown(title=title, answers=answered, shown=answered >= minimum)
+    if not breakdown.shown:
+        breakdown.why_not_shown = _too_few(what, minimum)
+        return breakdown
+    table = table_suppress(cells)
+    breakdown.table = table
+    breakdown.row_labels = ["People"]
+    breakdown.column_labels = [label for _answer, label in groups]
+    total = table.total.value if table.total.shown else None
+    breakdown.columns = [
+        Share(
+            label=label,
+            contributors=entry,
+            contributor_percent=_percent(entry.value, total) if entry.shown and total else None,
+            population_percent=None,
+            chart_label=CHART_LABELS.get(label, ""),
+        )
+        for (_answer, label), entry in zip(groups, table.cells[0], strict=True)
+    ]
+    breakdown.note = NO_POPULATION_FIGURES
+    return breakdown
+
+
 def representation(*, consultation: ConsultationPage, theme: Theme | None = None) -> Representation:
     """Who took part in `consultation` (or in one of its themes), against the PCN's
-    registered population. Four queries: the population, the PCN, and one count per
-    breakdown."""
+    registered population. Three queries: the population, the PCN, and one count of every
+    breakdown's groups."""
     population = pcn_population(pcn=consultation.pcn)
     return Representation(
         consultation=consultation,
@@ -235,10 +314,38 @@ def representation(*, consultation: ConsultationPage, theme: Theme | None = None
     )
 
 
+def _groups() -> dict[tuple, Q]:
+    """Every group any breakdown counts, by a key of its own: ("age_sex", band, sex),
+    ("deprivation", fifth) and (field, answer) for each one-way breakdown."""
+    groups = {
+        ("age_sex", band, sex): Q(age_band=band, sex=sex) for band in AGE_BANDS for sex in SEXES
+    }
+    groups |= {
+        ("deprivation", q): Q(deprivation_decile__in=(2 * q - 1, 2 * q)) for q, _label in QUINTILES
+    }
+    for _title, name, choices, _what in ONE_WAY:
+        groups |= {(name, answer): Q(**{name: answer}) for answer, _label in choices}
+    return groups
+
+
+GROUPS = _groups()
+
+
 def breakdowns(*, answers: Q, population) -> list[Breakdown]:
     """Every breakdown of the equality answers `answers` selects (`answers_of`), against
     `population` (a `home.selectors.PopulationTable`: a PCN's or one practice's registered
-    patients). One query per breakdown."""
+    patients). One query: a filtered count of each group, side by side."""
     minimum = settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS
-    rows = EqualityAnswers.objects.filter(answers)
-    return [_age_sex(rows, population, minimum), _deprivation(rows, minimum)]
+    keys = list(GROUPS)
+    figures = EqualityAnswers.objects.filter(answers).aggregate(
+        **{f"g{i}": Count("pk", filter=GROUPS[key]) for i, key in enumerate(keys)}
+    )
+    counts = {key: figures[f"g{i}"] or 0 for i, key in enumerate(keys)}
+    return [
+        _age_sex(counts, population, minimum),
+        _deprivation(counts, minimum),
+        *(
+            _one_way(counts, title, name, choices, what, minimum)
+            for title, name, choices, what in ONE_WAY
+        ),
+    ]

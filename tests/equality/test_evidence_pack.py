@@ -259,10 +259,11 @@ def test_who_took_part_is_compared_with_registered_patients_with_gaps_in_words(
     client, open_consultation, pcn, practice, settings
 ):
     settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 50
-    ideas(open_consultation, 40, answers={"age_band": "65_74", "sex": "female"})
-    ideas(open_consultation, 40, answers={"age_band": "65_74", "sex": "male"})
-    ideas(open_consultation, 10, answers={"age_band": "25_34", "sex": "female"})
-    ideas(open_consultation, 10, answers={"age_band": "25_34", "sex": "male"})
+    mine = {"practice": practice}  # each idea named the practice
+    ideas(open_consultation, 40, answers={"age_band": "65_74", "sex": "female"}, **mine)
+    ideas(open_consultation, 40, answers={"age_band": "65_74", "sex": "male"}, **mine)
+    ideas(open_consultation, 10, answers={"age_band": "25_34", "sex": "female"}, **mine)
+    ideas(open_consultation, 10, answers={"age_band": "25_34", "sex": "male"}, **mine)
     client.force_login(make_staff(pcn))
     # The PCN's pack compares with both practices' patients (85 and over: half of them).
     rows = _csv(client.get(reverse(CSV)))
@@ -282,34 +283,80 @@ def test_who_took_part_is_compared_with_registered_patients_with_gaps_in_words(
     assert _value(rows, "How deprived their area is").startswith("not shown: Fewer than 50")
 
 
-def test_a_practice_pack_says_what_it_cannot_split_by_practice(
-    client, open_consultation, pcn, practice
+def test_a_practice_pack_counts_the_ideas_that_named_the_practice(
+    client, open_consultation, pcn, practice, settings
 ):
+    settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 10
     riverside = practice.neighbourhood
-    ideas(open_consultation, 14, neighbourhood=riverside)
-    ideas(open_consultation, 2, channel=Channel.PAPER, neighbourhood=riverside)
-    ideas(open_consultation, 30)  # no neighbourhood named
+    hillcrest = Practice.objects.get(ods_code="Y99002")
+    second = make_consultation(open_consultation.get_parent().specific, phase="open", title="B")
+    white = {"ethnic_group": "white", "unpaid_care": "no"}
+    named = ideas(open_consultation, 14, practice=practice, answers=white)
+    ideas(open_consultation, 12, channel=Channel.PAPER, practice=practice, answers=white)
+    ideas(second, 20, practice=practice, answers={"ethnic_group": "asian", "unpaid_care": "no"})
+    ideas(open_consultation, 3, channel=Channel.PHONE, practice=practice)
+    # Not the practice's: another practice's, none named, pending; and comments.
+    ideas(open_consultation, 30, practice=hillcrest, answers={"ethnic_group": "black"})
+    ideas(open_consultation, 25, neighbourhood=riverside, answers={"ethnic_group": "black"})
+    ideas(second, 11, practice=practice, status=PostStatus.PENDING, answers=white)
+    commenters = User.objects.bulk_create(
+        User(username=f"commenter{i}", email=f"commenter{i}@example.org") for i in range(15)
+    )
+    Comment.objects.bulk_create(
+        Comment(idea=named[0], author=person, body="Yes", status=PostStatus.PUBLISHED)
+        for person in commenters
+    )
+    EqualityAnswers.objects.bulk_create(
+        EqualityAnswers(user=person, ethnic_group="mixed") for person in commenters
+    )
     client.force_login(make_staff(pcn))
-    response = client.get(reverse(PRINT), {"practice": practice.pk})
-    text = _text(response)
+    text = _text(client.get(reverse(PRINT), {"practice": practice.pk}))
     assert "Evidence pack: Riverside Surgery (Y99001)" in text
-    assert "do not record the contributor's GP practice yet" in text
+    assert "Comments do not record a GP practice, so they are not counted here" in text
+    assert "do not record the contributor's GP practice yet" not in text
+    assert "each counted once): 49" in text
+
     rows = _csv(client.get(reverse(CSV), {"practice": practice.pk}))
     assert _value(rows, "Practice") == "Riverside Surgery (Y99001)"
-    assert [r for r in rows if r[1] == "Not split by practice"]
-    table = "Ideas that named Riverside, the practice's neighbourhood"
-    assert _value(rows, table, "Ideas", "Ideas sent online") == "hidden"  # 14 beside 2
-    assert _value(rows, table, "Ideas", "Ideas on paper") == "hidden"
-    assert _value(rows, table, "Ideas", "All") == "16"
-    # The PCN's pack says nothing of the kind.
-    assert "do not record the contributor's GP practice" not in _text(client.get(reverse(PRINT)))
+    assert len([r for r in rows if r[1] == "What the practice's figures count"]) == 4
+    table = "Contributions by consultation and how they reached us: ideas that named the practice"
+    assert _value(rows, table, "Open consultation", "Ideas sent online") == "14"
+    assert _value(rows, table, "Open consultation", "Ideas by phone") == "hidden"  # 3
+    # and 12 on paper with it, so the 3 is not the row's total less the rest
+    assert _value(rows, table, "Open consultation", "Ideas on paper") == "hidden"
+    assert _lines_of_hidden(rows, table) == []
+    assert _value(rows, table, "B", "Ideas sent online") == "20"
+    assert _value(rows, table, "All consultations", "All") == "49"
+    assert not [r for r in rows if r[1] == table and r[3] == "Comments"]
+    assert _value(rows, "People who took part") == "49"
+    # Who they are: the practice's contributors' answers only (no commenter, no other's).
+    assert _value(rows, "Ethnic group", "People", "White") == "26"
+    assert _value(rows, "Ethnic group", "People", "Asian, Asian British or Asian Welsh") == "20"
+    assert _value(rows, "Ethnic group", "All", "All") == "46"
+    assert _value(rows, "Unpaid carers", "People", "Not an unpaid carer") == "46"
+    # The ideas naming the practice's neighbourhood are still shown beside them.
+    assert _value(rows, "Ideas that named Riverside, the practice's neighbourhood", "Ideas", "All")
+
+    # The PCN's pack counts everyone, comments too, and says nothing of the kind.
+    rows = _csv(client.get(reverse(CSV)))
+    assert _value(rows, "Ethnic group", "All", "All") == str(26 + 20 + 30 + 25 + 15)
+    assert not [r for r in rows if r[1] == "What the practice's figures count"]
+    assert (
+        _value(
+            rows,
+            "Contributions by consultation and how they reached us",
+            "Open consultation",
+            "Comments",
+        )
+        == "15"
+    )
 
 
 # Small numbers, on the page and in the CSV
 
 BREAKDOWN_FIGURES = re.compile(
     r"^(Contributions by consultation|Ideas that named|People who took part|Age and sex"
-    r"|How deprived)"
+    r"|How deprived|Ethnic group|Disability or long-term condition|Unpaid carers)"
 )
 
 
@@ -327,15 +374,19 @@ def _random_world(consultation, practice, seed):
                     n,
                     channel=generator.choice([Channel.ONLINE, Channel.ONLINE, Channel.PAPER]),
                     neighbourhood=generator.choice([practice.neighbourhood, None]),
+                    practice=generator.choice([practice, practice, None]),
                     answers={
                         "age_band": band,
                         "sex": sex,
                         "deprivation_decile": generator.randint(1, 10),
+                        "ethnic_group": generator.choice(["white", "asian", "black", "mixed"]),
+                        "disability": generator.choice(["no", "not_limited", "limited_a_lot"]),
+                        "unpaid_care": generator.choice(["no", "no", "up_to_19", "50_or_more"]),
                     },
                 )
     # A few by phone and at a meeting, in one consultation each.
-    ideas(other, generator.randint(1, 9), channel=Channel.PHONE)
-    ideas(consultation, generator.randint(1, 9), channel=Channel.MEETING)
+    ideas(other, generator.randint(1, 9), channel=Channel.PHONE, practice=practice)
+    ideas(consultation, generator.randint(1, 9), channel=Channel.MEETING, practice=practice)
 
 
 def _lines_of_hidden(rows, figure_prefix) -> list:
@@ -376,6 +427,10 @@ def test_no_count_from_1_to_9_of_any_breakdown_shows_on_the_page_or_in_the_csv(
         assert "hidden" in [r[4] for r in figures]
         for prefix in ("Contributions by consultation", "Age and sex", "Ideas that named"):
             assert _lines_of_hidden(rows, prefix) == [], prefix
+        # A one-row breakdown: a lone hidden group would be the total less the others.
+        for title in ("Ethnic group", "Disability or long-term condition", "Unpaid carers"):
+            row = [r[4] for r in rows if r[1] == title and r[2] == "People"]
+            assert row.count("hidden") != 1, (title, query, row)
         # Percentages only of counts shown.
         shares = [r for r in rows if r[1].endswith("share of contributors")]
         assert shares and all(r[4] == "hidden" or r[4].endswith("%") for r in shares)

@@ -224,9 +224,19 @@ def test_the_query_count_does_not_grow_with_the_answers(client, consultation, se
     settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 10
     client.force_login(make_staff(consultation.pcn))
     spread = [
-        {"age_band": band, "sex": sex, "deprivation_decile": decile}
-        for band, sex, decile in itertools.product(
-            ["under_25", "25_34", "45_54", "65_74"], ["female", "male"], [1, 4, 9]
+        {
+            "age_band": band,
+            "sex": sex,
+            "deprivation_decile": decile,
+            "ethnic_group": group,
+            "disability": "no" if decile < 5 else "limited_a_lot",
+            "unpaid_care": "up_to_19" if sex == "female" else "no",
+        }
+        for band, sex, decile, group in itertools.product(
+            ["under_25", "25_34", "45_54", "65_74"],
+            ["female", "male"],
+            [1, 4, 9],
+            ["white", "asian"],
         )
     ]
     contributors(consultation, (spread * 1)[:20])
@@ -237,7 +247,7 @@ def test_the_query_count_does_not_grow_with_the_answers(client, consultation, se
     with CaptureQueriesContext(connection) as many:
         response = _page(client, consultation)
     assert EqualityAnswers.objects.count() == 200
-    assert "From 200 people" in response.content.decode()
+    assert response.content.decode().count("From 200 people") == 5  # every breakdown
     assert len(few) == len(many), [q["sql"] for q in many.captured_queries]
 
 
@@ -259,3 +269,116 @@ def test_only_this_pcns_staff_and_leads_see_it(client, consultation):
     assert client.get(url, {"theme": "99999999999999999999999"}).status_code == 404
     index = client.get(reverse("who_took_part:index"))
     assert consultation.title in index.content.decode()
+
+
+# Ethnic group, disability or long-term condition, unpaid care
+
+
+def _by_title(figures, title):
+    (found,) = [b for b in figures.breakdowns if b.title == title]
+    return found
+
+
+def test_ethnic_group_disability_and_unpaid_care_are_counted_once_each_person(
+    consultation, settings
+):
+    settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 1
+    contributors(
+        consultation,
+        [{"ethnic_group": "asian", "disability": "no", "unpaid_care": "no"}] * 12
+        + [{"ethnic_group": "white", "disability": "limited_a_lot", "unpaid_care": "50_or_more"}]
+        * 15
+        # "Prefer not to say" and unanswered are left out of each table.
+        + [{"ethnic_group": "prefer_not_to_say", "disability": "", "unpaid_care": "no"}] * 4,
+    )
+    # Answers of people whose ideas are pending are not counted.
+    contributors(consultation, [{"ethnic_group": "black"}] * 20, status=PostStatus.PENDING)
+    figures = representation(consultation=consultation)
+
+    ethnic = _by_title(figures, "Ethnic group")
+    assert ethnic.column_labels[0] == "Asian, Asian British or Asian Welsh"
+    assert [e.value for e in ethnic.table.cells[0]] == [12, 0, 0, 15, 0]
+    assert ethnic.table.total.value == ethnic.answers == 27
+    assert [s.contributor_percent for s in ethnic.columns] == [44, 0, 0, 56, 0]
+    assert all(s.population_percent is None for s in ethnic.columns)
+    assert "age and sex only" in ethnic.note
+    assert ethnic.gaps == []
+
+    disability = _by_title(figures, "Disability or long-term condition")
+    assert [e.value for e in disability.table.cells[0]] == [15, 0, 0, 12]
+    care = _by_title(figures, "Unpaid carers")
+    assert [e.value for e in care.table.cells[0]] == [0, 0, 15, 16]
+    assert care.table.total.value == 31
+
+
+def test_a_small_group_is_hidden_with_another_so_it_cannot_be_worked_out(consultation, settings):
+    settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 1
+    contributors(
+        consultation,
+        [{"ethnic_group": "white"}] * 40
+        + [{"ethnic_group": "asian"}] * 20
+        + [{"ethnic_group": "black"}] * 3,
+    )
+    ethnic = _by_title(representation(consultation=consultation), "Ethnic group")
+    cells = ethnic.table.cells[0]
+    shown = [entry.display for entry in cells]
+    assert shown[1] == "hidden"  # 3
+    assert shown.count("hidden") == 2, shown  # and one more, so 3 is not the total less the rest
+    assert ethnic.table.total.display == "63"
+    assert [s.contributor_percent for s in ethnic.columns if not s.contributors.shown] == [
+        None,
+        None,
+    ]
+
+
+def test_each_breakdown_needs_its_own_minimum_of_answers(consultation, settings):
+    settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 20
+    contributors(
+        consultation,
+        [{"ethnic_group": "white", "unpaid_care": "no"}] * 20
+        + [{"disability": "no", "unpaid_care": "prefer_not_to_say"}] * 19,
+    )
+    figures = representation(consultation=consultation)
+    assert _by_title(figures, "Ethnic group").shown
+    disability = _by_title(figures, "Disability or long-term condition")
+    assert not disability.shown and disability.table is None
+    assert disability.why_not_shown.startswith(
+        "Fewer than 20 of the people who took part told us whether they have a disability"
+    )
+    assert _by_title(figures, "Unpaid carers").answers == 20  # prefer not to say left out
+    # Religion, sexual orientation and gender identity are never broken down.
+    titles = [b.title for b in figures.breakdowns]
+    assert not [t for t in titles if re.search("religion|sexual|gender", t, re.I)], titles
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_staff_page_never_shows_a_count_from_1_to_9_of_the_other_answers(
+    client, consultation, settings, seed
+):
+    import random
+
+    settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 10
+    generator = random.Random(seed)
+    answers = []
+    for group in ("asian", "black", "mixed", "white", "other"):
+        for disability in ("limited_a_lot", "limited_a_little", "not_limited", "no"):
+            care = generator.choice(["no", "up_to_19", "20_to_49", "50_or_more"])
+            answers += [
+                {"ethnic_group": group, "disability": disability, "unpaid_care": care}
+            ] * generator.choice([0, 1, 2, 4, 9, 10, 30])
+    contributors(consultation, answers)
+    client.force_login(make_staff(consultation.pcn))
+    response = _page(client, consultation)
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    for title in ("Ethnic group", "Disability or long-term condition", "Unpaid carers"):
+        assert title in text
+    shown = _counts_shown(response)
+    assert not [t for t in shown if re.fullmatch(r"[1-9]", t.replace(",", ""))], shown
+    figures = representation(consultation=consultation)
+    for breakdown in figures.breakdowns[2:]:
+        if breakdown.shown:
+            # One row: a hidden cell is never alone (it would be the total less the others).
+            assert [e.shown for e in breakdown.table.cells[0]].count(False) != 1, breakdown
+            for entry in breakdown.table.cells[0]:
+                if 0 < entry.value < 10:
+                    assert not entry.shown, breakdown
