@@ -4,7 +4,7 @@
 - `no_account_post_send` checks the text as any post is checked (the safety panel, the
   neighbourhood, the fields' rules), applies the rate limits, and keeps the text in a
   `NoAccountPost`. With an email address it emails a one-time link and a six-digit code
-  (`notifications.no_account_confirmation_send`); nothing is posted yet. With none (only
+  (`no_account_confirmation_send`); nothing is posted yet. With none (only
   where the PCN allows it) the post is made at once and always waits for a moderator.
 - `no_account_post_confirm` (the link) and `no_account_post_confirm_code` (the code, for
   the post this browser sent) make the post, once, like any online post: pending or
