@@ -417,24 +417,6 @@ def _place_points(page):
     )
 
 
-def place_priority_themes(priority):
-    """The PCN themes behind a Place priority, as `place_vision_heard` counts them: those it
-    cites, and those feeding a PCN priority it cites, of live consultations everyone may
-    read (and, for a PCN priority, of a PCN vision everyone may read)."""
-    links = PlacePriorityLink.objects.filter(priority=priority)
-    public_visions = VisionPage.objects.live().public().values("pk")
-    return Theme.objects.filter(
-        consultation__in=ConsultationPage.objects.live().public().values("pk")
-    ).filter(
-        Q(pk__in=links.filter(theme__isnull=False).values("theme_id"))
-        | Q(
-            priority_id__in=links.filter(vision_priority__page__in=public_visions).values(
-                "vision_priority_id"
-            )
-        )
-    )
-
-
 def _pcn_by_path(homes: dict, path: str):
     """The PCN whose home page is above the page at `path`."""
     for length in range(4, len(path) + 1, 4):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 from threadpoolctl import threadpool_limits
 
+from consultations.loop import themes_behind_place_priorities
 from consultations.models import (
     Comment,
     Idea,
@@ -24,7 +25,6 @@ from consultations.models import (
     ThemeSuggestion,
     post_may_be_quoted,
 )
-from consultations.selectors import place_priority_themes
 from engage.safety import check_text
 
 logger = logging.getLogger(__name__)
@@ -168,10 +168,10 @@ def quotable_ideas_and_comments(*, consultation_id: int, theme_id: int | None):
     return _quotable(ideas)
 
 
-def quotable_for_place_priority(priority):
+def quotable_for_place_priority(priority_id: int):
     """What a Place priority's draft may quote: as `quotable_ideas_and_comments`, from the
-    PCN themes behind the priority (`selectors.place_priority_themes`), each idea once."""
-    themes = place_priority_themes(priority).values("pk")
+    PCN themes behind the priority (`loop.themes_behind_place_priorities`), each idea once."""
+    themes = themes_behind_place_priorities([priority_id]).values("pk")
     return _quotable(Idea.objects.published().filter(themes__in=themes).distinct())
 
 

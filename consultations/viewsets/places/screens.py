@@ -10,8 +10,8 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from consultations import permissions, suggestions, summaries
+from consultations.loop import themes_behind_place_priorities
 from consultations.models import Idea, PlacePriority, PlacePriorityDraft, PlacePriorityLink
-from consultations.selectors import place_priority_themes
 from consultations.services.places import place_priority_link, place_priority_unlink
 from consultations.viewsets.drafts import IDEAS_SHOWN, DraftScreenMixin
 from consultations.viewsets.places.forms import PlaceLinkForm
@@ -162,7 +162,7 @@ class PlacePriorityDraftView(DraftScreenMixin, _PlaceScreen):
         summaries.place_draft_request(priority=self.priority, user=user)
 
     def source_ideas(self):
-        themes = place_priority_themes(self.priority).values("pk")
+        themes = themes_behind_place_priorities([self.priority.pk]).values("pk")
         return (
             Idea.objects.published()
             .filter(themes__in=themes)
