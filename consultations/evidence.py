@@ -394,6 +394,43 @@ def _percent(value) -> str:
     return "hidden" if value is None else f"{value}%"
 
 
+def breakdown_csv_rows(section: str, breakdowns: list[Breakdown]):
+    """The rows of every equality breakdown under `CSV_HEADER`: each cell, its totals and
+    each group's shares, as the page shows them ("hidden" where it hides one)."""
+    for breakdown in breakdowns:
+        if not breakdown.shown:
+            yield [section, breakdown.title, "", "", "not shown: " + breakdown.why_not_shown]
+            continue
+        table = breakdown.table
+        for label, cells, total in zip(
+            breakdown.row_labels, table.cells, table.row_totals, strict=True
+        ):
+            for column, entry in zip(breakdown.column_labels, cells, strict=True):
+                yield [section, breakdown.title, label, column, entry.display]
+            if len(breakdown.row_labels) > 1:
+                yield [section, breakdown.title, label, "All", total.display]
+        if len(breakdown.row_labels) > 1:
+            for column, entry in zip(breakdown.column_labels, table.column_totals, strict=True):
+                yield [section, breakdown.title, "All", column, entry.display]
+        yield [section, breakdown.title, "All", "All", table.total.display]
+        for share in [*breakdown.rows, *breakdown.columns]:
+            yield [
+                section,
+                f"{breakdown.title}: share of contributors",
+                share.label,
+                "",
+                _percent(share.contributor_percent),
+            ]
+            if share.population_percent is not None:
+                yield [
+                    section,
+                    f"{breakdown.title}: share of registered patients",
+                    share.label,
+                    "",
+                    f"{share.population_percent}%",
+                ]
+
+
 def evidence_pack_csv_rows(pack: EvidencePack):
     """The figures of the pack, as rows under `CSV_HEADER`: counts as the page shows them
     ("hidden" where the page hides one), nothing the page does not show."""
@@ -429,38 +466,7 @@ def evidence_pack_csv_rows(pack: EvidencePack):
     section = "Who took part"
     if pack.population_date:
         yield [section, "Registered patients on", "", "", pack.population_date.isoformat()]
-    for breakdown in pack.breakdowns:
-        if not breakdown.shown:
-            yield [section, breakdown.title, "", "", "not shown: " + breakdown.why_not_shown]
-            continue
-        table = breakdown.table
-        for label, cells, total in zip(
-            breakdown.row_labels, table.cells, table.row_totals, strict=True
-        ):
-            for column, entry in zip(breakdown.column_labels, cells, strict=True):
-                yield [section, breakdown.title, label, column, entry.display]
-            if len(breakdown.row_labels) > 1:
-                yield [section, breakdown.title, label, "All", total.display]
-        if len(breakdown.row_labels) > 1:
-            for column, entry in zip(breakdown.column_labels, table.column_totals, strict=True):
-                yield [section, breakdown.title, "All", column, entry.display]
-        yield [section, breakdown.title, "All", "All", table.total.display]
-        for share in [*breakdown.rows, *breakdown.columns]:
-            yield [
-                section,
-                f"{breakdown.title}: share of contributors",
-                share.label,
-                "",
-                _percent(share.contributor_percent),
-            ]
-            if share.population_percent is not None:
-                yield [
-                    section,
-                    f"{breakdown.title}: share of registered patients",
-                    share.label,
-                    "",
-                    f"{share.population_percent}%",
-                ]
+    yield from breakdown_csv_rows(section, pack.breakdowns)
     for gap in pack.gaps:
         yield [section, "Heard less from", "", "", gap]
 

@@ -21,6 +21,7 @@
 | place lead         | their Place's vision page, and linking its priorities to the themes  |
 |                    | and priorities of their Place's PCNs only; never another Place's     |
 |                    | their Place's charts, its PCNs side by side                          |
+|                    | who took part across their Place's PCNs, in aggregate                |
 |                    | record outreach actions on its consultations                         |
 | admin (superuser)  | everything                                                           |
 
@@ -104,6 +105,13 @@ def can_see_place_charts(user, place) -> bool:
     """See a Place's PCNs side by side: its leads and admins."""
     if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
         return True
+    return is_place_lead_of(user, place)
+
+
+def can_see_place_who_took_part(user, place) -> bool:
+    """See who took part across a Place's PCNs' public consultations, in aggregate (equality
+    answers, small numbers hidden): its leads and admins. Not a PCN's staff or leads: they
+    see their own PCN's."""
     return is_place_lead_of(user, place)
 
 

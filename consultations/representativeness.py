@@ -191,7 +191,7 @@ def _gaps(shares: list[Share], describe, whom: str) -> list[str]:
     ]
 
 
-def _age_sex(counts, population, minimum: int) -> Breakdown:
+def _age_sex(counts, population, minimum: int, whose: str) -> Breakdown:
     cells = [[counts[("age_sex", band, sex)] for sex in SEXES] for band in AGE_BANDS]
     answered = sum(map(sum, cells))
     breakdown = Breakdown(title="Age and sex", answers=answered, shown=answered >= minimum)
@@ -234,13 +234,13 @@ def _age_sex(counts, population, minimum: int) -> Breakdown:
         )
     else:
         breakdown.note = (
-            "There are no registered patient figures for this PCN's practices yet, so there "
+            f"There are no registered patient figures for {whose} practices yet, so there "
             "is nothing to compare with. An admin can import them (see the README)."
         )
     return breakdown
 
 
-def _deprivation(counts, minimum: int) -> Breakdown:
+def _deprivation(counts, minimum: int, whose: str) -> Breakdown:
     cells = [[counts[("deprivation", q)] for q, _label in QUINTILES]]
     answered = sum(cells[0])
     breakdown = Breakdown(
@@ -266,8 +266,9 @@ def _deprivation(counts, minimum: int) -> Breakdown:
     ]
     breakdown.note = (
         "Fifths of England's neighbourhoods by the English Indices of Deprivation 2025: each "
-        "fifth holds a fifth of England's neighbourhoods. How this PCN's own patients are "
-        "spread across them is not known yet, so there is no comparison here."
+        "fifth holds a fifth of England's neighbourhoods. How "
+        f"{whose} own patients are spread across them is not known yet, so there is no "
+        "comparison here."
     )
     return breakdown
 
@@ -331,10 +332,11 @@ def _groups() -> dict[tuple, Q]:
 GROUPS = _groups()
 
 
-def breakdowns(*, answers: Q, population) -> list[Breakdown]:
+def breakdowns(*, answers: Q, population, whose: str = "this PCN's") -> list[Breakdown]:
     """Every breakdown of the equality answers `answers` selects (`answers_of`), against
-    `population` (a `home.selectors.PopulationTable`: a PCN's or one practice's registered
-    patients). One query: a filtered count of each group, side by side."""
+    `population` (a `home.selectors.PopulationTable`: a PCN's, one practice's or a Place's
+    registered patients; `whose` names them in the notes). One query: a filtered count of
+    each group, side by side."""
     minimum = settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS
     keys = list(GROUPS)
     figures = EqualityAnswers.objects.filter(answers).aggregate(
@@ -342,8 +344,8 @@ def breakdowns(*, answers: Q, population) -> list[Breakdown]:
     )
     counts = {key: figures[f"g{i}"] or 0 for i, key in enumerate(keys)}
     return [
-        _age_sex(counts, population, minimum),
-        _deprivation(counts, minimum),
+        _age_sex(counts, population, minimum, whose),
+        _deprivation(counts, minimum, whose),
         *(
             _one_way(counts, title, name, choices, what, minimum)
             for title, name, choices, what in ONE_WAY

@@ -53,9 +53,61 @@ DATE_ERRORS = {
 }
 
 
-class EvidencePackForm(forms.Form):
+class PeriodDatesForm(forms.Form):
+    """A period read from the query string (`start`, `end`): either may be left out, and the
+    default is the twelve months up to the end (or up to today). `cleaned_data["period"]`
+    is the `Period`. Used by the evidence packs and by who took part across a Place."""
+
+    start = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=DATE_ERRORS,
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=DATE_ERRORS,
+    )
+
+    def clean_start(self):
+        return self._in_range(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return self._in_range(self.cleaned_data["end"])
+
+    @staticmethod
+    def _in_range(day):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(f"Enter a date between {EARLIEST.year} and {LATEST.year}")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        default = a_year_to(data.get("end") or timezone.localdate())
+        start = data.get("start") or default.start
+        end = data.get("end") or default.end
+        if start > end:
+            self.add_error("start", "The start date must be on or before the end date")
+            return data
+        data["period"] = Period(start=start, end=end)
+        return data
+
+    def period_query(self) -> dict:
+        period = self.cleaned_data["period"]
+        return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+class EvidencePackForm(PeriodDatesForm):
     """The choices of a pack, read from the query string. Every field may be left out: the
     person's first PCN, the whole PCN and the last twelve months are the defaults."""
+
+    field_order = ["pcn", "practice", "start", "end"]
 
     pcn = ModelIdChoiceField(
         label="Primary care network",
@@ -74,20 +126,6 @@ class EvidencePackForm(forms.Form):
             "invalid_choice": "Choose one of the practices of the PCN you chose, or the whole PCN"
         },
     )
-    start = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages=DATE_ERRORS,
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages=DATE_ERRORS,
-    )
 
     def __init__(self, *args, pcns, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,18 +138,6 @@ class EvidencePackForm(forms.Form):
         pcn = next((p for p in pcns if p.pk == chosen), pcns[0])
         self.fields["practice"].queryset = Practice.objects.filter(pcn=pcn).order_by("name")
 
-    def clean_start(self):
-        return self._in_range(self.cleaned_data["start"])
-
-    def clean_end(self):
-        return self._in_range(self.cleaned_data["end"])
-
-    @staticmethod
-    def _in_range(day):
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise forms.ValidationError(f"Enter a date between {EARLIEST.year} and {LATEST.year}")
-        return day
-
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -120,14 +146,6 @@ class EvidencePackForm(forms.Form):
         practice = data.get("practice")
         if practice is not None and practice.pcn_id != data["pcn"].pk:
             self.add_error("practice", self.fields["practice"].error_messages["invalid_choice"])
-            return data
-        default = a_year_to(data.get("end") or timezone.localdate())
-        start = data.get("start") or default.start
-        end = data.get("end") or default.end
-        if start > end:
-            self.add_error("start", "The start date must be on or before the end date")
-            return data
-        data["period"] = Period(start=start, end=end)
         return data
 
     def query(self) -> dict:

@@ -162,6 +162,17 @@ SAMPLE_URLS = {
         " [this Place]": reverse("place_vision:draft", args=[w.place_priority.pk]),
         " [other Place]": reverse("place_vision:draft", args=[w.other_place_priority.pk]),
     },
+    **{
+        f"place_vision:{screen}": (
+            lambda w, screen=screen: {
+                " [this Place]": reverse(f"place_vision:{screen}", args=[w.home.pcn.place_id]),
+                " [other Place]": reverse(
+                    f"place_vision:{screen}", args=[w.other_home.pcn.place_id]
+                ),
+            }
+        )
+        for screen in ("who_took_part", "who_took_part_csv")
+    },
     "place_vision:unlink": lambda w: {
         " [this Place]": reverse(
             "place_vision:unlink", args=[w.place_priority.pk, w.place_link.pk]

@@ -660,6 +660,16 @@ EXPECTED = {
         "adm adm adm adm no no no no 405 405",
         "adm adm adm adm no no no no no go",
     ),
+    # Who took part across a Place (consultations/viewsets/places/who_took_part.py): its
+    # leads' own Place only; another Place is not found; anyone leading no Place is refused.
+    **{
+        f"place_vision:{screen} [this Place]": ("adm adm adm adm no no no no ok ok", None)
+        for screen in ("who_took_part", "who_took_part_csv")
+    },
+    **{
+        f"place_vision:{screen} [other Place]": ("adm adm adm adm no no no no 404 ok", None)
+        for screen in ("who_took_part", "who_took_part_csv")
+    },
     "letters:print [this PCN]": ("adm adm adm adm ok no ok ok no ok", None),
     "letters:print [other PCN]": ("adm adm adm adm no ok no no no ok", None),
     # Letters about ideas' progress: each moderator or member of staff prints their own PCN's.

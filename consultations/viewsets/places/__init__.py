@@ -1,5 +1,6 @@
-"""The Place vision screens: a place lead's overview of their Place's vision, and each
-priority's links to the themes and priorities its PCNs heard, with suggestions."""
+"""The Place vision screens: a place lead's overview of their Place's vision, each
+priority's links to the themes and priorities its PCNs heard, with suggestions, and who took
+part across the Place's PCNs (`consultations.viewsets.places.who_took_part`)."""
 
 from django.urls import path, reverse
 from wagtail.admin.menu import MenuItem
@@ -11,6 +12,10 @@ from consultations.viewsets.places.screens import (
     PlacePriorityLinksView,
     PlacePriorityUnlinkView,
     PlaceVisionIndexView,
+)
+from consultations.viewsets.places.who_took_part import (
+    PlaceWhoTookPartCsvView,
+    PlaceWhoTookPartView,
 )
 
 
@@ -48,6 +53,16 @@ class PlaceVisionViewSet(ViewSet):
                 "priority/<int:pk>/unlink/<int:link_pk>/",
                 PlacePriorityUnlinkView.as_view(),
                 name="unlink",
+            ),
+            path(
+                "place/<str:pk>/who-took-part/",
+                PlaceWhoTookPartView.as_view(),
+                name="who_took_part",
+            ),
+            path(
+                "place/<str:pk>/who-took-part/csv/",
+                PlaceWhoTookPartCsvView.as_view(),
+                name="who_took_part_csv",
             ),
         ]
 

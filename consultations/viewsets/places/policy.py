@@ -3,6 +3,7 @@ admins (`consultations.permissions.is_place_lead_of`)."""
 
 from consultations.models import PlaceVisionPage
 from home.boundary import place_ids_led_by
+from home.models import Place
 
 
 def leads_a_place(user) -> bool:
@@ -18,3 +19,10 @@ def place_visions_for(user):
     if user is not None and user.is_authenticated and user.is_superuser:
         return visions
     return visions.filter(place_id__in=place_ids_led_by(user))
+
+
+def places_led_by(user):
+    """The Places this person leads (all, for an admin)."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return Place.objects.all()
+    return Place.objects.filter(pk__in=place_ids_led_by(user))

@@ -15,7 +15,11 @@ from consultations.models import Idea, PlacePriority, PlacePriorityDraft, PlaceP
 from consultations.services.places import place_priority_link, place_priority_unlink
 from consultations.viewsets.drafts import IDEAS_SHOWN, DraftScreenMixin
 from consultations.viewsets.places.forms import PlaceLinkForm
-from consultations.viewsets.places.policy import leads_a_place, place_visions_for
+from consultations.viewsets.places.policy import (
+    leads_a_place,
+    place_visions_for,
+    places_led_by,
+)
 
 
 class _PlaceScreen(WagtailAdminTemplateMixin, View):
@@ -46,7 +50,8 @@ class _PlaceScreen(WagtailAdminTemplateMixin, View):
 
 
 class PlaceVisionIndexView(_PlaceScreen):
-    """Where a place lead lands: their Place's vision, each priority with its links."""
+    """Where a place lead lands: their Place's vision, each priority with its links, and
+    who took part across each Place they lead."""
 
     template_name = "consultations/places/admin_index.html"
     page_title = "Place vision"
@@ -58,7 +63,11 @@ class PlaceVisionIndexView(_PlaceScreen):
                 queryset=PlacePriority.objects.annotate(link_count=Count("links")),
             )
         )
-        return self.render_to_response(self.get_context_data(visions=list(visions)))
+        return self.render_to_response(
+            self.get_context_data(
+                visions=list(visions), places=list(places_led_by(request.user).order_by("name"))
+            )
+        )
 
 
 class PlacePriorityLinksView(_PlaceScreen):
