@@ -56,7 +56,7 @@ def add_ideas(
 
 
 @pytest.fixture
-def world(request):
+def world(db, request):
     built = request.getfixturevalue("places")
     built.north_practice = make_practice(built.one.pcn, "Abbey Surgery")
     built.small_practice = make_practice(built.one.pcn, "Tiny Practice")
