@@ -23,10 +23,16 @@
 |                    | their Place's charts, its PCNs side by side                          |
 |                    | who took part across their Place's PCNs, in aggregate                |
 |                    | record outreach actions on its consultations                         |
+| ICS lead           | their ICS's vision page, and linking its priorities to the Place     |
+|                    | priorities of their ICS's Places only; never another ICS's           |
+|                    | their ICS's charts, its Places and PCNs side by side, and each of    |
+|                    | its Places' and PCNs' charts                                         |
+|                    | who took part across their ICS's PCNs, in aggregate                  |
 | admin (superuser)  | everything                                                           |
 
 Roles are groups scoped to a PCN (`PrimaryCareNetwork.moderator_group`, `staff_group` and
-`lead_group`) or to a Place (`Place.lead_group`). Everyone with a role, and every admin, must
+`lead_group`), to a Place (`Place.lead_group`) or to an integrated care system
+(`IntegratedCareSystem.lead_group`). Everyone with a role, and every admin, must
 sign in with two-factor authentication (`engage.roles.needs_two_factor`).
 """
 
@@ -37,6 +43,7 @@ from django.utils import timezone
 
 from consultations.models import Comment, ConsultationPage, Idea, Phase, PostStatus
 from engage.roles import group_ids
+from home.boundary import ics_ids_led_by
 from home.models import HomePage
 
 # Paper forms and phone calls arrive late: they can be entered this long after closing.
@@ -84,7 +91,7 @@ def can_see_who_took_part(user, pcn) -> bool:
     groups = _group_ids(user)
     if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
         return True
-    return pcn.place.lead_group_id in groups if pcn.place_id else False
+    return _leads_above(user, pcn, groups)
 
 
 def can_see_charts(user, pcn) -> bool:
@@ -98,14 +105,26 @@ def can_see_charts(user, pcn) -> bool:
     groups = _group_ids(user)
     if pcn.staff_group_id in groups or pcn.lead_group_id in groups:
         return True
-    return pcn.place.lead_group_id in groups if pcn.place_id else False
+    return _leads_above(user, pcn, groups)
+
+
+def _leads_above(user, pcn, groups) -> bool:
+    """A lead of the PCN's Place, or of the integrated care system its Place is in."""
+    if not pcn.place_id:
+        return False
+    place = pcn.place
+    if place.lead_group_id is not None and place.lead_group_id in groups:
+        return True
+    return place.integrated_care_system_id in ics_ids_led_by(user)
 
 
 def can_see_place_charts(user, place) -> bool:
-    """See a Place's PCNs side by side: its leads and admins."""
+    """See a Place's PCNs side by side: its leads, its ICS's leads and admins."""
     if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
         return True
-    return is_place_lead_of(user, place)
+    if is_place_lead_of(user, place):
+        return True
+    return place is not None and place.integrated_care_system_id in ics_ids_led_by(user)
 
 
 def can_see_place_who_took_part(user, place) -> bool:
@@ -122,6 +141,26 @@ def is_place_lead_of(user, place) -> bool:
     if user.is_superuser:
         return True
     return place.lead_group_id is not None and place.lead_group_id in _group_ids(user)
+
+
+def is_ics_lead_of(user, ics) -> bool:
+    """A member of the integrated care system's lead group (or an admin)."""
+    if user is None or not user.is_authenticated or not user.is_active or ics is None:
+        return False
+    if user.is_superuser:
+        return True
+    return ics.lead_group_id is not None and ics.lead_group_id in _group_ids(user)
+
+
+def can_see_ics_charts(user, ics) -> bool:
+    """See an ICS's Places and PCNs side by side: its leads and admins."""
+    return is_ics_lead_of(user, ics)
+
+
+def can_see_ics_who_took_part(user, ics) -> bool:
+    """See who took part across an ICS's PCNs' public consultations, in aggregate: its leads
+    and admins (not a Place's or a PCN's, who see their own)."""
+    return is_ics_lead_of(user, ics)
 
 
 def can_link_place_priority(user, priority) -> bool:

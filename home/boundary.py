@@ -46,6 +46,10 @@ def _place_model():
     return apps.get_model("home", "Place")
 
 
+def _ics_model():
+    return apps.get_model("home", "IntegratedCareSystem")
+
+
 def pcn_lookup(model) -> tuple[str, str]:
     """How to reach a model's PCN in a query: ("pcn", "consultation__...") kinds.
 
@@ -184,7 +188,8 @@ def check_links(owner_pcn, links: dict[str, Iterable | models.Model | None]) -> 
 
 def pcn_ids_for(user, *, with_place: bool = True) -> list[int]:
     """The ids of the PCNs a person works for: as PPG moderator, staff or PCN lead, or as a
-    place lead, every PCN of their Place (not with `with_place=False`: a place lead reads
+    place lead, every PCN of their Place, and as an ICS lead every PCN of their ICS (not
+    with `with_place=False`: a place or ICS lead reads
     their PCNs' organisations, but not their pages, drafts or private consultations). Read
     once per user object (the admin asks often). A superuser's own groups count here;
     `pcns_for` gives them every PCN."""
@@ -196,6 +201,7 @@ def pcn_ids_for(user, *, with_place: bool = True) -> list[int]:
         roles = Q(moderator_group__in=groups) | Q(staff_group__in=groups) | Q(lead_group__in=groups)
         if with_place:
             roles |= Q(place__lead_group__in=groups)
+            roles |= Q(place__integrated_care_system__lead_group__in=groups)
         ids = _pcn_model().objects.filter(roles)
         setattr(user, attribute, sorted(set(ids.values_list("pk", flat=True))))
     return getattr(user, attribute)
@@ -373,6 +379,20 @@ def place_ids_led_by(user) -> list[int]:
             .values_list("pk", flat=True)
         )
     return user._engage_led_place_ids
+
+
+def ics_ids_led_by(user) -> list[int]:
+    """The ids of the integrated care systems whose lead group the person is in (read once
+    per user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if not hasattr(user, "_engage_led_ics_ids"):
+        user._engage_led_ics_ids = sorted(
+            _ics_model()
+            .objects.filter(lead_group__in=user.groups.values("pk"))
+            .values_list("pk", flat=True)
+        )
+    return user._engage_led_ics_ids
 
 
 class PcnBoundaryMixin:

@@ -42,6 +42,9 @@ class IntegratedCareSystem(models.Model):
         validators=[ods_three_character_code],
         help_text="The ODS code of the system's Integrated Care Board, like QWE.",
     )
+    lead_group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_ics"
+    )
 
     class Meta:
         verbose_name = "integrated care system"
