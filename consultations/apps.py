@@ -22,6 +22,7 @@ class ConsultationsConfig(AppConfig):
             views,
         )
         from consultations.models import (
+            IcsVisionPage,
             PlaceUpdatePage,
             PlaceVisionPage,
             UpdateIndexPage,
@@ -66,8 +67,11 @@ class ConsultationsConfig(AppConfig):
         page_context_register(VisionPage, page_context.vision_page_context)
         page_context_register(UpdateIndexPage, page_context.update_index_page_context)
         page_context_register(PlaceVisionPage, page_context.place_vision_page_context)
+        page_context_register(IcsVisionPage, page_context.ics_vision_page_context)
         # A place lead sees their Place's vision page in the admin, beside their PCNs' sites.
         admin_page_roots_register(selectors.place_vision_paths)
+        # An ICS lead sees their ICS's vision page likewise.
+        admin_page_roots_register(selectors.ics_vision_paths)
 
         # Each notice records whether its email went (the mail queue sends and retries it).
         email_status_changed.connect(

@@ -163,6 +163,11 @@ def can_see_ics_who_took_part(user, ics) -> bool:
     return is_ics_lead_of(user, ics)
 
 
+def can_link_ics_priority(user, priority) -> bool:
+    """Link an ICS priority to the priorities of the system's Places."""
+    return is_ics_lead_of(user, priority.page.ics)
+
+
 def can_link_place_priority(user, priority) -> bool:
     """Link a Place priority to the themes and priorities of the Place's PCNs."""
     return is_place_lead_of(user, priority.page.place)

@@ -12,6 +12,7 @@ from consultations.models import (
     ConsultationPage,
     EqualityAnswers,
     Follow,
+    IcsVisionPage,
     Idea,
     IdeaTheme,
     OutreachAction,
@@ -26,7 +27,7 @@ from consultations.models import (
     Theme,
     ThemeQuote,
 )
-from home.boundary import place_ids_led_by
+from home.boundary import ics_ids_led_by, place_ids_led_by
 from home.models import HomePage, VisionPage
 
 IDEAS_PER_PAGE = 20
@@ -357,11 +358,11 @@ def place_vision_heard(*, page, homes=None) -> list[HeardPriority]:
         if heard is None:
             continue
         if link.theme is not None:
-            pcn = _pcn_by_path(homes, link.theme.consultation.path)
+            pcn = pcn_by_path(homes, link.theme.consultation.path)
             if pcn is not None:
                 themes_of[heard.priority.pk][link.theme.pk] = CitedTheme(link.theme, pcn.name)
         else:
-            pcn = _pcn_by_path(homes, link.vision_priority.page.path)
+            pcn = pcn_by_path(homes, link.vision_priority.page.path)
             if pcn is not None:
                 heard.pcn_priorities.append((link.vision_priority, pcn.name))
                 cited_priorities.setdefault(link.vision_priority_id, []).append(heard.priority.pk)
@@ -370,7 +371,7 @@ def place_vision_heard(*, page, homes=None) -> list[HeardPriority]:
         .select_related("consultation", "priority")
         .order_by("name")
     ):
-        pcn = _pcn_by_path(homes, theme.consultation.path)
+        pcn = pcn_by_path(homes, theme.consultation.path)
         if pcn is None:
             continue
         for priority_id in cited_priorities[theme.priority_id]:
@@ -396,7 +397,7 @@ def place_vision_heard(*, page, homes=None) -> list[HeardPriority]:
         for point in points_of.get(priority_id, []):
             if point.idea_id in ideas and point.still_stands():
                 point.source_page = point.idea.consultation
-                pcn = _pcn_by_path(homes, point.source_page.path)
+                pcn = pcn_by_path(homes, point.source_page.path)
                 point.pcn_name = pcn.name if pcn else ""
                 heard.own_words.append(point)
     return list(priorities.values())
@@ -417,7 +418,7 @@ def _place_points(page):
     )
 
 
-def _pcn_by_path(homes: dict, path: str):
+def pcn_by_path(homes: dict, path: str):
     """The PCN whose home page is above the page at `path`."""
     for length in range(4, len(path) + 1, 4):
         pcn = homes.get(path[:length])
@@ -433,4 +434,12 @@ def place_vision_paths(user) -> list[str]:
         PlaceVisionPage.objects.filter(place_id__in=place_ids_led_by(user)).values_list(
             "path", flat=True
         )
+    )
+
+
+def ics_vision_paths(user) -> list[str]:
+    """The tree paths of the ICS visions the person leads, for the admin (as
+    `place_vision_paths`)."""
+    return list(
+        IcsVisionPage.objects.filter(ics_id__in=ics_ids_led_by(user)).values_list("path", flat=True)
     )

@@ -118,6 +118,12 @@ def register_moderation_log_actions(actions):
     actions.register_action(
         "engage.place.unlink", "Unlink", "A Place priority's link to a PCN taken away"
     )
+    actions.register_action(
+        "engage.ics.link", "Link to a Place", "An ICS priority linked to a Place priority"
+    )
+    actions.register_action(
+        "engage.ics.unlink", "Unlink", "An ICS priority's link to a Place priority taken away"
+    )
     actions.register_action("engage.theme.assign", "Add ideas", "Ideas added to the theme")
     actions.register_action("engage.theme.unassign", "Remove ideas", "Ideas removed from the theme")
     actions.register_action("engage.theme.merge", "Merge", "Themes merged into this one")

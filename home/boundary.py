@@ -17,7 +17,10 @@ One level up, the same rule for a Place: a model whose rows belong to a Place (i
 vision, its priorities, their links to what PCNs heard) declares `place_via`, the relation
 that leads to the `Place` itself. Such an object belongs to no PCN; its links may reach only
 objects of its own Place's PCNs (`place_of`, `in_place`, `check_place_links`), and
-`PcnBoundaryMixin.clean()` applies that rule to it instead.
+`PcnBoundaryMixin.clean()` applies that rule to it instead. Two levels up, the same for an
+integrated care system: its own objects declare `ics_via`, and may link to the objects of
+its Places and their PCNs only (`ics_of`, `in_ics`, `check_ics_links`). Both levels are one
+`Level` each; a level's own object belongs to no PCN.
 """
 
 from __future__ import annotations
@@ -42,14 +45,6 @@ def _home_model():
     return apps.get_model("home", "HomePage")
 
 
-def _place_model():
-    return apps.get_model("home", "Place")
-
-
-def _ics_model():
-    return apps.get_model("home", "IntegratedCareSystem")
-
-
 def pcn_lookup(model) -> tuple[str, str]:
     """How to reach a model's PCN in a query: ("pcn", "consultation__...") kinds.
 
@@ -58,8 +53,8 @@ def pcn_lookup(model) -> tuple[str, str]:
     """
     if model is _pcn_model():
         return "pcn", "pk"
-    if getattr(model, "place_via", None) is not None:
-        raise LookupError(f"{model.__name__} belongs to a Place, not to one PCN (place_via).")
+    if belongs_to_a_level(model):
+        raise LookupError(f"{model.__name__} belongs to a Place or an ICS, not to one PCN.")
     if model is _home_model():
         return "pcn", "pcn"
     if issubclass(model, Page):
@@ -115,8 +110,8 @@ def pcn_of(obj):
     PrimaryCareNetwork = _pcn_model()
     if isinstance(obj, PrimaryCareNetwork):
         return obj
-    if getattr(type(obj), "place_via", None) is not None:
-        return None  # a Place's own object (`place_of`)
+    if belongs_to_a_level(type(obj)):
+        return None  # a Place's or an ICS's own object (`place_of`, `ics_of`)
     HomePage = _home_model()
     if isinstance(obj, HomePage):
         return obj.pcn if obj.pcn_id else None
@@ -154,8 +149,8 @@ def outside_pcn(pcn, objects: Iterable) -> list:
     for obj in objects:
         by_model.setdefault(type(obj)._meta.concrete_model, []).append(obj)
     for model, items in by_model.items():
-        if belongs_to_a_place(model):
-            outside += items  # a Place's own object belongs to no PCN
+        if belongs_to_a_level(model):
+            outside += items  # a Place's or an ICS's own object belongs to no PCN
             continue
         inside = set(
             in_pcn(model._default_manager.filter(pk__in=[o.pk for o in items]), pcn).values_list(
@@ -228,7 +223,8 @@ def _links_of(instance) -> dict:
     """Every forward relation of `instance` to something that belongs to a PCN (or to a
     Place), but the one that says which PCN or Place it belongs to: field name -> linked
     object or objects."""
-    via = getattr(type(instance), "place_via", None) or getattr(type(instance), "pcn_via", None)
+    level = level_of_model(type(instance))
+    via = getattr(type(instance), level.via if level else "pcn_via", None)
     links = {}
     for field in instance._meta.get_fields():
         if not field.is_relation or not field.concrete or field.name == via:
@@ -236,7 +232,7 @@ def _links_of(instance) -> dict:
         if getattr(field.remote_field, "parent_link", False):
             continue  # the page row this page type extends: the same object
         related = field.related_model
-        if related is None or not (belongs_to_a_pcn(related) or belongs_to_a_place(related)):
+        if related is None or not (belongs_to_a_pcn(related) or belongs_to_a_level(related)):
             continue
         if field.many_to_many:
             # ParentalManyToManyField keeps unsaved choices in memory; a plain one has none
@@ -250,11 +246,13 @@ def _links_of(instance) -> dict:
 
 def check_instance_links(instance) -> None:
     """Refuse any relation of `instance` to an object of another PCN (see `check_links`),
-    or, for a Place's object, to an object outside that Place (`check_place_links`)."""
-    if belongs_to_a_place(type(instance)):
-        place = place_of(instance)
-        if place is not None:
-            _check_with_inline_rows(check_place_links, place, instance)
+    or, for a Place's or an ICS's object, to an object outside that organisation
+    (`Level.check_links`)."""
+    level = level_of_model(type(instance))
+    if level is not None:
+        organisation = level.of(instance)
+        if organisation is not None:
+            _check_with_inline_rows(level.check_links, organisation, instance)
         return
     owner = pcn_of(instance)
     if owner is None:
@@ -278,121 +276,183 @@ def _check_with_inline_rows(check, owner, instance) -> None:
         raise ValidationError(crossing)
 
 
-# One level up: a Place's own objects
+# The levels above a PCN: a Place's own objects, and an integrated care system's
 
 
-def place_lookup(model) -> str:
-    """The lookup from `model` to its Place's primary key ("priority__page__place")."""
-    if model is _place_model():
-        return "pk"
-    via = getattr(model, "place_via", None)
-    if via is None:
-        raise LookupError(f"{model.__name__} does not say which Place it belongs to (place_via).")
-    return f"{via}__{place_lookup(model._meta.get_field(via).related_model)}"
+class Level:
+    """A level above the PCN (a Place, or an integrated care system) and the rule for its
+    own objects: a model whose rows belong to one declares `via` (`place_via` or `ics_via`),
+    the relation that leads to the organisation itself. Such an object belongs to no PCN;
+    its links may reach only objects of that organisation: its own, those of the levels
+    below it within it (an ICS's Places' objects), and those of its PCNs."""
+
+    def __init__(
+        self, *, via: str, model_name: str, noun: str, within: str, pcns_lookup: str, below=None
+    ):
+        self.via = via  # the attribute its own models declare
+        self.model_name = model_name  # in the `home` app
+        self.noun = noun  # "Place", "integrated care system"
+        self.within_words = within  # what its objects may link to, "the PCNs of {} only"
+        self.pcns_lookup = pcns_lookup  # from a PCN to this organisation
+        self.below = below  # the level under this one, whose objects this one holds
+
+    @property
+    def model(self):
+        return apps.get_model("home", self.model_name)
+
+    def owns(self, model) -> bool:
+        """A model whose rows are this level's own objects."""
+        return getattr(model, self.via, None) is not None
+
+    def lookup(self, model) -> str:
+        """The lookup from `model` to its organisation's primary key."""
+        if model is self.model:
+            return "pk"
+        via = getattr(model, self.via, None)
+        if via is None:
+            raise LookupError(f"{model.__name__} does not say whose it is ({self.via}).")
+        return f"{via}__{self.lookup(model._meta.get_field(via).related_model)}"
+
+    def of(self, obj):
+        """The organisation `obj` belongs to: its own object through `via`, an object of a
+        lower level (or of a PCN) through that one's; None when it has none yet."""
+        if obj is None:
+            return None
+        if isinstance(obj, self.model):
+            return obj
+        via = getattr(type(obj), self.via, None)
+        if via is None:
+            lower = self.below.of(obj) if self.below is not None else pcn_of(obj)
+            return _follow(lower, self.pcns_lookup.rsplit("__", 1)[-1]) if lower else None
+        field = obj._meta.get_field(via)
+        if field.is_cached(obj):
+            return self.of(getattr(obj, via))
+        pk = getattr(obj, field.attname)
+        if pk is None:
+            return None
+        return self.of(field.related_model._default_manager.filter(pk=pk).first())
+
+    def within(self, queryset, organisation):
+        """The rows of `queryset` that belong to `organisation`: its own objects, a lower
+        level's objects within it, or the objects of any of its PCNs."""
+        if organisation is None:
+            return queryset.none()
+        model = queryset.model
+        if self.owns(model):
+            return queryset.filter(**{self.lookup(model): organisation.pk})
+        if self.below is not None and self.below.owns(model):
+            lowers = self.below.model.objects.filter(
+                **{self.pcns_lookup.split("__", 1)[1]: organisation.pk}
+            )
+            return queryset.filter(**{f"{self.below.lookup(model)}__in": lowers.values("pk")})
+        return in_pcns(queryset, _pcn_model().objects.filter(**{self.pcns_lookup: organisation}))
+
+    def holds(self, model) -> bool:
+        """Objects of `model` can belong to this level's organisations at all."""
+        if self.owns(model) or belongs_to_a_pcn(model):
+            return True
+        return self.below is not None and self.below.holds(model)
+
+    def outside(self, organisation, objects: Iterable) -> list:
+        """Those of `objects` that do not belong to `organisation`, in one query per model."""
+        objects = [obj for obj in objects if obj is not None]
+        if not objects or organisation is None:
+            return objects
+        outside = []
+        by_model: dict[type, list] = {}
+        for obj in objects:
+            by_model.setdefault(type(obj)._meta.concrete_model, []).append(obj)
+        for model, items in by_model.items():
+            if not self.holds(model):
+                continue
+            inside = set(
+                self.within(
+                    model._default_manager.filter(pk__in=[o.pk for o in items]), organisation
+                ).values_list("pk", flat=True)
+            )
+            outside += [obj for obj in items if obj.pk not in inside]
+        return outside
+
+    def check_links(self, organisation, links: dict[str, Iterable | models.Model | None]):
+        """Refuse any linked object outside `organisation`, naming the field and the object:
+        `check_links` one level up."""
+        errors = {}
+        for field_name, value in links.items():
+            if value is None:
+                continue
+            values = [value] if isinstance(value, models.Model) else list(value)
+            crossing = self.outside(organisation, values)
+            if crossing:
+                names = ", ".join(f"'{obj}'" for obj in crossing[:3])
+                verb = "belongs" if len(crossing) == 1 else "belong"
+                errors[field_name] = (
+                    f"{names} {verb} to another {self.noun}. "
+                    f"Choose from {self.within_words.format(organisation)}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def ids_led_by(self, user) -> list[int]:
+        """The ids of the organisations whose lead group the person is in (read once per
+        user object)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return []
+        attribute = f"_engage_led_{self.via}_ids"
+        if not hasattr(user, attribute):
+            ids = self.model.objects.filter(lead_group__in=user.groups.values("pk"))
+            setattr(user, attribute, sorted(ids.values_list("pk", flat=True)))
+        return getattr(user, attribute)
+
+
+def _follow(obj, attribute: str):
+    return getattr(obj, attribute) if obj is not None else None
+
+
+PLACE = Level(
+    via="place_via",
+    model_name="Place",
+    noun="Place",
+    within="the PCNs of {} only",
+    pcns_lookup="place",
+)
+ICS = Level(
+    via="ics_via",
+    model_name="IntegratedCareSystem",
+    noun="integrated care system",
+    within="the Places and PCNs of {} only",
+    pcns_lookup="place__integrated_care_system",
+    below=PLACE,
+)
+LEVELS = (PLACE, ICS)
+
+
+def level_of_model(model) -> Level | None:
+    """The level whose own objects `model`'s rows are, or None (a PCN's, or nobody's)."""
+    return next((level for level in LEVELS if level.owns(model)), None)
+
+
+def belongs_to_a_level(model) -> bool:
+    """A Place's or an ICS's own object, not a PCN's."""
+    return level_of_model(model) is not None
+
+
+# The Place's names, as most callers know them.
+place_lookup = PLACE.lookup
+place_of = PLACE.of
+in_place = PLACE.within
+outside_place = PLACE.outside
+check_place_links = PLACE.check_links
+place_ids_led_by = PLACE.ids_led_by
+ics_lookup = ICS.lookup
+ics_of = ICS.of
+in_ics = ICS.within
+check_ics_links = ICS.check_links
+ics_ids_led_by = ICS.ids_led_by
 
 
 def belongs_to_a_place(model) -> bool:
     """A Place's own object (its vision and what hangs from it), not a PCN's."""
-    return getattr(model, "place_via", None) is not None
-
-
-def place_of(obj):
-    """The Place `obj` belongs to: a Place's own object through `place_via`, a PCN's object
-    through its PCN; None when it has none yet."""
-    if obj is None:
-        return None
-    Place = _place_model()
-    if isinstance(obj, Place):
-        return obj
-    via = getattr(type(obj), "place_via", None)
-    if via is None:
-        pcn = pcn_of(obj)
-        return pcn.place if pcn is not None else None
-    field = obj._meta.get_field(via)
-    if field.is_cached(obj):
-        return place_of(getattr(obj, via))
-    pk = getattr(obj, field.attname)
-    if pk is None:
-        return None
-    return place_of(field.related_model._default_manager.filter(pk=pk).first())
-
-
-def in_place(queryset, place):
-    """The rows of `queryset` that belong to `place`: a Place's own objects of that Place,
-    or the objects of any of its PCNs."""
-    if place is None:
-        return queryset.none()
-    if belongs_to_a_place(queryset.model):
-        return queryset.filter(**{place_lookup(queryset.model): place.pk})
-    return in_pcns(queryset, _pcn_model().objects.filter(place=place))
-
-
-def outside_place(place, objects: Iterable) -> list:
-    """Those of `objects` that belong neither to `place` nor to one of its PCNs, in one
-    query per model."""
-    objects = [obj for obj in objects if obj is not None]
-    if not objects or place is None:
-        return objects
-    outside = []
-    by_model: dict[type, list] = {}
-    for obj in objects:
-        by_model.setdefault(type(obj)._meta.concrete_model, []).append(obj)
-    for model, items in by_model.items():
-        if not (belongs_to_a_place(model) or belongs_to_a_pcn(model)):
-            continue
-        inside = set(
-            in_place(
-                model._default_manager.filter(pk__in=[o.pk for o in items]), place
-            ).values_list("pk", flat=True)
-        )
-        outside += [obj for obj in items if obj.pk not in inside]
-    return outside
-
-
-def check_place_links(place, links: dict[str, Iterable | models.Model | None]) -> None:
-    """Refuse any linked object outside `place` (another Place's, or a PCN of another
-    Place's), naming the field and the object: `check_links` one level up."""
-    errors = {}
-    for field_name, value in links.items():
-        if value is None:
-            continue
-        values = [value] if isinstance(value, models.Model) else list(value)
-        crossing = outside_place(place, values)
-        if crossing:
-            names = ", ".join(f"'{obj}'" for obj in crossing[:3])
-            verb = "belongs" if len(crossing) == 1 else "belong"
-            errors[field_name] = (
-                f"{names} {verb} to another Place. Choose from the PCNs of {place} only."
-            )
-    if errors:
-        raise ValidationError(errors)
-
-
-def place_ids_led_by(user) -> list[int]:
-    """The ids of the Places whose lead group the person is in (read once per user object)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if not hasattr(user, "_engage_led_place_ids"):
-        user._engage_led_place_ids = sorted(
-            _place_model()
-            .objects.filter(lead_group__in=user.groups.values("pk"))
-            .values_list("pk", flat=True)
-        )
-    return user._engage_led_place_ids
-
-
-def ics_ids_led_by(user) -> list[int]:
-    """The ids of the integrated care systems whose lead group the person is in (read once
-    per user object)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if not hasattr(user, "_engage_led_ics_ids"):
-        user._engage_led_ics_ids = sorted(
-            _ics_model()
-            .objects.filter(lead_group__in=user.groups.values("pk"))
-            .values_list("pk", flat=True)
-        )
-    return user._engage_led_ics_ids
+    return PLACE.owns(model)
 
 
 class PcnBoundaryMixin:

@@ -15,6 +15,8 @@
   communication needs (the Accessible Information Standard).
 - `safety`: posts the clinical safety net holds from the public until a moderator decides.
 - `places`: a Place's shared vision, its priorities and the PCN themes and priorities they cite.
+- `systems`: an integrated care system's shared vision, its priorities and the Place
+  priorities they cite, and its "You said, we did" updates.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
@@ -85,6 +87,13 @@ from consultations.models.places import (
     PlaceVisionPage,
 )
 from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
+from consultations.models.systems import (
+    IcsPriority,
+    IcsPriorityLink,
+    IcsUpdateAction,
+    IcsUpdatePage,
+    IcsVisionPage,
+)
 from consultations.models.themes import (
     IdeaTheme,
     SuggestionRun,
@@ -116,6 +125,11 @@ __all__ = [
     "Flag",
     "FlagReason",
     "Follow",
+    "IcsPriority",
+    "IcsPriorityLink",
+    "IcsUpdateAction",
+    "IcsUpdatePage",
+    "IcsVisionPage",
     "Idea",
     "IdeaContentQuerySet",
     "IdeaQuerySet",

@@ -53,7 +53,20 @@ class ActionStatus(models.TextChoices):
     NOT_POSSIBLE = "not_possible", "Not possible"
 
 
-class UpdatePage(PcnPageMixin, EngagePage):
+class ActionsStatusMixin:
+    """One status for an update's actions (`overall_status_of`): a PCN's, a Place's or an
+    ICS's "You said, we did"."""
+
+    @property
+    def overall_status(self) -> str:
+        return overall_status_of(self.actions.all())
+
+    @property
+    def overall_status_label(self) -> str:
+        return ActionStatus(self.overall_status).label
+
+
+class UpdatePage(ActionsStatusMixin, PcnPageMixin, EngagePage):
     """ "You said, we did": what residents said, what the PCN did, and each action's status.
 
     Publishing goes through the PCN's approval workflow. When it is published, everyone
@@ -130,14 +143,6 @@ class UpdatePage(PcnPageMixin, EngagePage):
     def action_signature(self) -> str:
         """What residents are told about: each action and its status, in order."""
         return "|".join(f"{a.pk or i}:{a.status}" for i, a in enumerate(self.actions.all()))
-
-    @property
-    def overall_status(self) -> str:
-        return overall_status_of(self.actions.all())
-
-    @property
-    def overall_status_label(self) -> str:
-        return ActionStatus(self.overall_status).label
 
 
 class ActionFields(models.Model):

@@ -3,7 +3,8 @@
 A `Notice` is one step owed to one person: an update answered their idea (or its actions
 changed), their idea was put in a theme, or that theme was linked to a priority of the
 shared vision, a Place acted on a priority citing their ideas' theme (once per person and
-Place update), or a consultation they follow changed phase. The steps of an idea's journey
+Place update), an integrated care system did (once per person and ICS update), or a
+consultation they follow changed phase. The steps of an idea's journey
 go out together in one email (`notifications.send_journey_digest`) or, for a resident who
 took part offline and gave only a postal address, on one printed `Letter`.
 """
@@ -38,6 +39,7 @@ class Notice(PcnBoundaryMixin, models.Model):
         THEMED = "themed", "Put in a theme"
         PRIORITY = "priority", "Theme linked to a vision priority"
         PLACE = "place", "A Place acted on it"
+        ICS = "ics", "An integrated care system acted on it"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -68,6 +70,14 @@ class Notice(PcnBoundaryMixin, models.Model):
         on_delete=models.CASCADE,
         related_name="notices",
         help_text="The Place's update that acted on a priority citing the person's ideas.",
+    )
+    ics_update = models.ForeignKey(
+        "consultations.IcsUpdatePage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        help_text="The ICS's update that acted on a priority citing the person's ideas.",
     )
     idea = models.ForeignKey(
         Idea,
@@ -125,6 +135,7 @@ class Notice(PcnBoundaryMixin, models.Model):
                         consultation__isnull=True,
                         idea__isnull=True,
                         place_update__isnull=True,
+                        ics_update__isnull=True,
                     )
                     | models.Q(
                         kind="phase",
@@ -132,6 +143,7 @@ class Notice(PcnBoundaryMixin, models.Model):
                         consultation__isnull=False,
                         idea__isnull=True,
                         place_update__isnull=True,
+                        ics_update__isnull=True,
                     )
                     | models.Q(
                         kind="themed",
@@ -141,6 +153,7 @@ class Notice(PcnBoundaryMixin, models.Model):
                         theme__isnull=False,
                         priority__isnull=True,
                         place_update__isnull=True,
+                        ics_update__isnull=True,
                     )
                     | models.Q(
                         kind="priority",
@@ -150,6 +163,7 @@ class Notice(PcnBoundaryMixin, models.Model):
                         theme__isnull=False,
                         priority__isnull=False,
                         place_update__isnull=True,
+                        ics_update__isnull=True,
                     )
                     | models.Q(
                         kind="place",
@@ -159,9 +173,20 @@ class Notice(PcnBoundaryMixin, models.Model):
                         theme__isnull=True,
                         priority__isnull=True,
                         place_update__isnull=False,
+                        ics_update__isnull=True,
+                    )
+                    | models.Q(
+                        kind="ics",
+                        update__isnull=True,
+                        consultation__isnull=True,
+                        idea__isnull=True,
+                        theme__isnull=True,
+                        priority__isnull=True,
+                        place_update__isnull=True,
+                        ics_update__isnull=False,
                     )
                 ),
-                name="notice_target_matches_kind_with_place_steps",
+                name="notice_target_matches_kind_with_ics_steps",
             ),
             models.CheckConstraint(
                 condition=(
@@ -169,10 +194,10 @@ class Notice(PcnBoundaryMixin, models.Model):
                     | models.Q(
                         user__isnull=True,
                         contributor__isnull=False,
-                        kind__in=["update", "themed", "priority", "place"],
+                        kind__in=["update", "themed", "priority", "place", "ics"],
                     )
                 ),
-                name="notice_to_a_user_or_an_offline_contributor_of_a_place_step",
+                name="notice_to_a_user_or_an_offline_contributor_of_an_ics_step",
             ),
             models.UniqueConstraint(
                 fields=["user", "update", "key"],
@@ -193,6 +218,16 @@ class Notice(PcnBoundaryMixin, models.Model):
                 fields=["contributor", "place_update"],
                 condition=models.Q(place_update__isnull=False, contributor__isnull=False),
                 name="one_notice_per_contributor_and_place_update",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "ics_update"],
+                condition=models.Q(ics_update__isnull=False, user__isnull=False),
+                name="one_notice_per_ics_update",
+            ),
+            models.UniqueConstraint(
+                fields=["contributor", "ics_update"],
+                condition=models.Q(ics_update__isnull=False, contributor__isnull=False),
+                name="one_notice_per_contributor_and_ics_update",
             ),
             models.UniqueConstraint(
                 fields=["user", "consultation", "key"],

@@ -25,7 +25,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from consultations.models.loop import ActionFields, ActionStatus, overall_status_of
+from consultations.models.loop import ActionFields, ActionsStatusMixin
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin, in_place
 from home.pages import EngagePage, PcnPageForm
@@ -171,7 +171,7 @@ class PlacePageForm(PcnPageForm):
             field.widget.choices = field.choices
 
 
-class PlaceUpdatePage(EngagePage):
+class PlaceUpdatePage(ActionsStatusMixin, EngagePage):
     """A Place's "You said, we did": what the Place decided about one or more of its
     priorities, and each action's status.
 
@@ -224,14 +224,6 @@ class PlaceUpdatePage(EngagePage):
         if self.place_id is None and self.path:
             parent = self.get_parent()
             self.place_id = getattr(parent.specific, "place_id", None) if parent else None
-
-    @property
-    def overall_status(self) -> str:
-        return overall_status_of(self.actions.all())
-
-    @property
-    def overall_status_label(self) -> str:
-        return ActionStatus(self.overall_status).label
 
 
 class PlaceUpdateAction(PcnBoundaryMixin, Orderable, ActionFields):

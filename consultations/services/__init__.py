@@ -1,7 +1,8 @@
 """State changes, by concept: what residents post (`participation`), what is entered for
 residents who took part offline (`offline`), what staff did to reach the groups they were
 not hearing from (`outreach`), the clinical safety check that holds posts (`safety`), and a
-Place's site and the links of its vision (`places`). Moderation's are in
+Place's site and the links of its vision (`places`), and an integrated care system's
+(`systems`). Moderation's are in
 `consultations.moderation`.
 
 Every service is importable from here too (`from consultations import services`).
@@ -44,6 +45,12 @@ from consultations.services.safety import (
     safety_gate,
     safety_hold_place,
 )
+from consultations.services.systems import (
+    ics_lead_group_setup,
+    ics_priority_link,
+    ics_priority_unlink,
+    ics_site_setup,
+)
 
 __all__ = [
     "DEFAULT_RATE_LIMITS",
@@ -57,6 +64,10 @@ __all__ = [
     "flag_create",
     "follow_add",
     "follow_remove",
+    "ics_lead_group_setup",
+    "ics_priority_link",
+    "ics_priority_unlink",
+    "ics_site_setup",
     "idea_submit",
     "idea_submit_on_behalf",
     "idea_update",

@@ -18,51 +18,48 @@ from consultations.models import (
 from consultations.permissions import can_link_place_priority
 from home.models import Place, VisionPriority
 
-# What a Place's leads may do to their own Place's site (its vision page and the
+# What a Place's (or an ICS's) leads may do to their own site (its vision page and the
 # "You said, we did" updates they add under it), and nowhere else. They publish directly:
 # a Place has one role, so an approval by the same group would check nothing.
-PLACE_LEAD_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+LEAD_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
 def _admin_access() -> Permission:
     return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
 
 
+def lead_group_setup(organisation, *, name: str) -> Group:
+    """A Place's or an ICS's lead group, made once, with access to the admin."""
+    if organisation.lead_group is None:
+        organisation.lead_group = Group.objects.create(name=name)
+        organisation.save(update_fields=["lead_group"])
+    organisation.lead_group.permissions.add(_admin_access())
+    return organisation.lead_group
+
+
 @transaction.atomic
 def place_lead_group_setup(*, place: Place) -> Group:
     """The Place's lead group, made once, with access to the admin."""
-    if place.lead_group is None:
-        place.lead_group = Group.objects.create(name=f"{place.name}: place leads")
-        place.save(update_fields=["lead_group"])
-    place.lead_group.permissions.add(_admin_access())
-    return place.lead_group
+    return lead_group_setup(place, name=f"{place.name}: place leads")
 
 
-@transaction.atomic
-def place_site_setup(
-    *, place: Place, hostname: str, port: int = 80, title: str = ""
-) -> PlaceVisionPage:
-    """The Place's site: its vision page (a draft for its leads to write) as the root of a
-    Wagtail site at `hostname`, and its lead group with permission to edit and publish that
-    page only. Safe to run twice: what exists is kept; the host name of an existing site is
-    not changed. Raises ValidationError, changing nothing, for a host name another site
-    serves."""
-    group = place_lead_group_setup(place=place)
-    page = PlaceVisionPage.objects.filter(place=place).first()
-    if page is None:
+def vision_site_setup(*, page, group: Group, hostname: str, port: int, site_name: str):
+    """A Place's or an ICS's vision `page` (unsaved when new: made a draft at the root) as
+    the root of its own Wagtail site at `hostname`, and `group` with permission to edit and
+    publish that page and what they add under it, and nothing else. What exists is kept;
+    the host name of an existing site is not changed. Raises ValidationError, changing
+    nothing, for a host name another site serves."""
+    if page.pk is None:
         taken = Site.objects.filter(hostname=hostname, port=port).first()
         if taken is not None:
             raise ValidationError(
                 {"hostname": f"{hostname}:{port} already serves {taken.site_name or 'a site'}."}
             )
-        page = PlaceVisionPage(
-            title=title or f"{place.name}: our shared vision", place=place, live=False
-        )
         Page.get_first_root_node().add_child(instance=page)
         page.save_revision()
     if not Site.objects.filter(root_page=page).exists():
-        Site.objects.create(hostname=hostname, port=port, root_page=page, site_name=place.name)
-    for codename in PLACE_LEAD_PAGE_PERMISSIONS:
+        Site.objects.create(hostname=hostname, port=port, root_page=page, site_name=site_name)
+    for codename in LEAD_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
             group=group,
             page=page,
@@ -71,6 +68,22 @@ def place_site_setup(
             ),
         )
     return page
+
+
+@transaction.atomic
+def place_site_setup(
+    *, place: Place, hostname: str, port: int = 80, title: str = ""
+) -> PlaceVisionPage:
+    """The Place's site: its vision page (a draft for its leads to write) as the root of a
+    Wagtail site at `hostname`, and its lead group with permission to edit and publish that
+    page only (`vision_site_setup`). Safe to run twice."""
+    group = place_lead_group_setup(place=place)
+    page = PlaceVisionPage.objects.filter(place=place).first() or PlaceVisionPage(
+        title=title or f"{place.name}: our shared vision", place=place, live=False
+    )
+    return vision_site_setup(
+        page=page, group=group, hostname=hostname, port=port, site_name=place.name
+    )
 
 
 @transaction.atomic

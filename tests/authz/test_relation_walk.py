@@ -34,9 +34,13 @@ from consultations.models import (
     ModerationDecision,
 )
 from home.boundary import (
+    ICS,
     PcnBoundaryMixin,
+    belongs_to_a_level,
     belongs_to_a_pcn,
     belongs_to_a_place,
+    ics_of,
+    level_of_model,
     outside_pcn,
     pcn_of,
     place_of,
@@ -69,7 +73,8 @@ def our_models():
 
 def pcn_relations(model) -> list:
     """The forward relations of `model` to PCN-owned models, but the one naming its PCN."""
-    via = getattr(model, "place_via", None) or getattr(model, "pcn_via", None)
+    level = level_of_model(model)
+    via = getattr(model, level.via if level else "pcn_via", None)
     return [
         field
         for field in model._meta.get_fields()
@@ -78,7 +83,7 @@ def pcn_relations(model) -> list:
         and field.related_model is not None
         and field.name != via
         and not getattr(field.remote_field, "parent_link", False)
-        and (belongs_to_a_pcn(field.related_model) or belongs_to_a_place(field.related_model))
+        and (belongs_to_a_pcn(field.related_model) or belongs_to_a_level(field.related_model))
     ]
 
 
@@ -117,7 +122,7 @@ def test_the_walk_finds_the_relations_that_matter():
 def test_every_model_that_links_pcn_objects_applies_the_boundary(model):
     if not pcn_relations(model):
         return
-    if belongs_to_a_pcn(model) or belongs_to_a_place(model):
+    if belongs_to_a_pcn(model) or belongs_to_a_level(model):
         assert issubclass(model, PcnBoundaryMixin), (
             f"{model.__name__} belongs to a PCN and links to PCN-owned objects: add "
             "home.boundary.PcnBoundaryMixin to its bases so clean() refuses other PCNs' objects."
@@ -148,8 +153,8 @@ def test_a_link_to_another_pcns_object_is_refused(twins, model, field_name):
     mine = _sample(twins, "a", model)
     field = model._meta.get_field(field_name)
     theirs = _sample(twins, "b", field.related_model)
-    if belongs_to_a_place(field.related_model):
-        # A Place's own object (a Place's update a notice tells of) belongs to no PCN: a
+    if belongs_to_a_level(field.related_model):
+        # A Place's (or an ICS's) own object (a Place's update a notice tells of) belongs to no PCN: a
         # row of a PCN's may not link one (a Place's notice belongs to no PCN's update).
         assert pcn_of(theirs) is None
     else:
@@ -205,6 +210,47 @@ def test_a_link_to_another_places_object_is_refused(twins, model, field_name):
         mine.full_clean(validate_constraints=False)
     messages = refused.value.message_dict.get(field_name, [])
     assert any("belongs to another Place" in message for message in messages), (
+        refused.value.message_dict
+    )
+
+
+# Two levels up: an integrated care system's own objects
+
+ICS_RELATIONS = [
+    (model, field.name)
+    for model in our_models()
+    if ICS.owns(model)
+    for field in pcn_relations(model)
+]
+
+
+def test_the_ics_walk_finds_the_ics_visions_links():
+    names = {f"{model.__name__}.{name}" for model, name in ICS_RELATIONS}
+    assert {
+        "IcsPriorityLink.place_priority",
+        "IcsUpdatePage.priorities",
+        "IcsVisionPage.alias_of",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name"), ICS_RELATIONS, ids=[f"{m.__name__}.{f}" for m, f in ICS_RELATIONS]
+)
+def test_a_link_to_another_ics_object_is_refused(twins, model, field_name):
+    mine = _sample(twins, "a", model)
+    field = model._meta.get_field(field_name)
+    theirs = _sample(twins, "b", field.related_model)
+    assert ics_of(mine).pk != ics_of(theirs).pk
+    if isinstance(field, ParentalManyToManyField):
+        setattr(mine, field_name, [theirs])
+    elif field.many_to_many:
+        getattr(mine, field_name).add(theirs)
+    else:
+        setattr(mine, field_name, theirs)
+    with pytest.raises(ValidationError) as refused:
+        mine.full_clean(validate_constraints=False)
+    messages = refused.value.message_dict.get(field_name, [])
+    assert any("belongs to another integrated care system" in m for m in messages), (
         refused.value.message_dict
     )
 

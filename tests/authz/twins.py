@@ -14,6 +14,11 @@ from consultations.models import (
     Comment,
     ConsultationIndexPage,
     ConsultationPage,
+    IcsPriority,
+    IcsPriorityLink,
+    IcsUpdateAction,
+    IcsUpdatePage,
+    IcsVisionPage,
     Idea,
     IdeaTheme,
     Letter,
@@ -42,8 +47,10 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.services.places import place_site_setup
+from consultations.services.systems import ics_site_setup
 from home.models import (
     HomePage,
+    IntegratedCareSystem,
     Neighbourhood,
     Practice,
     PrivacyNoticePage,
@@ -61,6 +68,12 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         place_name=f"Twin {letter.upper()} Place",
     )
     pcn = home.pcn
+    # Each twin's Place is in an integrated care system of its own, so the walk two levels
+    # up links ICS A's objects to ICS B's Place's.
+    pcn.place.integrated_care_system = IntegratedCareSystem.objects.create(
+        name=f"Twin {letter.upper()} ICS"
+    )
+    pcn.place.save()
     neighbourhood = Neighbourhood.objects.filter(pcn=pcn).order_by("name").first()
     practice = Practice.objects.create(
         pcn=pcn, name=f"Twin {letter} surgery", ods_code=ods, neighbourhood=neighbourhood
@@ -176,6 +189,17 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
     place_update.priorities = [place_priority]
     place_update.actions = [PlaceUpdateAction(description="Hubs", status="planned")]
     place_vision.add_child(instance=place_update)
+    ics_vision = ics_site_setup(ics=pcn.place.integrated_care_system, hostname=f"ics.{hostname}")
+    ics_priority = IcsPriority.objects.create(
+        page=ics_vision, title=f"Twin {letter} ICS priority", description="Together."
+    )
+    ics_link = IcsPriorityLink.objects.create(
+        priority=ics_priority, place_priority=place_priority, confirmed_by=author
+    )
+    ics_update = IcsUpdatePage(title=f"Twin {letter} ICS update", summary="<p>Done.</p>")
+    ics_update.priorities = [ics_priority]
+    ics_update.actions = [IcsUpdateAction(description="Hubs", status="planned")]
+    ics_vision.add_child(instance=ics_update)
     return {
         HomePage: home,
         ConsultationIndexPage: consultations,
@@ -211,6 +235,11 @@ def _pcn_objects(letter: str, *, hostname: str, default: bool, ods: str) -> dict
         PlacePriorityPoint: place_point,
         PlaceUpdatePage: place_update,
         PlaceUpdateAction: place_update.actions.get(),
+        IcsVisionPage: ics_vision,
+        IcsPriority: ics_priority,
+        IcsPriorityLink: ics_link,
+        IcsUpdatePage: ics_update,
+        IcsUpdateAction: ics_update.actions.get(),
         type(home.pcn): home.pcn,
     }
 
