@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts bench-api synthetic audit
+.PHONY: run test lint format migrations-check install bench bench-search clean bench-clustering bench-safety bench-drafts bench-api bench-levels synthetic audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,12 @@ bench: $(STAMP)
 # a throwaway test database: 20 PCNs of 500 ideas (BENCH_API_ARGS="--pcns 50 --ideas 2000");
 # DATABASE_URL=postgres://... for PostgreSQL. Writes bench/results/api.json.
 BENCH_API_ARGS ?=
+# Place and ICS pages, their leads' screens and the API's lists (README, "Speed");
+# BENCH_LEVELS_ARGS="--places 5 --pcns 50 --ideas-per-pcn 2000" with BENCH_DATABASE_URL.
+BENCH_LEVELS_ARGS ?=
+bench-levels: $(STAMP)
+	$(BIN)/python bench/levels_benchmark.py $(BENCH_LEVELS_ARGS)
+
 bench-api: $(STAMP)
 	$(BIN)/python bench/api_benchmark.py $(BENCH_API_ARGS)
 

@@ -60,6 +60,7 @@ BUDGET_CACHED_MS, BUDGET_RENDERED_MS, BUDGET_RESIDENT_MS = 1.5, 10, 15
 BUDGET_WORKER_RSS_MIB = 120
 BUDGET_QUERIES, BUDGET_SEARCH_P95_MS = 15, 300
 SERVER_START_SECONDS = 300
+HOST = "127.0.0.1"  # the demo PCN's site
 
 
 def page_cache_settings(search_only: bool) -> dict:
@@ -262,10 +263,12 @@ def seed(env, *, ideas: int, comments: int, search_only: bool) -> dict:
     return json.loads(out.split("BENCH-JSON", 1)[1])
 
 
-def _python_client(port: int, path: str, cookie: str | None, seconds: float, connections: int):
+def _python_client(
+    port: int, path: str, cookie: str | None, seconds: float, connections: int, host=HOST
+):
     """The load of one row from this interpreter: run only in a process of its own
     (`--client`), when wrk is not installed, so it never shares the server's."""
-    headers = {"Host": "127.0.0.1"}
+    headers = {"Host": host}
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
     latencies: list[float] = []
@@ -315,13 +318,13 @@ def _python_client(port: int, path: str, cookie: str | None, seconds: float, con
     }
 
 
-def load(port: int, path: str, cookie: str | None, seconds: float) -> dict:
+def load(port: int, path: str, cookie: str | None, seconds: float, host: str = HOST) -> dict:
     """`seconds` of requests to `path` from CONNECTIONS clients, with wrk when it is
     installed, else with a Python client in a process of its own."""
     if shutil.which("wrk"):
         command = [
             "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
-            "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", "Host: 127.0.0.1",
+            "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", f"Host: {host}",
         ]  # fmt: skip
         if cookie:
             command += ["-H", f"Cookie: sessionid={cookie}"]
@@ -329,24 +332,25 @@ def load(port: int, path: str, cookie: str | None, seconds: float) -> dict:
     else:
         command = [
             sys.executable, __file__, "--client",
-            json.dumps([port, path, cookie, seconds, CONNECTIONS]),
+            json.dumps([port, path, cookie, seconds, CONNECTIONS, host]),
         ]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(out.split("WRK-JSON", 1)[1].splitlines()[0])
 
 
-def measure(port: int, path: str, cookie: str | None, seconds: float) -> dict:
-    """Latency (p50, p95, p99) and throughput of one page, after a warm-up."""
-    headers = {"Host": "127.0.0.1"} | ({"Cookie": f"sessionid={cookie}"} if cookie else {})
+def measure(port: int, path: str, cookie: str | None, seconds: float, host: str = HOST) -> dict:
+    """Latency (p50, p95, p99) and throughput of one page (of the site at `host`), after a
+    warm-up."""
+    headers = {"Host": host} | ({"Cookie": f"sessionid={cookie}"} if cookie else {})
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     response.read()
     connection.close()
     if response.status != 200:
-        raise RuntimeError(f"{path} answered {response.status}")
-    load(port, path, cookie, WARMUP_SECONDS)
-    raw = load(port, path, cookie, seconds)
+        raise RuntimeError(f"{host}{path} answered {response.status}")
+    load(port, path, cookie, WARMUP_SECONDS, host)
+    raw = load(port, path, cookie, seconds, host)
     if raw["socket_errors"] or raw["bad_status"] or not raw["requests"]:
         raise RuntimeError(f"{path}: {raw}")
     return {
