@@ -22,6 +22,10 @@ questions with the smallest groups (a trans or a Jewish contributor may be one o
 in a PCN), where a shown count carries the highest risk of picking someone out, and nothing
 a PCN does with them needs a breakdown per consultation. They are kept for the person only.
 
+`public_summary(home=...)` is what a PCN that chooses to (`show_who_took_part`) shows on its
+public record: the same figures for all its public consultations, age bands and ethnic
+groups only, each breakdown left out below the minimum of answers.
+
 `representation(consultation=..., theme=None)` reads it in a constant number of queries
 (five: the population, the PCN, the people who took part (accounts, then records), and one
 count of every breakdown's groups at once), however many ideas, comments and answers there
@@ -47,6 +51,7 @@ from consultations.models import (
 from consultations.models.equality import Disability, EthnicGroup, Sex, UnpaidCare
 from engage.models import User
 from engage.suppression import Entry, SuppressedTable, table_suppress
+from home.models import HomePage
 from home.selectors import pcn_population
 
 AGE_BANDS = [band for band in AgeBand if band != AgeBand.PREFER]
@@ -401,3 +406,50 @@ def breakdowns(*, answers: Q, population, whose: str = "this PCN's") -> list[Bre
             for title, name, choices, what in ONE_WAY
         ),
     ]
+
+
+@dataclass
+class PublicSummary:
+    """Who took part in a PCN's public consultations, for its public record: the age
+    breakdown (its age bands' totals, as the staff screen hides them, against registered
+    patients) and the ethnic groups, each None when fewer than the minimum answered."""
+
+    age: Breakdown | None
+    ethnic_group: Breakdown | None
+    population_date: object
+
+    @property
+    def shown(self) -> bool:
+        return self.age is not None or self.ethnic_group is not None
+
+
+def public_summary(*, home) -> PublicSummary | None:
+    """What the PCN whose site's home page is `home` shows of who took part on its public
+    record, or None when it chose not to (`PrimaryCareNetwork.show_who_took_part`, off by
+    default). Everyone who posted a published idea, or a published comment on one, in its
+    live, public consultations (never a private one's), counted and hidden exactly as on
+    the staff screen (`breakdowns`). One query when off; four when on (the PCN, the view
+    restrictions, the population, and the count of every group), whatever the data size."""
+    pcn = (
+        HomePage.objects.filter(pk=home.pk, pcn__show_who_took_part=True)
+        .values_list("pcn_id", flat=True)
+        .first()
+    )
+    if pcn is None:
+        return None
+    consultations = ConsultationPage.objects.live().public().descendant_of(home)
+    ideas = Idea.objects.filter(consultation__in=consultations, status=PostStatus.PUBLISHED)
+    comments = Comment.objects.filter(idea__in=ideas.values("pk"), status=PostStatus.PUBLISHED)
+    population = pcn_population(pcn=pcn)
+    figures = {
+        breakdown.title: breakdown
+        for breakdown in breakdowns(
+            answers=answers_of(ideas=ideas, comments=comments), population=population
+        )
+    }
+    age, ethnic_group = figures["Age and sex"], figures["Ethnic group"]
+    return PublicSummary(
+        age=age if age.shown else None,
+        ethnic_group=ethnic_group if ethnic_group.shown else None,
+        population_date=population.extract_date,
+    )
