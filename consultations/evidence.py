@@ -55,8 +55,12 @@ from consultations.models import (
     Theme,
     UpdatePage,
 )
-from consultations.representativeness import Breakdown, answers_of, breakdowns
-from engage.models import User
+from consultations.representativeness import (
+    Breakdown,
+    answers_of,
+    breakdowns,
+    contributor_count,
+)
 from engage.suppression import Entry, SuppressedTable, table_suppress
 from home.boundary import in_pcn
 from home.models import Practice, PrimaryCareNetwork
@@ -362,14 +366,9 @@ def evidence_pack(
 
 def _contributor_count(ideas, comments) -> Entry:
     """The people behind `ideas` and `comments`, each once: residents by their account,
-    residents who took part offline by their record. One query. Hidden when from 1 to 9."""
-    accounts = User.objects.filter(
-        Q(pk__in=ideas.filter(author__isnull=False).values("author_id"))
-        | Q(pk__in=comments.filter(author__isnull=False).values("author_id"))
-    )
-    offline = ideas.filter(author__isnull=True, contributor__isnull=False)
-    total = accounts.count() + offline.aggregate(n=Count("contributor_id", distinct=True))["n"]
-    return table_suppress([[total]]).total
+    people without one (offline, or online without an account) by their record
+    (`representativeness.contributor_count`). Two queries. Hidden when from 1 to 9."""
+    return table_suppress([[contributor_count(ideas=ideas, comments=comments)]]).total
 
 
 # The CSV: one row per figure, so a spreadsheet can sort and filter it.

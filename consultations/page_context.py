@@ -18,6 +18,7 @@ from consultations.models import (
     Theme,
     UpdatePage,
 )
+from consultations.representativeness import public_summary
 from consultations.selectors import place_vision_heard
 from consultations.systems import ics_homes, ics_vision_heard
 from home.models import HomePage
@@ -48,9 +49,20 @@ def home_page_context(*, page, request) -> dict:
     }
 
 
+def public_who_took_part(*, home):
+    """Who took part, for the PCN's public record, if it chose to show it
+    (`representativeness.public_summary`), worked out once each time the site's content
+    changes (a change to the PCN, its setting included, is one)."""
+    return site_content_memo(
+        home=home, name="who_took_part", compute=lambda: public_summary(home=home)
+    )
+
+
 def update_index_page_context(*, page, request) -> dict:
-    """The list of updates: the PCN's record of closing the loop."""
-    return {"record": public_record(home=page.get_parent())}
+    """The list of updates: the PCN's record of closing the loop, and who took part when
+    the PCN shows it."""
+    home = page.get_parent()
+    return {"record": public_record(home=home), "who_took_part": public_who_took_part(home=home)}
 
 
 def vision_page_context(*, page, request) -> dict:

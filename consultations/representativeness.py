@@ -4,9 +4,13 @@ ethnic group (the ONS 2021 high-level groups), disability or long-term condition
 care, with nothing to compare these with (GP registration files carry only age and sex).
 
 Contributors are distinct people who posted a published idea or a published comment (on a
-published idea): residents by their account, residents who took part offline by the record a
-moderator kept for them. Only those who gave equality answers are counted (nobody's answers
-are guessed), and only in aggregate: every table goes through `engage.suppression`, so no
+published idea): residents by their account; residents who took part offline, or online
+without an account, by their record (`OfflineContributor`: a moderator's for someone on
+paper, by phone or at a meeting; one per PCN and confirmed email address; one per post sent
+with no email address). `contributor_count` counts them all, each once. The breakdowns count
+only those who gave equality answers (nobody's answers are guessed; people who took part
+without an account gave none, so they are among those who did not say), and only in
+aggregate: every table goes through `engage.suppression`, so no
 count from 1 to 9 is shown and none can be worked out from what is; a breakdown fewer than
 `ENGAGE_EQUALITY_MINIMUM_ANSWERS` people answered is not shown at all.
 
@@ -18,9 +22,14 @@ questions with the smallest groups (a trans or a Jewish contributor may be one o
 in a PCN), where a shown count carries the highest risk of picking someone out, and nothing
 a PCN does with them needs a breakdown per consultation. They are kept for the person only.
 
+`public_summary(home=...)` is what a PCN that chooses to (`show_who_took_part`) shows on its
+public record: the same figures for all its public consultations, age bands and ethnic
+groups only, each breakdown left out below the minimum of answers.
+
 `representation(consultation=..., theme=None)` reads it in a constant number of queries
-(three: the population, the PCN, and one count of every breakdown's groups at once), however
-many ideas, comments and answers there are.
+(five: the population, the PCN, the people who took part (accounts, then records), and one
+count of every breakdown's groups at once), however many ideas, comments and answers there
+are.
 """
 
 from dataclasses import dataclass, field
@@ -35,11 +44,14 @@ from consultations.models import (
     ConsultationPage,
     EqualityAnswers,
     Idea,
+    OfflineContributor,
     PostStatus,
     Theme,
 )
 from consultations.models.equality import Disability, EthnicGroup, Sex, UnpaidCare
-from engage.suppression import SuppressedTable, table_suppress
+from engage.models import User
+from engage.suppression import Entry, SuppressedTable, table_suppress
+from home.models import HomePage
 from home.selectors import pcn_population
 
 AGE_BANDS = [band for band in AgeBand if band != AgeBand.PREFER]
@@ -139,6 +151,7 @@ class Representation:
     theme: Theme | None
     population_date: object
     population_total: int
+    contributors: Entry  # everyone who took part, answers or not, each once (perhaps hidden)
     breakdowns: list[Breakdown]
 
 
@@ -149,16 +162,54 @@ def answers_of(*, ideas, comments) -> Q:
         Q(user_id__in=ideas.filter(author__isnull=False).values("author_id"))
         | Q(user_id__in=comments.filter(author__isnull=False).values("author_id"))
         | Q(contributor_id__in=ideas.filter(contributor__isnull=False).values("contributor_id"))
+        | Q(contributor_id__in=comments.filter(contributor__isnull=False).values("contributor_id"))
     )
 
 
-def _contributors(consultation, theme) -> Q:
-    """Which equality answers belong to this consultation's (or theme's) contributors."""
+def accounts_of(*, ideas, comments):
+    """The accounts behind `ideas` and `comments` (querysets of published posts), each once."""
+    return User.objects.filter(
+        Q(pk__in=ideas.filter(author__isnull=False).values("author_id"))
+        | Q(pk__in=comments.filter(author__isnull=False).values("author_id"))
+    )
+
+
+def records_of(*, ideas, comments):
+    """The people without an account behind `ideas` and `comments`, each once, by their
+    record (`OfflineContributor`): on paper, by phone or at a meeting; online with a confirmed
+    email address (one record per PCN and address); online with no email address (one record
+    per post). A post with neither an author nor a record (an erased account's post kept
+    without its author, or a paper idea whose sender left no details) counts nobody: it cannot
+    be told apart from another post by the same person."""
+    return OfflineContributor.objects.filter(
+        Q(
+            pk__in=ideas.filter(author__isnull=True, contributor__isnull=False).values(
+                "contributor_id"
+            )
+        )
+        | Q(
+            pk__in=comments.filter(author__isnull=True, contributor__isnull=False).values(
+                "contributor_id"
+            )
+        )
+    )
+
+
+def contributor_count(*, ideas, comments) -> int:
+    """How many people are behind `ideas` and `comments`, each once: accounts and records
+    (`accounts_of`, `records_of`). Two queries."""
+    return accounts_of(ideas=ideas, comments=comments).count() + (
+        records_of(ideas=ideas, comments=comments).count()
+    )
+
+
+def _posts(consultation, theme):
+    """This consultation's (or theme's) published ideas, and the published comments on them."""
     ideas = Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED)
     if theme is not None:
         ideas = ideas.filter(themes=theme)
     comments = Comment.objects.filter(idea__in=ideas.values("pk"), status=PostStatus.PUBLISHED)
-    return answers_of(ideas=ideas, comments=comments)
+    return ideas, comments
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -303,15 +354,19 @@ def _one_way(counts, title: str, name: str, groups, what: str, minimum: int) -> 
 
 def representation(*, consultation: ConsultationPage, theme: Theme | None = None) -> Representation:
     """Who took part in `consultation` (or in one of its themes), against the PCN's
-    registered population. Three queries: the population, the PCN, and one count of every
-    breakdown's groups."""
+    registered population. Five queries: the population, the PCN, the people who took part
+    (two), and one count of every breakdown's groups."""
     population = pcn_population(pcn=consultation.pcn)
+    ideas, comments = _posts(consultation, theme)
     return Representation(
         consultation=consultation,
         theme=theme,
         population_date=population.extract_date,
         population_total=population.total,
-        breakdowns=breakdowns(answers=_contributors(consultation, theme), population=population),
+        contributors=table_suppress([[contributor_count(ideas=ideas, comments=comments)]]).total,
+        breakdowns=breakdowns(
+            answers=answers_of(ideas=ideas, comments=comments), population=population
+        ),
     )
 
 
@@ -351,3 +406,50 @@ def breakdowns(*, answers: Q, population, whose: str = "this PCN's") -> list[Bre
             for title, name, choices, what in ONE_WAY
         ),
     ]
+
+
+@dataclass
+class PublicSummary:
+    """Who took part in a PCN's public consultations, for its public record: the age
+    breakdown (its age bands' totals, as the staff screen hides them, against registered
+    patients) and the ethnic groups, each None when fewer than the minimum answered."""
+
+    age: Breakdown | None
+    ethnic_group: Breakdown | None
+    population_date: object
+
+    @property
+    def shown(self) -> bool:
+        return self.age is not None or self.ethnic_group is not None
+
+
+def public_summary(*, home) -> PublicSummary | None:
+    """What the PCN whose site's home page is `home` shows of who took part on its public
+    record, or None when it chose not to (`PrimaryCareNetwork.show_who_took_part`, off by
+    default). Everyone who posted a published idea, or a published comment on one, in its
+    live, public consultations (never a private one's), counted and hidden exactly as on
+    the staff screen (`breakdowns`). One query when off; four when on (the PCN, the view
+    restrictions, the population, and the count of every group), whatever the data size."""
+    pcn = (
+        HomePage.objects.filter(pk=home.pk, pcn__show_who_took_part=True)
+        .values_list("pcn_id", flat=True)
+        .first()
+    )
+    if pcn is None:
+        return None
+    consultations = ConsultationPage.objects.live().public().descendant_of(home)
+    ideas = Idea.objects.filter(consultation__in=consultations, status=PostStatus.PUBLISHED)
+    comments = Comment.objects.filter(idea__in=ideas.values("pk"), status=PostStatus.PUBLISHED)
+    population = pcn_population(pcn=pcn)
+    figures = {
+        breakdown.title: breakdown
+        for breakdown in breakdowns(
+            answers=answers_of(ideas=ideas, comments=comments), population=population
+        )
+    }
+    age, ethnic_group = figures["Age and sex"], figures["Ethnic group"]
+    return PublicSummary(
+        age=age if age.shown else None,
+        ethnic_group=ethnic_group if ethnic_group.shown else None,
+        population_date=population.extract_date,
+    )

@@ -9,7 +9,9 @@ be the same call, `representation_across(pcns=<the ICS's PCNs>, ...)`, over more
   everyone who posted a published idea, or a published comment on one, in the period, in any
   of the PCNs: a resident who took part in two PCNs is one person here (and one in each
   PCN's row of the comparison, which is why those rows add up to more than the whole).
-  Contributors are counted as in the evidence packs (`consultations.evidence`).
+  Contributors are counted as in the evidence packs (`consultations.evidence`): people who
+  took part without an account by their record (`representativeness.records_of`), with no
+  equality answers, so among those who did not say.
 - **Public consultations only.** A private consultation stays its PCN's, even for an admin
   reading a roll-up: nothing of it is counted.
 - **Small numbers** as everywhere (`engage.suppression`): the breakdowns exactly as a
@@ -25,8 +27,7 @@ from django.db.models import Count, Q
 
 from consultations.evidence import Period, breakdown_csv_rows
 from consultations.models import Comment, ConsultationPage, Idea, PostStatus
-from consultations.models.participation import OfflineContributor
-from consultations.representativeness import Breakdown, answers_of, breakdowns
+from consultations.representativeness import Breakdown, answers_of, breakdowns, records_of
 from engage.models import User
 from engage.suppression import Entry, SuppressedTable, table_suppress
 from home.models import HomePage, Place
@@ -115,13 +116,10 @@ def representation_across(*, pcns, period: Period, name: str, whose: str) -> Rol
         all=Count("pk"),
         **{f"pcn{pk}": Count("pk", filter=account_filter(pk)) for pk in homes},
     )
-    # Residents who took part offline: each record belongs to one PCN.
+    # People without an account (offline, or online with a confirmed email address or
+    # none): each record belongs to one PCN.
     offline = dict(
-        OfflineContributor.objects.filter(
-            pk__in=ideas.filter(author__isnull=True, contributor__isnull=False).values(
-                "contributor_id"
-            )
-        )
+        records_of(ideas=ideas, comments=comments)
         .values_list("pcn_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -16,6 +16,15 @@ which of its cells, row totals, column totals and grand total may be shown:
   rectangle of four entries through it (preferring counts already hidden, then the smallest
   counts of 10 or more, zeros last: a hidden zero beside a hidden small count would give it
   away by sum) is hidden too.
+- **Groups of hidden entries are not small either.** A line (a row or a column of the grid,
+  its total included) whose total is shown tells the reader the sum of its hidden entries:
+  the total less the shown ones. Two hidden cells of one row that sum to 7 say that both are
+  under 10; a hidden 3 and a hidden 12 whose line leaves 15 say one of them may be small. So
+  in every line the hidden entries' sum is 0 or at least `SMALL`: else one more entry of that
+  line is hidden (the cheapest, as above: the smallest shown count of 10 or more). A line
+  whose total is hidden tells only the hidden total less its hidden cells, which is the sum
+  of the shown cells and so tells nothing new. Hiding an entry can leave a bridge, so the
+  two steps (cycles, then lines) are run in turn until neither hides anything more.
 - **Every hidden entry looks the same.** Shown as "hidden", whether it is a small count or
   a larger one hidden to protect it: marking them apart would tell a reader that one lies
   between 1 and 9 and the other is 0 or 10 or more, and a sum of the two would then narrow
@@ -116,21 +125,13 @@ def table_suppress(cells: list[list[int]], *, small: int = SMALL) -> SuppressedT
     grid = [[*row, sum(row)] for row in cells]
     grid.append([*(sum(row[c] for row in cells) for c in range(columns)), grid_total(cells)])
     hidden = {(r, c) for r in range(rows + 1) for c in range(columns + 1) if 0 < grid[r][c] < small}
-    while bridges := _bridges(hidden):
-        r, c = bridges[0]
-        best = None
-        for r2 in range(rows + 1):
-            if r2 == r:
-                continue
-            for c2 in range(columns + 1):
-                if c2 == c:
-                    continue
-                corners = ((r, c2), (r2, c), (r2, c2))
-                costs = [_cost(grid[a][b], (a, b) in hidden) for a, b in corners]
-                key = (max(cost[0] for cost in costs), sum(cost[1] for cost in costs), r2, c2)
-                if best is None or key < best[0]:
-                    best = (key, corners)
-        hidden.update(best[1])
+    while True:
+        if bridges := _bridges(hidden):
+            hidden.update(_cycle_through(grid, hidden, bridges[0]))
+        elif (more := _small_hidden_sum(grid, hidden, small)) is not None:
+            hidden.add(more)
+        else:
+            break
 
     def entry(r, c):
         return Entry(grid[r][c], (r, c) not in hidden)
@@ -142,6 +143,53 @@ def table_suppress(cells: list[list[int]], *, small: int = SMALL) -> SuppressedT
         total=entry(rows, columns),
         hidden=len(hidden),
     )
+
+
+def _lines(rows: int, columns: int) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
+    """Every line of a grid of `rows` + 1 rows and `columns` + 1 columns, as (its entries
+    but the total, its total): each grid row, then each grid column."""
+    found = [([(r, c) for c in range(columns)], (r, columns)) for r in range(rows + 1)]
+    found += [([(r, c) for r in range(rows)], (rows, c)) for c in range(columns + 1)]
+    return found
+
+
+def _small_hidden_sum(
+    grid: list[list[int]], hidden: set[tuple[int, int]], small: int
+) -> tuple[int, int] | None:
+    """The entry to hide next because a line's shown total gives away that its hidden
+    entries sum to a number from 1 to `small` - 1, or None if no line does. The entry is the
+    cheapest shown one of the first such line; there is always one of 10 or more, since the
+    shown total is at least `small` and the hidden entries sum to less."""
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    for entries, total in _lines(rows, columns):
+        if total in hidden:
+            continue
+        hidden_sum = sum(grid[r][c] for r, c in entries if (r, c) in hidden)
+        if 0 < hidden_sum < small:
+            shown = [(r, c) for r, c in entries if (r, c) not in hidden]
+            return min(shown, key=lambda rc: (*_cost(grid[rc[0]][rc[1]], False), rc))
+    return None
+
+
+def _cycle_through(
+    grid: list[list[int]], hidden: set[tuple[int, int]], bridge: tuple[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """The other three corners of the cheapest rectangle through the hidden entry `bridge`."""
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    r, c = bridge
+    best = None
+    for r2 in range(rows + 1):
+        if r2 == r:
+            continue
+        for c2 in range(columns + 1):
+            if c2 == c:
+                continue
+            corners = ((r, c2), (r2, c), (r2, c2))
+            costs = [_cost(grid[a][b], (a, b) in hidden) for a, b in corners]
+            key = (max(cost[0] for cost in costs), sum(cost[1] for cost in costs), r2, c2)
+            if best is None or key < best[0]:
+                best = (key, corners)
+    return best[1]
 
 
 def grid_total(cells: list[list[int]]) -> int:

@@ -145,6 +145,14 @@ class PrimaryCareNetwork(models.Model):
         "their email address. When this is on, they may also send one with no email address: "
         "it always waits for a PPG moderator, and its sender cannot hear back.",
     )
+    show_who_took_part = models.BooleanField(
+        "show who took part on the public record",
+        default=False,
+        help_text="When this is on, the PCN's list of 'You said, we did' updates shows who took "
+        "part in its public consultations, against its registered patients: age bands and "
+        "ethnic groups, in totals only, numbers under 10 hidden, and nothing until enough "
+        "people have answered.",
+    )
     collection = models.OneToOneField(
         "wagtailcore.Collection",
         null=True,
@@ -163,6 +171,7 @@ class PrimaryCareNetwork(models.Model):
         FieldPanel("safeguarding_contact_name"),
         FieldPanel("safeguarding_contact_email"),
         FieldPanel("allow_posts_without_email"),
+        FieldPanel("show_who_took_part"),
     ]
 
     class Meta:

@@ -12,6 +12,8 @@
   The sender's address moves to an `OfflineContributor` of kind "no_account", one per PCN
   and address, through which moderators' decisions, journey steps and "You said, we did"
   updates reach them like anyone's (`consultations.loop`, `consultations.notifications`).
+  A post with no email address gets a record of its own with no way to reply, so each such
+  post counts as one person who took part (`consultations.representativeness`).
 - `no_account_post_resend` sends a new link and code for a post whose link expired.
 
 The link's token and the code are random, sent once, and stored only as keyed hashes
@@ -294,8 +296,10 @@ def no_account_post_send(
     _client_limit(post.client_digest)
     if not email:
         # No way to reply: posted now, always for a moderator to read first. Only what the
-        # rate limit counts is kept here.
-        _publish(post, contributor=None, always_hold=True)
+        # rate limit counts is kept here. The post gets a record of its own, with no way to
+        # reply, so that its sender counts as one person who took part (nothing tells two
+        # such posts by one person apart).
+        _publish(post, contributor=_contributor_without_email(consultation.pcn), always_hold=True)
         post.status = NoAccountPost.Status.POSTED
         post.title = post.body = post.safety_seen = ""
         post.save()
@@ -455,6 +459,15 @@ def _contributor_for(pcn, email: str) -> OfflineContributor:
     elif not contributor.email_updates:
         contributor.email_updates = True
         contributor.save(update_fields=["email_updates"])
+    return contributor
+
+
+def _contributor_without_email(pcn) -> OfflineContributor:
+    """A record of one person who posted without an account and without an email address:
+    no way to reply, and no equality answers (they were never asked)."""
+    contributor = OfflineContributor(pcn=pcn, kind=ContributorKind.NO_ACCOUNT)
+    contributor.full_clean()
+    contributor.save()
     return contributor
 
 

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from consultations.models import (
     Comment,
+    EqualityAnswers,
     Follow,
     Idea,
     IdeaTheme,
@@ -30,6 +31,7 @@ from consultations.models import (
     Support,
     Theme,
 )
+from engage.models import User
 from tests.factories import UserFactory, make_consultation, make_pcn_site
 from tests.loop.conftest import action, make_update, make_vision
 
@@ -41,6 +43,7 @@ SIZES = {"small": 20, "large": 200}
 @pytest.fixture(autouse=True)
 def _render_every_page(settings):
     settings.ENGAGE_PAGE_CACHE_SECONDS = 0
+    settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS = 10  # who took part shows at both sizes
 
 
 def build_site(*, hostname: str, size: int, resident) -> dict[str, str]:
@@ -147,6 +150,27 @@ def build_site(*, hostname: str, size: int, resident) -> dict[str, str]:
         )
         for n in range(max(2, size // 10))
     )
+    # Who took part, on the list of updates: the PCN shows it, and `size` more people with
+    # equality answers took part in the reviewed consultation.
+    home.pcn.show_who_took_part = True
+    home.pcn.save()
+    answering = User.objects.bulk_create(
+        User(username=f"{hostname}-answers-{n}", email=f"answers{n}@{hostname}.example")
+        for n in range(size)
+    )
+    EqualityAnswers.objects.bulk_create(
+        EqualityAnswers(
+            user=person,
+            age_band=["25_34", "45_54", "65_74"][n % 3],
+            sex=["female", "male"][n % 2],
+            ethnic_group=["white", "asian"][n % 2],
+        )
+        for n, person in enumerate(answering)
+    )
+    Idea.objects.bulk_create(
+        Idea(consultation=reviewed, author=person, title="Mine", body="B", status="published")
+        for person in answering
+    )
     SummaryPoint.objects.bulk_create(
         SummaryPoint(
             draft=drafts[0] if n < 3 else drafts[1 + n % len(heard_themes)],
@@ -226,5 +250,9 @@ def test_public_page_queries_are_within_budget_and_do_not_grow(db, signed_in):
     assert heard.count("A resident's own words") == SIZES["large"]
     # ... and every outreach session of the reviewed consultation.
     assert heard.count("at the youth club") == (max(2, SIZES["large"] // 10) + 1) // 2
+    # ... and who took part, figures the same query count computed from ten times the answers.
+    updates = Client(HTTP_HOST=HOSTS["large"]).get(urls["large"]["update index"]).content.decode()
+    assert 'id="who-took-part-heading"' in updates
+    assert f'<td class="nhsuk-table__cell">{SIZES["large"]}</td>' in updates
     over = {page: count for page, count in counts["large"].items() if count > QUERY_BUDGET}
     assert not over, f"over {QUERY_BUDGET} queries: {over}"

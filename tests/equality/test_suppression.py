@@ -54,6 +54,29 @@ def _derivable(table) -> list[tuple[int, int]]:
     return found
 
 
+def _line_sums(table) -> list[tuple[str, int, int]]:
+    """What each line tells a reader about the sum of its hidden entries, as (which line,
+    its index, the sum): a line (a grid row or a grid column, totals included) whose total
+    is shown gives that total less its shown entries. A line whose total is hidden tells
+    only a difference (the hidden total less its hidden cells is the sum of the shown ones),
+    so it gives no sum."""
+    grid = table.grid()
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    lines = [("row", r, grid[r][:columns], grid[r][columns]) for r in range(rows + 1)]
+    lines += [
+        ("column", c, [grid[r][c] for r in range(rows)], grid[rows][c]) for c in range(columns + 1)
+    ]
+    found = []
+    for kind, i, entries, total in lines:
+        if not total.shown:
+            continue
+        told = total.value - sum(entry.value for entry in entries if entry.shown)
+        # The reader's figure is the true sum of the hidden entries (the lines add up).
+        assert told == sum(entry.value for entry in entries if not entry.shown)
+        found.append((kind, i, told))
+    return found
+
+
 def _random_table(generator: random.Random) -> list[list[int]]:
     rows = generator.randint(1, 8)
     columns = generator.randint(1, 5)
@@ -70,7 +93,7 @@ def _random_table(generator: random.Random) -> list[list[int]]:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_no_small_count_is_shown_and_no_hidden_count_can_be_worked_out(seed):
+def test_no_small_count_is_shown_no_hidden_count_can_be_worked_out_nor_any_small_sum(seed):
     generator = random.Random(seed)
     for _ in range(400):
         cells = _random_table(generator)
@@ -79,6 +102,8 @@ def test_no_small_count_is_shown_and_no_hidden_count_can_be_worked_out(seed):
             assert not (entry.shown and 0 < entry.value < SMALL), (cells, r, c)
             assert entry.display == ("hidden" if not entry.shown else f"{entry.value:,}")
         assert _derivable(table) == [], cells
+        for kind, i, told in _line_sums(table):
+            assert told == 0 or told >= SMALL, (cells, kind, i, told)
         # Nothing is hidden that need not be: with no count from 1 to 9 (so no total of
         # one either), nothing is hidden.
         if all(value == 0 or value >= SMALL for row in cells for value in row):
@@ -92,6 +117,33 @@ def test_a_row_with_one_small_cell_hides_another_beside_it():
     assert sum(not s for s in shown[0]) >= 2  # its row total alone would give it away
     assert sum(not row[0] for row in shown) >= 2  # so would its column's
     # The complements are the smallest counts that protect it, not zeros.
+    assert _derivable(table) == []
+
+
+def test_two_hidden_cells_of_a_row_that_sum_under_ten_hide_a_third():
+    # The 3 and the 4 are hidden, and each is protected by a cycle through the second row;
+    # but with the first row's total shown, 37 less the 30 says they sum to 7, so both are
+    # under 10. The smallest shown count of that row (the 30, not the 0) is hidden too.
+    table = table_suppress([[3, 4, 30, 0], [20, 25, 40, 0]])
+    first = table.cells[0]
+    assert not first[0].shown and not first[1].shown
+    assert not first[2].shown and table.row_totals[0].shown
+    assert first[3].shown  # a hidden zero would not help
+    for kind, i, told in _line_sums(table):
+        assert told == 0 or told >= SMALL, (kind, i, told)
+    assert _derivable(table) == []
+
+
+def test_a_hidden_small_count_with_a_larger_one_is_not_narrowed_down_by_their_line():
+    # A hidden 3 and a hidden 12 in one column, with its total shown, leave 15: still at
+    # least 10, so the rule is met without hiding more in that column.
+    table = table_suppress([[3, 40], [12, 50], [30, 60]])
+    assert [entry.shown for entry in (*table.cells[0], *table.cells[1])] == [False] * 4
+    assert table.cells[2][0].shown and table.column_totals[0].shown
+    told = {(kind, i): value for kind, i, value in _line_sums(table)}
+    assert told[("column", 0)] == 15
+    for kind, i, told in _line_sums(table):
+        assert told == 0 or told >= SMALL, (kind, i, told)
     assert _derivable(table) == []
 
 

@@ -16,6 +16,7 @@ from consultations.models import (
     NoAccountPost,
     OfflineContributor,
     PostStatus,
+    ReplyBy,
     SafetyHold,
 )
 from consultations.services import RateLimited, SafetyCheckNeeded
@@ -260,7 +261,13 @@ def test_with_the_pcn_setting_a_post_with_no_email_is_always_held_for_a_moderato
     held = send_idea(post_moderated, email="")
     idea = Idea.objects.get()
     assert idea.status == PostStatus.PENDING  # though the consultation is post-moderated
-    assert idea.contributor is None and idea.author is None
+    assert idea.author is None
+    # A record of its own, with no way to reply, so its sender counts as one person.
+    assert idea.contributor.kind == ContributorKind.NO_ACCOUNT
+    assert idea.contributor.reply_by == ReplyBy.NOTHING
+    assert idea.contributor.pcn == pcn
+    send_idea(post_moderated, email="")
+    assert OfflineContributor.objects.filter(email="").count() == 2  # one per post
     assert held.status == NoAccountPost.Status.POSTED
     assert (held.title, held.body, held.email) == ("", "", "")
     assert not mail.outbox

@@ -17,8 +17,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import Comment, EqualityAnswers, Idea, OfflineContributor, PostStatus
+from consultations.evidence import a_year_to
+from consultations.models import (
+    Comment,
+    ContributorKind,
+    EqualityAnswers,
+    Idea,
+    OfflineContributor,
+    PostStatus,
+)
 from consultations.models.participation import Channel
+from consultations.rollup import place_representation
 from engage.models import User
 from home.models import Place, Practice, PracticePopulation
 from tests.factories import (
@@ -171,6 +180,35 @@ def test_a_person_who_took_part_in_two_pcns_is_counted_once_across_the_place(
     assert "aged 65 to 74 are 33% of registered patients aged 15 and over, and 0%" in text
     for secret in ("OTHERPLACE", "PRIVATECONSULTATION"):
         assert secret not in page.content.decode()
+
+
+def test_people_without_an_account_count_in_their_pcn_and_in_the_whole(places):
+    one, two = places.one, places.two
+    post(one.consultation, people(10))
+    two_ideas = post(two.consultation, people(10))
+    # Someone without an account who only commented, in PCN two; and a no-email idea there.
+    commenter = OfflineContributor.objects.create(
+        pcn=two.pcn, kind=ContributorKind.NO_ACCOUNT, email="kim@example.org"
+    )
+    Comment.objects.create(
+        idea=two_ideas[0], contributor=commenter, body="Yes", status=PostStatus.PUBLISHED
+    )
+    Comment.objects.create(
+        idea=two_ideas[1], contributor=commenter, body="And yes", status=PostStatus.PUBLISHED
+    )
+    sender = OfflineContributor.objects.create(pcn=two.pcn, kind=ContributorKind.NO_ACCOUNT)
+    Idea.objects.create(
+        consultation=two.consultation,
+        contributor=sender,
+        title="No email",
+        body="B",
+        status=PostStatus.PUBLISHED,
+    )
+    rollup = place_representation(place=one.pcn.place, period=a_year_to(timezone.localdate()))
+    by_pcn = {row.pcn.pk: row.contributors.value for row in rollup.comparison}
+    assert by_pcn == {one.pcn.pk: 10, two.pcn.pk: 12}
+    assert rollup.contributors.value == 22
+    assert rollup.breakdowns[0].answers == 20  # they gave no answers
 
 
 def test_the_period_chooses_which_posts_count(client, places, settings):
