@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('home', '0008_pcn_allow_posts_without_email'),
+        ('home', '0009_integratedcaresystem_lead_group'),
     ]
 
     operations = [
