@@ -52,6 +52,8 @@ class ConsultationsConfig(AppConfig):
         landing_register(landing.moderator_landing, order=10)
         # A place lead (who is not also a PCN's moderator or staff) to their Place's vision.
         landing_register(landing.place_lead_landing, order=30)
+        # An ICS lead (who is none of those) to their ICS's charts.
+        landing_register(landing.ics_lead_landing, order=40)
         landing_register(landing.resident_landing, order=100)
 
         # A PCN set up without code gets its consultations and updates sections.

@@ -12,6 +12,11 @@ CSV from the same numbers:
 - days to respond: from a consultation's close to its first live update (the median, as on
   every public page's record).
 
+An integrated care system's charts (`ics_charts`) compare its Places, each the sum of its
+PCNs: contributions per month, ideas by channel, themes answered and the median days to
+respond (no neighbourhood or practice chart: an ICS has hundreds of them; each Place's and
+PCN's own charts show them).
+
 Published posts only: what a moderator has not let through is not yet something we heard.
 
 **Small numbers.** A count by practice from 1 to 9 is hidden (`engage.suppression`, with
@@ -26,7 +31,7 @@ consultation's path) and by what the chart shows.
 """
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, Value, When
@@ -106,12 +111,14 @@ class Chart:
 
 @dataclass
 class Scope:
-    """Whose figures: `pcns` (one, or a Place's), the live consultations and updates of
-    theirs the person may read (a place lead: public ones only)."""
+    """Whose figures: `pcns` (one, or a Place's, or an ICS's), the live consultations and
+    updates of theirs the person may read (a place or ICS lead: public ones only), and for
+    an ICS its Places (each PCN's `place_id` says which it is in)."""
 
     pcns: list
     consultations: object  # a ConsultationPage queryset
     updates: object  # an UpdatePage queryset
+    places: list = field(default_factory=list)
 
 
 def month_starts(*, months: int, today: date) -> list[date]:
@@ -437,14 +444,7 @@ def place_charts(*, scope: Scope, months: int, today: date | None = None) -> lis
         if pcn_id in themes:
             themes[pcn_id][0] += row["answered"]
             themes[pcn_id][1] += row["total"] - row["answered"]
-    medians = []
-    for pcn in pcns:
-        days = [
-            d
-            for c in figures.consultations
-            if c["pcn"] == pcn.pk and (d := _days(c, figures.first_responses)) is not None
-        ]
-        medians.append(statistics.median(days) if days else None)
+    medians = _medians(figures.consultations, figures.first_responses, [{pcn.pk} for pcn in pcns])
     channels = [_count_by(figures, "channel", pcn.pk) for pcn in pcns]
     return [
         Chart(
@@ -508,6 +508,115 @@ def place_charts(*, scope: Scope, months: int, today: date | None = None) -> lis
                 Series("Median days", [Cell.of(m, missing="no response yet") for m in medians])
             ],
             summary="Bar chart of each PCN's median days to respond.",
+        ),
+    ]
+
+
+def _medians(consultations: list[dict], first_responses: dict, groups: list[set]) -> list:
+    """The median days to respond of the consultations of each group of PCN ids."""
+    medians = []
+    for pcn_ids in groups:
+        days = [
+            d
+            for c in consultations
+            if c["pcn"] in pcn_ids and (d := _days(c, first_responses)) is not None
+        ]
+        medians.append(statistics.median(days) if days else None)
+    return medians
+
+
+def ics_charts(*, scope: Scope, months: int, today: date | None = None) -> list[Chart]:
+    """An ICS's Places side by side, each the sum of its PCNs: contributions per month, ideas
+    by channel, themes answered, and the median days to respond of its PCNs' consultations."""
+    figures = figures_read(scope=scope, months=months, today=today)
+    places = sorted(scope.places, key=lambda place: place.name)
+    pcns_of = {
+        place.pk: {pcn.pk for pcn in figures.pcns if pcn.place_id == place.pk} for place in places
+    }
+    keys = [(start.year, start.month) for start in figures.months]
+    period = _period(figures)
+
+    def place_sum(counts: dict, place, key) -> int:
+        return sum(counts.get((pcn_id, key), 0) for pcn_id in pcns_of[place.pk])
+
+    consultation_pcn = {c["pk"]: c["pcn"] for c in figures.consultations}
+    themes = {place.pk: [0, 0] for place in places}
+    place_of_pcn = {pcn.pk: pcn.place_id for pcn in figures.pcns}
+    for row in figures.themes:
+        place_id = place_of_pcn.get(consultation_pcn.get(row["consultation_id"]))
+        if place_id in themes:
+            themes[place_id][0] += row["answered"]
+            themes[place_id][1] += row["total"] - row["answered"]
+    channels = []
+    for place in places:
+        counts: dict = {}
+        for row in figures.ideas_by_kind:
+            if row["pcn"] in pcns_of[place.pk]:
+                counts[row["channel"]] = counts.get(row["channel"], 0) + row["count"]
+        channels.append(counts)
+    medians = _medians(
+        figures.consultations, figures.first_responses, [pcns_of[place.pk] for place in places]
+    )
+    return [
+        Chart(
+            slug="contributions",
+            kind="line",
+            title=f"Contributions each month by Place, {period}",
+            caption=f"Published ideas and comments each month, by Place, {period}",
+            row_header="Month",
+            categories=[_month_label(start) for start in figures.months],
+            axis_labels=[_month_axis_label(start) for start in figures.months],
+            series=[
+                Series(
+                    place.name,
+                    _counts(
+                        [
+                            place_sum(figures.ideas_by_month, place, key)
+                            + place_sum(figures.comments_by_month, place, key)
+                            for key in keys
+                        ]
+                    ),
+                )
+                for place in places
+            ],
+            summary=f"Line chart of each Place's ideas and comments together, {period}.",
+        ),
+        Chart(
+            slug="channels",
+            title=f"Ideas by how they reached us, by Place, {period}",
+            caption=f"Published ideas by Place and channel, {period}",
+            row_header="Place",
+            categories=[place.name for place in places],
+            series=[
+                Series(label, _counts([counts.get(value, 0) for counts in channels]))
+                for value, label in Channel.choices
+            ],
+            summary="Bar chart of each Place's published ideas by channel.",
+        ),
+        Chart(
+            slug="themes",
+            title="Themes answered, by Place",
+            caption='Themes of closed consultations, by Place: answered by a live "You said, '
+            'we did" update, or not yet',
+            row_header="Place",
+            categories=[place.name for place in places],
+            series=[
+                Series("Answered", _counts([themes[place.pk][0] for place in places])),
+                Series("Not answered yet", _counts([themes[place.pk][1] for place in places])),
+            ],
+            summary="Bar chart of each Place's themes, answered and not yet.",
+        ),
+        Chart(
+            slug="days-to-respond",
+            title="Median days from closing to the first response, by Place",
+            caption="Median days from a closed consultation's close to its first live \"You "
+            'said, we did" update, by Place',
+            row_header="Place",
+            categories=[place.name for place in places],
+            series=[
+                Series("Median days", [Cell.of(m, missing="no response yet") for m in medians])
+            ],
+            summary="Bar chart of each Place's median days to respond.",
         ),
     ]
 

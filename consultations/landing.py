@@ -1,12 +1,13 @@
 """Where a PPG moderator lands after signing in (the moderation queue), a place lead (their
-Place's vision), and a resident (the ideas and comments they shared). `engage.roles.landing`
+Place's vision), an ICS lead (their integrated care system's charts), and a resident (the
+ideas and comments they shared). `engage.roles.landing`
 picks the first that applies."""
 
 from django.urls import reverse
 
 from consultations.models import PlaceVisionPage
 from engage.roles import Landing, group_ids
-from home.boundary import place_ids_led_by
+from home.boundary import ics_ids_led_by, place_ids_led_by
 from home.models import PrimaryCareNetwork
 
 
@@ -25,6 +26,17 @@ def place_lead_landing(user) -> Landing | None:
     if not PlaceVisionPage.objects.filter(place_id__in=place_ids_led_by(user)).exists():
         return None
     return Landing(url=reverse("place_vision:index"), label="Place vision", manages=True)
+
+
+def ics_lead_landing(user) -> Landing | None:
+    """An ICS lead (who leads no Place with a vision, and is not a PCN's moderator or staff):
+    the charts of the first ICS they lead, once their group has the admin."""
+    if not group_ids(user):
+        return None
+    systems = ics_ids_led_by(user)
+    if not systems or not user.has_perm("wagtailadmin.access_admin"):
+        return None
+    return Landing(url=reverse("charts:ics", args=[systems[0]]), label="ICS charts", manages=True)
 
 
 def resident_landing(user) -> Landing:

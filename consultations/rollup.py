@@ -2,8 +2,9 @@
 several PCNs over a period, by every breakdown `consultations.representativeness` has,
 against those PCNs' registered patients, with the PCNs side by side.
 
-`place_representation(place=..., period=...)` is a Place's roll-up (its PCNs'); an ICS's will
-be the same call, `representation_across(pcns=<the ICS's PCNs>, ...)`, over more PCNs.
+`place_representation(place=..., period=...)` is a Place's roll-up (its PCNs');
+`ics_representation(ics=..., period=...)` an integrated care system's, the same call over
+all its Places' PCNs, with its Places side by side as well as its PCNs.
 
 - **Each person once.** The breakdowns count equality answers (one row per person) of
   everyone who posted a published idea, or a published comment on one, in the period, in any
@@ -17,20 +18,23 @@ be the same call, `representation_across(pcns=<the ICS's PCNs>, ...)`, over more
 - **Small numbers** as everywhere (`engage.suppression`): the breakdowns exactly as a
   consultation's; the comparison's contributors per PCN as one table, so no PCN's hidden
   count can be worked out from the others and the whole. A rate is hidden with its count.
+  An ICS's comparison is two levels: each Place's PCNs as one table whose total is the
+  Place's row (its PCNs' rows added up), and the Places as one table whose total is the
+  ICS's; a Place's row hidden to protect one of its PCNs is hidden among the Places too.
 - **Queries**: a fixed number (about eight), whatever the number of PCNs, consultations,
   ideas, comments or answers: the per-PCN figures are filtered counts in one query each.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from consultations.evidence import Period, breakdown_csv_rows
 from consultations.models import Comment, ConsultationPage, Idea, PostStatus
 from consultations.representativeness import Breakdown, answers_of, breakdowns, records_of
 from engage.models import User
-from engage.suppression import Entry, SuppressedTable, table_suppress
-from home.models import HomePage, Place
+from engage.suppression import SMALL, Entry, SuppressedTable, table_suppress
+from home.models import HomePage, IntegratedCareSystem, Place, PrimaryCareNetwork
 from home.selectors import pcns_population
 
 
@@ -47,6 +51,19 @@ class PcnRow:
 
 
 @dataclass
+class PlaceRow:
+    """One Place in an ICS's comparison: its PCNs' registered patients and their rows of
+    people who took part added up (a person in two of its PCNs counts twice), perhaps
+    hidden, and its PCNs' rows."""
+
+    place: object
+    patients: int
+    contributors: Entry
+    per_thousand: float | None
+    pcns: list[PcnRow]
+
+
+@dataclass
 class RollUp:
     name: str
     pcns: list
@@ -57,6 +74,8 @@ class RollUp:
     breakdowns: list[Breakdown]
     comparison: list[PcnRow] = field(default_factory=list)
     comparison_table: SuppressedTable | None = None
+    level: str = "Place"  # what `name` names: a "Place" or an "ICS"
+    places: list[PlaceRow] = field(default_factory=list)  # an ICS's Places side by side
 
     @property
     def gaps(self) -> list[str]:
@@ -167,13 +186,69 @@ def place_representation(*, place: Place, period: Period) -> RollUp:
     )
 
 
+def ics_representation(*, ics: IntegratedCareSystem, period: Period) -> RollUp:
+    """Who took part across the PCNs of every Place of `ics` in `period`
+    (`representation_across`), with its Places side by side and each Place's PCNs."""
+    places = list(
+        ics.places.order_by("name").prefetch_related(
+            Prefetch("pcns", queryset=PrimaryCareNetwork.objects.order_by("name"))
+        )
+    )
+    rollup = representation_across(
+        pcns=[pcn for place in places for pcn in place.pcns.all()],
+        period=period,
+        name=ics.name,
+        whose="the ICS's",
+    )
+    rollup.level = "ICS"
+    _places_side_by_side(rollup, places)
+    return rollup
+
+
+def _places_side_by_side(rollup: RollUp, places: list) -> None:
+    """Suppress the PCNs' rows a Place at a time, then the Places' rows (see the module's
+    docstring); the whole is hidden whenever the Places' sum is."""
+    if not places:
+        return
+    rows_of = {row.pcn.pk: row for row in rollup.comparison}
+    grouped = []
+    for place in places:
+        rows = [rows_of[pcn.pk] for pcn in place.pcns.all()]
+        total = Entry(0)
+        if rows:
+            table = table_suppress([[row.contributors.value] for row in rows])
+            for row, cells in zip(rows, table.cells, strict=True):
+                row.contributors = cells[0]
+                row.per_thousand = _per_thousand(cells[0], row.patients)
+            total = table.total
+        grouped.append((place, rows, total))
+    top = table_suppress(
+        [[total.value] for _place, _rows, total in grouped],
+        hide=[(n, 0) for n, (_place, _rows, total) in enumerate(grouped) if not total.shown],
+    )
+    rollup.places = []
+    for (place, rows, _total), cells in zip(grouped, top.cells, strict=True):
+        patients = sum(row.patients for row in rows)
+        rollup.places.append(
+            PlaceRow(
+                place=place,
+                patients=patients,
+                contributors=cells[0],
+                per_thousand=_per_thousand(cells[0], patients),
+                pcns=rows,
+            )
+        )
+    everyone = rollup.contributors.value
+    rollup.contributors = Entry(everyone, shown=top.total.shown and not 0 < everyone < SMALL)
+
+
 # The CSV: one row per figure, under `consultations.evidence.CSV_HEADER`.
 
 
 def rollup_csv_rows(rollup: RollUp):
     """The figures of the roll-up as the page shows them ("hidden" where it hides one)."""
     about = "About these figures"
-    yield [about, "Place", "", "", rollup.name]
+    yield [about, rollup.level, "", "", rollup.name]
     yield [about, "From", "", "", rollup.period.start.isoformat()]
     yield [about, "To", "", "", rollup.period.end.isoformat()]
     yield [about, "Left out", "", "", "Private consultations"]
@@ -184,13 +259,21 @@ def rollup_csv_rows(rollup: RollUp):
     yield from breakdown_csv_rows(section, rollup.breakdowns)
     for gap in rollup.gaps:
         yield [section, "Heard less from", "", "", gap]
+    section = "Places side by side"
+    for row in rollup.places:
+        yield from _comparison_csv_rows(
+            section, row.place.name, row, people="People who took part in its PCNs, added up"
+        )
     section = "PCNs side by side"
     for row in rollup.comparison:
-        label = f"{row.pcn.name} ({row.pcn.ods_code})"
-        if not row.contributors.shown:
-            rate = "hidden"
-        else:
-            rate = "not known" if row.per_thousand is None else row.per_thousand
-        yield [section, "Registered patients", label, "", row.patients]
-        yield [section, "People who took part", label, "", row.contributors.display]
-        yield [section, "People who took part per 1,000 registered patients", label, "", rate]
+        yield from _comparison_csv_rows(section, f"{row.pcn.name} ({row.pcn.ods_code})", row)
+
+
+def _comparison_csv_rows(section, label, row, *, people="People who took part"):
+    if not row.contributors.shown:
+        rate = "hidden"
+    else:
+        rate = "not known" if row.per_thousand is None else row.per_thousand
+    yield [section, "Registered patients", label, "", row.patients]
+    yield [section, people, label, "", row.contributors.display]
+    yield [section, "People who took part per 1,000 registered patients", label, "", rate]

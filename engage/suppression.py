@@ -34,6 +34,7 @@ The result keeps the numbers (for tests and for the code that decides what to sh
 `shown` flag beside each; templates and exports show only what is shown.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 SMALL = 10  # counts from 1 to SMALL - 1 are never shown
@@ -109,11 +110,15 @@ def _cost(value: int, hidden: bool) -> tuple[int, int]:
     return (1, value)
 
 
-def table_suppress(cells: list[list[int]], *, small: int = SMALL) -> SuppressedTable:
+def table_suppress(
+    cells: list[list[int]], *, small: int = SMALL, hide: Iterable[tuple[int, int]] = ()
+) -> SuppressedTable:
     """Which entries of `cells` and its totals may be shown (see the module's docstring).
 
     `cells` is a list of rows of equal length, at least one row and one column, of whole
-    numbers of 0 or more. Raises ValueError otherwise.
+    numbers of 0 or more. Raises ValueError otherwise. `hide` names cells (row, column) to
+    hide whatever their count, as if small: a count another table hides (a Place's total,
+    hidden to protect one of its PCNs, in a table of Places), which this one must protect.
     """
     if not cells or not cells[0] or any(len(row) != len(cells[0]) for row in cells):
         raise ValueError("A table needs at least one row and one column, all rows as long.")
@@ -125,6 +130,7 @@ def table_suppress(cells: list[list[int]], *, small: int = SMALL) -> SuppressedT
     grid = [[*row, sum(row)] for row in cells]
     grid.append([*(sum(row[c] for row in cells) for c in range(columns)), grid_total(cells)])
     hidden = {(r, c) for r in range(rows + 1) for c in range(columns + 1) if 0 < grid[r][c] < small}
+    hidden.update((r, c) for r, c in hide if 0 <= r < rows and 0 <= c < columns)
     while True:
         if bridges := _bridges(hidden):
             hidden.update(_cycle_through(grid, hidden, bridges[0]))

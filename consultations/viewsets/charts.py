@@ -6,13 +6,16 @@ A Wagtail viewset of five screens, under the menu item "Charts":
 - `charts:index`: the PCNs and Places whose charts the person may see;
 - `charts:pcn` (`/admin/charts/pcn/<id>/`): one PCN's six charts, each an SVG drawn on the
   server with its table beside it; `charts:pcn_csv` (`.../<chart>.csv`) one chart's table;
-- `charts:place` and `charts:place_csv`: the same for a Place, comparing its PCNs.
+- `charts:place` and `charts:place_csv`: the same for a Place, comparing its PCNs;
+- `charts:ics` and `charts:ics_csv`: an integrated care system's, comparing its Places (each
+  its PCNs' sum), with its Places and PCNs listed, each linked to its own charts.
 
-Who: a PCN's staff and PCN leads, the leads of its Place and admins
-(`permissions.can_see_charts`); a Place's leads and admins (`can_see_place_charts`). PPG
-moderators and residents are refused; another PCN or Place is not found. A place lead counts
-their PCNs' public consultations and updates only (a private space stays its PCN's), and so
-does every Place screen.
+Who: a PCN's staff and PCN leads, the leads of its Place or ICS and admins
+(`permissions.can_see_charts`); a Place's leads, its ICS's leads and admins
+(`can_see_place_charts`); an ICS's leads and admins (`can_see_ics_charts`). PPG
+moderators and residents are refused; another PCN, Place or ICS is not found. A place or ICS
+lead counts their PCNs' public consultations and updates only (a private space stays its
+PCN's), and so does every Place and ICS screen.
 
 `?months=N` (1 to 24, 12 when not given) sets the period; anything else is refused with a
 message saying what to enter (400), never an error page.
@@ -20,7 +23,7 @@ message saying what to enter (400), never an error page.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -37,6 +40,7 @@ from consultations.charts import (
     MONTHS_MOST,
     Scope,
     chart_by_slug,
+    ics_charts,
     pcn_charts,
     place_charts,
 )
@@ -44,8 +48,8 @@ from consultations.models import ConsultationPage, UpdatePage
 from engage.ids import parse_id
 from engage.roles import group_ids
 from engage.spreadsheets import csv_lines
-from home.boundary import in_pcn, in_pcns, place_ids_led_by
-from home.models import Place, PrimaryCareNetwork
+from home.boundary import ics_ids_led_by, in_pcn, in_pcns, place_ids_led_by
+from home.models import IntegratedCareSystem, Place, PrimaryCareNetwork
 
 
 class PeriodForm(forms.Form):
@@ -74,17 +78,37 @@ def chart_pcns(user):
         return PrimaryCareNetwork.objects.all()
     groups = group_ids(user)
     return PrimaryCareNetwork.objects.filter(
-        Q(staff_group__in=groups) | Q(lead_group__in=groups) | Q(place__lead_group__in=groups)
+        Q(staff_group__in=groups)
+        | Q(lead_group__in=groups)
+        | Q(place__lead_group__in=groups)
+        | Q(place__integrated_care_system__in=ics_ids_led_by(user))
     )
 
 
 def chart_places(user):
-    """The Places whose charts the person may see: those they lead (every one, for admins)."""
+    """The Places whose charts the person may see (`permissions.can_see_place_charts`):
+    those they lead and those of the ICSs they lead (every one, for admins)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Place.objects.none()
     if user.is_superuser:
         return Place.objects.all()
-    return Place.objects.filter(pk__in=place_ids_led_by(user))
+    return Place.objects.filter(
+        Q(pk__in=place_ids_led_by(user)) | Q(integrated_care_system__in=ics_ids_led_by(user))
+    )
+
+
+def chart_systems(user):
+    """The integrated care systems whose charts the person may see: those they lead (every
+    one, for admins)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return IntegratedCareSystem.objects.none()
+    if user.is_superuser:
+        return IntegratedCareSystem.objects.all()
+    return IntegratedCareSystem.objects.filter(pk__in=ics_ids_led_by(user))
+
+
+def sees_any_charts(user) -> bool:
+    return chart_pcns(user).exists() or chart_places(user).exists() or chart_systems(user).exists()
 
 
 def pcn_scope(user, pcn) -> Scope:
@@ -108,11 +132,27 @@ def place_scope(place) -> Scope:
     )
 
 
+def ics_scope(ics) -> Scope:
+    """The ICS's Places, their PCNs and the PCNs' public live consultations and updates."""
+    places = list(
+        Place.objects.filter(integrated_care_system=ics)
+        .order_by("name")
+        .prefetch_related(Prefetch("pcns", queryset=PrimaryCareNetwork.objects.order_by("name")))
+    )
+    pcns = [pcn for place in places for pcn in place.pcns.all()]
+    return Scope(
+        pcns=pcns,
+        places=places,
+        consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
+        updates=in_pcns(UpdatePage.objects.live().public(), pcns),
+    )
+
+
 class ChartsMixin(WagtailAdminTemplateMixin):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
-        if not (chart_pcns(request.user).exists() or chart_places(request.user).exists()):
+        if not sees_any_charts(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -135,6 +175,7 @@ class ChartsIndexView(ChartsMixin, View):
             self.get_context_data(
                 pcns=list(chart_pcns(request.user).order_by("name")),
                 places=list(chart_places(request.user).order_by("name")),
+                systems=list(chart_systems(request.user).order_by("name")),
             )
         )
 
@@ -179,10 +220,12 @@ class _ChartsScreen(ChartsMixin, View):
                     content_type="text/plain; charset=utf-8",
                 )
             return self.render_to_response(
-                self.get_context_data(period=period, charts=[], kind=self.kind), status=400
+                self.get_context_data(period=period, charts=[], kind=self.kind, scope=None),
+                status=400,
             )
         months = period.chosen_months() if period.is_bound else MONTHS_DEFAULT
-        charts = self.charts(scope=self.scope(request), months=months)
+        scope = self.scope(request)
+        charts = self.charts(scope=scope, months=months)
         if chart is not None:
             return self.csv_response(charts, chart, months)
         query = urlencode({"months": months})
@@ -196,7 +239,9 @@ class _ChartsScreen(ChartsMixin, View):
             for each in charts
         ]
         return self.render_to_response(
-            self.get_context_data(period=period, charts=shown, months=months, kind=self.kind)
+            self.get_context_data(
+                period=period, charts=shown, months=months, kind=self.kind, scope=scope
+            )
         )
 
     def csv_response(self, charts, slug, months):
@@ -245,9 +290,29 @@ class PlaceChartsView(_ChartsScreen):
         return place_charts(scope=scope, months=months)
 
 
+class IcsChartsView(_ChartsScreen):
+    """An ICS's Places side by side; below the charts, its Places and their PCNs, each
+    linked to its own charts."""
+
+    csv_url_name = "charts:ics_csv"
+    kind = "ics"
+
+    def find(self, request, pk):
+        ics = get_object_or_404(IntegratedCareSystem, pk=pk)
+        if not permissions.can_see_ics_charts(request.user, ics):
+            raise Http404
+        return ics
+
+    def scope(self, request):
+        return ics_scope(self.subject)
+
+    def charts(self, *, scope, months):
+        return ics_charts(scope=scope, months=months)
+
+
 class ChartsMenuItem(MenuItem):
     def is_shown(self, request):
-        return chart_pcns(request.user).exists() or chart_places(request.user).exists()
+        return sees_any_charts(request.user)
 
 
 class ChartsViewSet(ViewSet):
@@ -266,4 +331,6 @@ class ChartsViewSet(ViewSet):
             path("pcn/<str:pk>/<slug:chart>.csv", PcnChartsView.as_view(), name="pcn_csv"),
             path("place/<str:pk>/", PlaceChartsView.as_view(), name="place"),
             path("place/<str:pk>/<slug:chart>.csv", PlaceChartsView.as_view(), name="place_csv"),
+            path("ics/<str:pk>/", IcsChartsView.as_view(), name="ics"),
+            path("ics/<str:pk>/<slug:chart>.csv", IcsChartsView.as_view(), name="ics_csv"),
         ]

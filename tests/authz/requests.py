@@ -113,6 +113,20 @@ SAMPLE_URLS = {
         " [this Place]": reverse("charts:place_csv", args=[w.home.pcn.place_id, "channels"]),
         " [other Place]": reverse("charts:place_csv", args=[w.other_home.pcn.place_id, "channels"]),
     },
+    "charts:ics": lambda w: {
+        " [this ICS]": reverse("charts:ics", args=[w.home.pcn.place.integrated_care_system_id]),
+        " [other ICS]": reverse(
+            "charts:ics", args=[w.other_home.pcn.place.integrated_care_system_id]
+        ),
+    },
+    "charts:ics_csv": lambda w: {
+        " [this ICS]": reverse(
+            "charts:ics_csv", args=[w.home.pcn.place.integrated_care_system_id, "themes"]
+        ),
+        " [other ICS]": reverse(
+            "charts:ics_csv", args=[w.other_home.pcn.place.integrated_care_system_id, "themes"]
+        ),
+    },
     # Evidence packs: PCN A's, PCN B's, and PCN A's with PCN B's practice asked for.
     **{
         f"evidence_pack:{screen}": (
@@ -168,6 +182,21 @@ SAMPLE_URLS = {
                 " [this Place]": reverse(f"place_vision:{screen}", args=[w.home.pcn.place_id]),
                 " [other Place]": reverse(
                     f"place_vision:{screen}", args=[w.other_home.pcn.place_id]
+                ),
+            }
+        )
+        for screen in ("who_took_part", "who_took_part_csv")
+    },
+    # Who took part across an ICS: PCN A's ICS and PCN B's.
+    **{
+        f"ics_vision:{screen}": (
+            lambda w, screen=screen: {
+                " [this ICS]": reverse(
+                    f"ics_vision:{screen}", args=[w.home.pcn.place.integrated_care_system_id]
+                ),
+                " [other ICS]": reverse(
+                    f"ics_vision:{screen}",
+                    args=[w.other_home.pcn.place.integrated_care_system_id],
                 ),
             }
         )

@@ -400,6 +400,13 @@ EXPECTED = {
     "charts:place [other Place]": ("adm adm adm adm no no 404 404 404 ok", None),
     "charts:place_csv [this Place]": ("adm adm adm adm no no 404 404 ok ok", None),
     "charts:place_csv [other Place]": ("adm adm adm adm no no 404 404 404 ok", None),
+    # An ICS's charts: its leads' (none of the roles here) and the admin's; everyone else
+    # who sees some charts finds no ICS (a place lead included), moderators are refused.
+    **{
+        f"charts:{screen} [{which} ICS]": ("adm adm adm adm no no 404 404 404 ok", None)
+        for screen in ("ics", "ics_csv")
+        for which in ("this", "other")
+    },
     # Evidence packs (consultations/viewsets/evidence_pack.py): whoever sees who took part,
     # for their own PCNs (a place lead: their Place's, public consultations only); another
     # PCN, or another PCN's practice, is a form error (400) naming neither.
@@ -669,6 +676,14 @@ EXPECTED = {
     **{
         f"place_vision:{screen} [other Place]": ("adm adm adm adm no no no no 404 ok", None)
         for screen in ("who_took_part", "who_took_part_csv")
+    },
+    # The ICS vision screens (consultations/viewsets/systems/): an ICS's leads' own ICS only
+    # (none of the roles here leads one, a place lead included), and the admin.
+    "ics_vision:index": ("adm adm adm adm no no no no no ok", None),
+    **{
+        f"ics_vision:{screen} [{which} ICS]": ("adm adm adm adm no no no no no ok", None)
+        for screen in ("who_took_part", "who_took_part_csv")
+        for which in ("this", "other")
     },
     "letters:print [this PCN]": ("adm adm adm adm ok no ok ok no ok", None),
     "letters:print [other PCN]": ("adm adm adm adm no ok no no no ok", None),

@@ -169,6 +169,17 @@ def test_zeros_are_shown_and_a_table_of_large_counts_is_untouched():
     assert table.total.display == "27"
 
 
+def test_a_count_hidden_elsewhere_is_hidden_and_protected_here():
+    """`hide`: a Place's row hidden among its PCNs stays hidden among the Places, and
+    another row is hidden with it so the total does not give it away."""
+    assert all(row[0].shown for row in table_suppress([[40], [30], [25]]).cells)
+    table = table_suppress([[40], [30], [25]], hide=[(0, 0)])
+    assert not table.cells[0][0].shown
+    assert [row[0].shown for row in table.cells].count(False) == 2
+    assert table.total.shown
+    assert _derivable(table) == []
+
+
 @pytest.mark.parametrize("bad", [[], [[]], [[1, 2], [3]], [[-1]], [["3"]]])
 def test_a_malformed_table_is_refused(bad):
     with pytest.raises(ValueError):
