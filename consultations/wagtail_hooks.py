@@ -18,6 +18,7 @@ from consultations.viewsets.evidence_pack import EvidencePackViewSet
 from consultations.viewsets.offline import MarkLettersSentBulkAction, OfflineViewSetGroup
 from consultations.viewsets.outreach import OutreachViewSet
 from consultations.viewsets.places import place_vision_viewset
+from consultations.viewsets.systems import IcsVisionViewSet
 from consultations.viewsets.who_took_part import WhoTookPartViewSet
 
 # Themes: a snippet viewset (its menu item "Themes" sits beside the moderation queue), with
@@ -145,3 +146,10 @@ def register_moderation_log_actions(actions):
 def register_place_vision_viewset():
     """A place lead's screens: their Place's vision and its priorities' links."""
     return place_vision_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_ics_vision_viewset():
+    """An ICS lead's screens: their system's vision and its priorities' links to its Places'
+    priorities (consultations/viewsets/systems/)."""
+    return IcsVisionViewSet()
