@@ -12,6 +12,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from wagtail.log_actions import log
 
 from consultations import loop, permissions
@@ -177,8 +178,8 @@ def ics_place_priority_suggestions(*, priority, place_priorities) -> list[Simila
     alike first, leaving out those it cites already.
 
     `place_priorities` are those the ICS lead may cite (`viewsets.systems.forms`). A Place
-    priority's words are its title, description and the names of the PCN themes and
-    priorities it cites; the ICS priority's are its title, description and the words of the
+    priority's words are its title, description and the names of the PCN themes (of public
+    consultations) and PCN priorities (of live visions) it cites; the ICS priority's are its title, description and the words of the
     Place priorities it cites already, so each link confirmed sharpens the next suggestion.
     Nothing is linked here: an ICS lead confirms each one. Three queries.
     """
@@ -187,8 +188,11 @@ def ics_place_priority_suggestions(*, priority, place_priorities) -> list[Simila
         return []
     cited = set(priority.links.values_list("place_priority_id", flat=True))
     words: dict[int, list[str]] = {pk: [pp.title, pp.description] for pk, pp in candidates.items()}
+    public = Q(theme__consultation__in=ConsultationPage.objects.live().public()) | Q(
+        vision_priority__page__live=True
+    )
     for place_priority_id, theme_name, vision_priority_title in PlacePriorityLink.objects.filter(
-        priority_id__in=candidates
+        public, priority_id__in=candidates
     ).values_list("priority_id", "theme__name", "vision_priority__title"):
         words[place_priority_id].append(theme_name or vision_priority_title or "")
     asked = [priority.title, priority.description]

@@ -202,6 +202,19 @@ def test_suggestions_read_what_a_place_priority_cites(system):
     assert places.other_priority in suggested
 
 
+def test_suggestions_never_read_a_private_consultations_theme(system):
+    places = system.places
+    places.other_priority.title = "Working together"
+    places.other_priority.description = "Partners."
+    places.other_priority.save()
+    places.private_theme.name = "Care closer to home for older people"
+    places.private_theme.save()
+    link_place_priority(places.other_priority, places.private_theme)
+    response = _client(system.ics_lead).get(_links_url(system.priority))
+    suggested = [s.place_priority for s in response.context["suggestions"]]
+    assert places.other_priority not in suggested
+
+
 def _links_screen_queries(client, priority) -> int:
     client.get(_links_url(priority))  # warm the admin's menu and the user's groups
     with CaptureQueriesContext(connection) as queries:
