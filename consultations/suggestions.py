@@ -12,12 +12,14 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from wagtail.log_actions import log
 
 from consultations import loop, permissions
 from consultations.models import (
     ConsultationPage,
     IdeaTheme,
+    PlacePriorityLink,
     PostStatus,
     SuggestionRun,
     Theme,
@@ -154,3 +156,62 @@ def place_theme_suggestions(*, priority, themes) -> list[SimilarThemes]:
         elif not cited:
             found.append(SimilarThemes(None, themes[first], themes[second], score))
     return found[:PLACE_SUGGESTIONS_SHOWN]
+
+
+# A system's Place priorities that may be about the same thing as an ICS priority
+
+
+@dataclass
+class SimilarPlacePriority:
+    """A Place priority whose words are alike an ICS priority's; an ICS lead decides."""
+
+    place_priority: object  # a PlacePriority, with its page's place selected
+    score: float
+
+
+ICS_SUGGESTIONS_SHOWN = 10
+
+
+def ics_place_priority_suggestions(*, priority, place_priorities) -> list[SimilarPlacePriority]:
+    """Place priorities of the ICS's Places that may be about the same thing as the ICS
+    `priority`, by TF-IDF similarity (`clustering.similar_documents`, on the server), most
+    alike first, leaving out those it cites already.
+
+    `place_priorities` are those the ICS lead may cite (`viewsets.systems.forms`). A Place
+    priority's words are its title, description and the names of the PCN themes (of public
+    consultations) and PCN priorities (of live visions) it cites; the ICS priority's are its title, description and the words of the
+    Place priorities it cites already, so each link confirmed sharpens the next suggestion.
+    Nothing is linked here: an ICS lead confirms each one. Three queries.
+    """
+    candidates = {pp.pk: pp for pp in place_priorities}
+    if not candidates:
+        return []
+    cited = set(priority.links.values_list("place_priority_id", flat=True))
+    words: dict[int, list[str]] = {pk: [pp.title, pp.description] for pk, pp in candidates.items()}
+    public = Q(theme__consultation__in=ConsultationPage.objects.live().public()) | Q(
+        vision_priority__page__live=True
+    )
+    for place_priority_id, theme_name, vision_priority_title in PlacePriorityLink.objects.filter(
+        public, priority_id__in=candidates
+    ).values_list("priority_id", "theme__name", "vision_priority__title"):
+        words[place_priority_id].append(theme_name or vision_priority_title or "")
+    asked = [priority.title, priority.description]
+    for pk in cited & set(candidates):
+        asked += words[pk]
+    # The ICS priority is document 0 (no row's primary key), alone in its group, so only
+    # its pairs with a Place priority come back.
+    documents = [(0, " ".join(asked))] + [
+        (pk, " ".join(texts)) for pk, texts in words.items() if pk not in cited
+    ]
+    groups = {pk: 1 for pk, _ in documents}
+    groups[0] = 0
+    # Here, not at the top: scikit-learn (with numpy and SciPy) is imported only when an ICS
+    # lead opens this screen, so no other request of a web worker ever loads it (issue #19).
+    from consultations import clustering
+
+    found = [
+        SimilarPlacePriority(candidates[second], score)
+        for first, second, score in clustering.similar_documents(documents, groups=groups)
+        if first == 0
+    ]
+    return found[:ICS_SUGGESTIONS_SHOWN]

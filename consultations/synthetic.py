@@ -1,6 +1,7 @@
 """Synthetic data of the real shape, at a chosen scale: ICSs, Places, PCNs with their sites,
 neighbourhoods and practices, consultations, residents' ideas, comments and supports, themes,
-and "You said, we did" updates.
+"You said, we did" updates, and above the PCNs each Place's shared vision (its priorities
+citing its PCNs' themes) and each ICS's (its priorities citing its Places' priorities).
 
 For trying the levels above a PCN and for measuring at the scale of England (`make
 synthetic`, `manage.py make_synthetic_data`); never for a live site. Everything is fictional:
@@ -25,9 +26,10 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.search.backends import get_search_backend
 
 from consultations.models import (
@@ -35,10 +37,16 @@ from consultations.models import (
     Comment,
     ConsultationIndexPage,
     ConsultationPage,
+    IcsPriority,
+    IcsPriorityLink,
+    IcsVisionPage,
     Idea,
     IdeaTheme,
     ModerationMode,
     Phase,
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceVisionPage,
     PostStatus,
     Support,
     Theme,
@@ -46,7 +54,9 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
-from home.models import IntegratedCareSystem, Place
+from consultations.services.places import place_site_setup
+from consultations.services.systems import ics_site_setup
+from home.models import HomePage, IntegratedCareSystem, Place
 from home.services import PracticeEntry, pcn_onboard
 
 BATCH = 2000
@@ -54,6 +64,8 @@ PCN_CODE_BASE = 90000  # U90000 upwards
 PRACTICE_LETTER = "Y"
 PRACTICES_PER_PCN = 5
 RESIDENT_DOMAIN = "synthetic.example.org"
+PLACE_PRIORITIES = 3  # each Place's vision: its PCNs' most widely heard topics
+ICS_PRIORITIES = 2  # each ICS's vision: its Places' most widely shared priorities
 
 # What residents write about: a theme's name, and sentences its ideas are made of.
 TOPICS = {
@@ -250,6 +262,15 @@ def synthetic_data_make(
         _pcn_content(onboarding, index, residents, scale, rng, made)
         made.pcns += 1
         say(f"PCN {number + 1} of {scale.pcns}: {code}")
+    for place in places:
+        _place_vision(place, hostname_suffix=hostname_suffix, port=port, made=made)
+    # An ICS given by the caller (the demo's) has a vision of its own making.
+    for number, made_here in enumerate(_systems_made_here(places, given=system)):
+        _ics_vision(made_here, hostname=f"ics{number + 1}.{hostname_suffix}", port=port, made=made)
+    say(
+        f"{made.counts.get('place visions', 0)} Place and "
+        f"{made.counts.get('ICS visions', 0)} ICS visions"
+    )
     _analyse()
     return made
 
@@ -391,6 +412,84 @@ def _pcn_content(onboarding, index, residents, scale: Scale, rng, made: Made) ->
     chunk = [idea for _, idea in ideas]
     for start in range(0, len(chunk), BATCH):
         index_ideas.add_items(Idea, chunk[start : start + BATCH])
+
+
+def _systems_made_here(places, *, given) -> list[IntegratedCareSystem]:
+    if given is not None:
+        return []
+    return list(dict.fromkeys(place.integrated_care_system for place in places))
+
+
+@transaction.atomic
+def _place_vision(place, *, hostname_suffix, port, made: Made) -> None:
+    """The Place's shared vision, published, once: a priority for each of the topics most
+    of its PCNs heard, citing every PCN theme of that topic. Made through the same service
+    as a real Place's site, and published by its revision, so its editor shows it whole."""
+    if PlaceVisionPage.objects.filter(place=place).exists():
+        return
+    homes = HomePage.objects.filter(pcn__place=place).values_list("path", flat=True)
+    within = Q(pk__in=[])
+    for path in homes:
+        within |= Q(consultation__path__startswith=path)
+    themes: dict[str, list[int]] = {}
+    for pk, name in Theme.objects.filter(within, name__in=TOPICS).values_list("pk", "name"):
+        themes.setdefault(name, []).append(pk)
+    topics = sorted(themes, key=lambda name: (-len(themes[name]), list(TOPICS).index(name)))
+    vision = place_site_setup(
+        place=place,
+        hostname=f"{slugify(place.name)}.{hostname_suffix}",
+        port=port,
+        title=f"{place.name}: our shared vision",
+    )
+    vision.priorities = [
+        PlacePriority(
+            title=topic,
+            description=f"What residents across {place.name} told us about {topic.lower()}.",
+            sort_order=order,
+        )
+        for order, topic in enumerate(topics[:PLACE_PRIORITIES])
+    ]
+    vision.save_revision().publish()
+    links = [
+        PlacePriorityLink(priority=priority, theme_id=theme_id)
+        for priority in PlacePriority.objects.filter(page=vision)
+        for theme_id in themes[priority.title]
+    ]
+    PlacePriorityLink.objects.bulk_create(links, batch_size=BATCH)
+    made.add("place visions", 1)
+    made.add("place priority links", len(links))
+
+
+@transaction.atomic
+def _ics_vision(system, *, hostname, port, made: Made) -> None:
+    """The ICS's shared vision, published, once: a priority for each of the Place priorities
+    most of its Places share, citing each of them."""
+    if IcsVisionPage.objects.filter(ics=system).exists():
+        return
+    shared: dict[str, list[int]] = {}
+    for pk, title in PlacePriority.objects.filter(
+        page__place__integrated_care_system=system, page__live=True
+    ).values_list("pk", "title"):
+        shared.setdefault(title, []).append(pk)
+    titles = sorted(shared, key=lambda title: (-len(shared[title]), title))[:ICS_PRIORITIES]
+    vision = ics_site_setup(ics=system, hostname=hostname, port=port)
+    vision.priorities = [
+        IcsPriority(
+            title=title,
+            description=f"Across {system.name}: {title.lower()}, as its Places agreed.",
+            sort_order=order,
+        )
+        for order, title in enumerate(titles)
+    ]
+    vision.save_revision().publish()
+    links = [
+        IcsPriorityLink(priority=priority, place_priority_id=place_priority_id)
+        for priority in IcsPriority.objects.filter(page=vision)
+        for place_priority_id in shared[priority.title]
+    ]
+    IcsPriorityLink.objects.bulk_create(links, batch_size=BATCH)
+    made.add("ICS visions", 1)
+    made.add("ICS priority links", len(links))
 
 
 def _consultation(index, *, title, neighbourhoods, **fields) -> ConsultationPage:

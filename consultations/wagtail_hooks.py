@@ -150,5 +150,6 @@ def register_place_vision_viewset():
 
 @hooks.register("register_admin_viewset")
 def register_ics_vision_viewset():
-    """An ICS lead's screens: who took part across their integrated care system."""
+    """An ICS lead's screens: their system's vision and its priorities' links to its Places'
+    priorities, and who took part across it (consultations/viewsets/systems/)."""
     return ics_vision_viewset

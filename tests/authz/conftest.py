@@ -37,6 +37,8 @@ from consultations.loop import update_letters_create
 from consultations.models import (
     Channel,
     Comment,
+    IcsPriority,
+    IcsPriorityLink,
     Idea,
     IdeaTheme,
     Letter,
@@ -56,6 +58,7 @@ from consultations.models import (
 from consultations.notifications import UNSUBSCRIBE_SALT
 from consultations.services.no_account import token_digest
 from consultations.services.places import place_site_setup
+from consultations.services.systems import ics_site_setup
 from home.models import (
     IntegratedCareSystem,
     Neighbourhood,
@@ -200,6 +203,12 @@ class World:
     other_place_vision: object = None
     other_place_priority: object = None
     other_place_link: object = None
+    # Each ICS's shared vision (served at its own host name), a priority citing its Place's
+    # priority; ICS B's carries an OTHERPCN marker.
+    ics_priority: object = None
+    ics_link: object = None
+    other_ics_priority: object = None
+    other_ics_link: object = None
     # Outreach recorded by each PCN's staff (consultations/viewsets/outreach.py).
     outreach: object = None
     other_outreach: object = None
@@ -500,6 +509,18 @@ def build_world() -> World:
         theme=other_theme,
         lead=other_place_lead,
     )
+    ics_priority, ics_link = _ics_vision(
+        place.integrated_care_system,
+        hostname="ics.localhost",
+        title="Care closer to home",
+        place_priority=place_priority,
+    )
+    other_ics_priority, other_ics_link = _ics_vision(
+        other_pcn.place.integrated_care_system,
+        hostname="otherics.localhost",
+        title="OTHERPCNPRIORITY of the system",
+        place_priority=other_place_priority,
+    )
     outreach = OutreachAction.objects.create(
         consultation=reviewed_consultation,
         groups=["age:under_25"],
@@ -561,6 +582,10 @@ def build_world() -> World:
         other_place_vision=other_place_vision,
         other_place_priority=other_place_priority,
         other_place_link=other_place_link,
+        ics_priority=ics_priority,
+        ics_link=ics_link,
+        other_ics_priority=other_ics_priority,
+        other_ics_link=other_ics_link,
     )
 
 
@@ -586,6 +611,16 @@ def _place_vision(place, *, hostname, title, theme, lead):
     vision.add_child(instance=update)
     update.save_revision().publish()
     return vision, priority, link
+
+
+def _ics_vision(ics, *, hostname, title, place_priority):
+    """The ICS's site and vision, published, with one priority citing `place_priority`."""
+    vision = ics_site_setup(ics=ics, hostname=hostname)
+    vision.priorities = [IcsPriority(title=title, description="Together.")]
+    vision.save_revision().publish()
+    priority = IcsPriority.objects.get(page=vision)
+    link = IcsPriorityLink.objects.create(priority=priority, place_priority=place_priority)
+    return priority, link
 
 
 @pytest.fixture

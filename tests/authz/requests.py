@@ -210,6 +210,17 @@ SAMPLE_URLS = {
             "place_vision:unlink", args=[w.other_place_priority.pk, w.other_place_link.pk]
         ),
     },
+    # An ICS priority's links, of this PCN's ICS and of the other PCN's ICS.
+    "ics_vision:links": lambda w: {
+        " [this ICS]": reverse("ics_vision:links", args=[w.ics_priority.pk]),
+        " [other ICS]": reverse("ics_vision:links", args=[w.other_ics_priority.pk]),
+    },
+    "ics_vision:unlink": lambda w: {
+        " [this ICS]": reverse("ics_vision:unlink", args=[w.ics_priority.pk, w.ics_link.pk]),
+        " [other ICS]": reverse(
+            "ics_vision:unlink", args=[w.other_ics_priority.pk, w.other_ics_link.pk]
+        ),
+    },
     # Outreach: each PCN's action; the add form, with this PCN's consultation or the other's.
     **{
         f"outreach:{screen}": _outreach_admin(f"outreach:{screen}")
@@ -805,6 +816,8 @@ POST_BODIES = [
     # Each priority cites that theme already: the form says so (400) to those who may link.
     ("place_vision:links [this Place]", lambda w: {"theme": w.theme.pk}),
     ("place_vision:links [other Place]", lambda w: {"theme": w.other_theme.pk}),
+    ("ics_vision:links [this ICS]", lambda w: {"place_priority": w.place_priority.pk}),
+    ("ics_vision:links [other ICS]", lambda w: {"place_priority": w.other_place_priority.pk}),
     ("place_vision:draft [this Place]", lambda w: {"action": "request"}),
     ("place_vision:draft [other Place]", lambda w: {"action": "request"}),
     (f"{THEME_SCREENS}:draft", lambda w: {"action": "request"}),

@@ -677,12 +677,27 @@ EXPECTED = {
         f"place_vision:{screen} [other Place]": ("adm adm adm adm no no no no 404 ok", None)
         for screen in ("who_took_part", "who_took_part_csv")
     },
-    # The ICS vision screens (consultations/viewsets/systems/): an ICS's leads' own ICS only
-    # (none of the roles here leads one, a place lead included), and the admin.
+    # The ICS vision screens (consultations/viewsets/systems/): an ICS's leads' own ICS only,
+    # and no walked role but the admin leads one: a place lead is refused like PCN staff. The
+    # walked link is made already, so the admin is told so (400).
     "ics_vision:index": ("adm adm adm adm no no no no no ok", None),
     **{
         f"ics_vision:{screen} [{which} ICS]": ("adm adm adm adm no no no no no ok", None)
         for screen in ("who_took_part", "who_took_part_csv")
+        for which in ("this", "other")
+    },
+    **{
+        f"ics_vision:links [{which} ICS]": (
+            "adm adm adm adm no no no no no ok",
+            "adm adm adm adm no no no no no 400",
+        )
+        for which in ("this", "other")
+    },
+    **{
+        f"ics_vision:unlink [{which} ICS]": (
+            "adm adm adm adm no no no no no 405",
+            "adm adm adm adm no no no no no go",
+        )
         for which in ("this", "other")
     },
     "letters:print [this PCN]": ("adm adm adm adm ok no ok ok no ok", None),
@@ -702,6 +717,14 @@ EXPECTED = {
         None,
     ),
     "pcn_admin:choose-page [consultations.placeupdatepage]": (
+        "adm adm adm adm ok ok ok ok ok ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.icsvisionpage]": (
+        "adm adm adm adm ok ok ok ok ok ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.icsupdatepage]": (
         "adm adm adm adm ok ok ok ok ok ok",
         None,
     ),

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from consultations.management.commands.seed_demo import PCN_ODS_CODE, PLACE_HOST
+from consultations.management.commands.seed_demo import ICS_HOST, PCN_ODS_CODE, PLACE_HOST
 from consultations.models import ConsultationPage
 from home.models import HomePage
 
@@ -52,7 +52,9 @@ def test_seeded_home_page_lists_the_open_consultation(seeded, client):
     )
 
 
-@pytest.mark.parametrize("email", ["resident", "moderator", "staff", "placelead", "admin"])
+@pytest.mark.parametrize(
+    "email", ["resident", "moderator", "staff", "placelead", "icslead", "admin"]
+)
 def test_each_demo_account_can_sign_in(seeded, client, email):
     from consultations.management.commands.seed_demo import ACCOUNTS
 
@@ -115,9 +117,13 @@ def test_demo_accounts_with_a_role_have_the_documented_authenticator(seeded):
 def test_a_demo_loaded_before_two_factor_gets_its_authenticators(seeded):
     from allauth.mfa.models import Authenticator
 
+    from consultations.management.commands.seed_demo import ACCOUNTS
+
     Authenticator.objects.all().delete()
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
-    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 5
+    roles = sum(role != "resident" for _e, _n, role, _p in ACCOUNTS)
+    assert roles == 6  # moderator, staff, PCN lead, place lead, ICS lead, admin
+    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == roles
 
 
 def test_demo_totp_code_prints_the_code_an_app_would_show(db):
@@ -221,3 +227,33 @@ def test_the_demo_place_has_one_published_update_acting_on_its_first_priority(se
 
     page = Client().get(update.url, HTTP_HOST=PLACE_HOST)
     assert page.status_code == 200 and update.title in page.content.decode()
+
+
+def test_the_demo_ics_vision_cites_both_places_and_has_a_published_update(seeded, settings):
+    from django.test import Client
+
+    from consultations.models import IcsUpdatePage, IcsVisionPage
+    from engage.models import User
+    from engage.roles import needs_two_factor
+    from home.boundary import ics_ids_led_by
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ICS_HOST]
+    vision = IcsVisionPage.objects.get()
+    assert vision.live and vision.ics.name == "Wessex Vale Integrated Care System"
+    priorities = list(vision.priorities.order_by("sort_order"))
+    assert len(priorities) == 2
+    for priority in priorities:
+        places = {link.place_priority.page.place.name for link in priority.links.all()}
+        assert places == {"Riverbridge", "Northbrook"}, priority.title
+    update = IcsUpdatePage.objects.get()
+    assert update.live and update.ics == vision.ics
+    assert list(update.priorities.all()) == [priorities[0]]
+    assert update.actions.count() == 2
+    body = Client().get("/", HTTP_HOST=ICS_HOST).content.decode()
+    assert "Wessex Vale: our shared vision" in body
+    assert "of 2 Places" in body
+    page = Client().get(update.url, HTTP_HOST=ICS_HOST)
+    assert page.status_code == 200 and update.title in page.content.decode()
+    lead = User.objects.get(email="icslead@example.org")
+    assert ics_ids_led_by(lead) == [vision.ics_id]
+    assert needs_two_factor(lead)

@@ -11,9 +11,14 @@ from django.test import Client, override_settings
 from consultations.models import (
     Comment,
     ConsultationPage,
+    IcsPriorityLink,
+    IcsVisionPage,
     Idea,
     IdeaTheme,
     Notice,
+    PlacePriority,
+    PlacePriorityLink,
+    PlaceVisionPage,
     PostStatus,
     Support,
     Theme,
@@ -21,6 +26,7 @@ from consultations.models import (
 )
 from consultations.synthetic import Scale, synthetic_data_make
 from engage.models import OutgoingEmail, User
+from home.boundary import ics_of, place_of
 from home.models import IntegratedCareSystem, Place, Practice, PrimaryCareNetwork
 
 SMALL = Scale(systems=1, places=2, pcns=3, ideas_per_pcn=30, residents=40, seed=7)
@@ -90,11 +96,50 @@ def test_every_pcn_is_a_working_site(made, settings):
         assert newest.title in listing.content.decode()
 
 
+def test_each_place_and_ics_has_a_published_vision_citing_the_level_below(made, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".synthetic.localhost"]
+    assert PlaceVisionPage.objects.live().count() == Place.objects.count() == 2
+    for link in PlacePriorityLink.objects.select_related("priority__page", "theme"):
+        assert link.theme.name == link.priority.title
+        assert place_of(link.theme) == link.priority.page.place
+    assert PlacePriority.objects.filter(links__isnull=True).count() == 0
+    vision = IcsVisionPage.objects.live().get()
+    priorities = list(vision.priorities.all())
+    assert 1 <= len(priorities) <= 2
+    links = IcsPriorityLink.objects.filter(priority__page=vision).select_related("place_priority")
+    assert {link.priority for link in links} == set(priorities)
+    for link in links:
+        assert ics_of(link.place_priority) == vision.ics
+        assert link.place_priority.title == link.priority.title
+    page = Client(HTTP_HOST="ics1.synthetic.localhost").get("/")
+    assert page.status_code == 200
+    assert "Heard in" in page.content.decode()
+    # Each Place's vision is a working site too, and its editor shows what is live.
+    place = PlaceVisionPage.objects.order_by("pk").first()
+    assert len(place.get_latest_revision_as_object().priorities.all()) > 0
+
+
 def test_a_second_run_adds_nothing(made):
-    before = (Idea.objects.count(), Comment.objects.count(), User.objects.count())
+    before = (
+        Idea.objects.count(),
+        Comment.objects.count(),
+        User.objects.count(),
+        PlacePriorityLink.objects.count(),
+        IcsPriorityLink.objects.count(),
+        PlaceVisionPage.objects.count(),
+        IcsVisionPage.objects.count(),
+    )
     again = synthetic_data_make(scale=SMALL)
     assert (again.pcns, again.pcns_skipped, again.residents) == (0, 3, 0)
-    assert (Idea.objects.count(), Comment.objects.count(), User.objects.count()) == before
+    assert (
+        Idea.objects.count(),
+        Comment.objects.count(),
+        User.objects.count(),
+        PlacePriorityLink.objects.count(),
+        IcsPriorityLink.objects.count(),
+        PlaceVisionPage.objects.count(),
+        IcsVisionPage.objects.count(),
+    ) == before
 
 
 def test_a_larger_run_adds_only_the_new_pcns(made):

@@ -33,6 +33,11 @@ from consultations.models import (
     Comment,
     ConsultationIndexPage,
     ConsultationPage,
+    IcsPriority,
+    IcsPriorityLink,
+    IcsUpdateAction,
+    IcsUpdatePage,
+    IcsVisionPage,
     Idea,
     ModerationMode,
     OfflineContributor,
@@ -50,6 +55,7 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.services.places import place_site_setup
+from consultations.services.systems import ics_lead_group_setup, ics_site_setup
 from consultations.synthetic import Scale, synthetic_data_make
 from home.imports.deprivation import deprivation_import
 from home.imports.ods import ods_import
@@ -80,6 +86,7 @@ SECOND_PCN_ODS_CODE = "U99002"
 SECOND_PCN_NAME = "Willow and Station PCN"  # as the demo ODS files name it
 SECOND_PCN_HOST = "willow.localhost"
 PLACE_HOST = "riverbridge.localhost"
+ICS_HOST = "wessexvale.localhost"
 
 SECOND_PCN_IDEAS = [
     (
@@ -107,6 +114,23 @@ PLACE_PRIORITIES = [
     (
         "Appointments that fit around work and caring",
         "Every neighbourhood in Riverbridge can see someone in the evening or at the weekend.",
+    ),
+]
+
+# The ICS's priorities, each citing the Place priorities (of Riverbridge, and of the second
+# Place the synthetic data builder makes) with these titles, where they exist.
+ICS_PRIORITIES = [
+    (
+        "Appointments at times people can make",
+        "Across Wessex Vale, people can see someone in the evening or at the weekend, near "
+        "home, without taking time off work or caring.",
+        [PLACE_PRIORITIES[1][0], "Evening and weekend appointments"],
+    ),
+    (
+        "Early mental health help for young people",
+        "Young people in every Place of Wessex Vale get help with their mental health early, "
+        "close to where they live and study.",
+        [PLACE_PRIORITIES[0][0], "Mental health support for young people"],
     ),
 ]
 
@@ -251,6 +275,7 @@ ACCOUNTS = [
     ("staff@example.org", "Jordan Hale", "staff", "demo-staff-2026"),
     ("lead@example.org", "Dr Alex Morgan", "PCN lead", "demo-lead-2026"),
     ("placelead@example.org", "Morgan Reyes", "place lead", "demo-placelead-2026"),
+    ("icslead@example.org", "Priya Natarajan", "ICS lead", "demo-icslead-2026"),
     ("admin@example.org", "Site administrator", "admin", "demo-admin-2026"),
 ]
 
@@ -389,6 +414,7 @@ class Command(BaseCommand):
             self.create_accounts(pcn)
             self.load_place(pcn, address)
             self.load_second_place(pcn, address)
+            self.load_ics(pcn, address)
             # After the second PCN is made: the ODS files then add its practices too.
             self.load_reference_data()
         self.stdout.write("\nDemo accounts (for this local demo only):")
@@ -414,6 +440,76 @@ class Command(BaseCommand):
         )
         if made.pcns:
             self.stdout.write(self.style.SUCCESS(f"Loaded a second Place with {made.pcns} PCNs."))
+
+    def load_ics(self, pcn: PrimaryCareNetwork, address) -> None:
+        """The demo ICS's shared vision, at its own host name: two priorities, each citing
+        the priorities its two Places agreed, and one published decision. Made once."""
+        ics = pcn.place.integrated_care_system
+        _, port = address
+        vision = IcsVisionPage.objects.filter(ics=ics).first()
+        if vision is not None:
+            self.stdout.write(f"The demo ICS vision is already loaded: {vision.url}")
+            first = vision.priorities.order_by("sort_order").first()
+            if vision.live and first is not None:
+                self.load_ics_update(vision, first)
+            return
+        vision = ics_site_setup(
+            ics=ics, hostname=ICS_HOST, port=port, title="Wessex Vale: our shared vision"
+        )
+        vision.introduction = (
+            "<p>The priorities the Places of Wessex Vale share, each made of what their "
+            "primary care networks heard from residents.</p>"
+        )
+        vision.priorities = [
+            IcsPriority(title=title, description=description, sort_order=index)
+            for index, (title, description, _) in enumerate(ICS_PRIORITIES)
+        ]
+        vision.save_revision().publish()
+        lead = get_user_model().objects.filter(email="icslead@example.org").first()
+        place_priorities = PlacePriority.objects.filter(
+            page__place__integrated_care_system=ics, page__live=True
+        )
+        for priority, (_, _, cites) in zip(
+            IcsPriority.objects.filter(page=vision).order_by("sort_order"),
+            ICS_PRIORITIES,
+            strict=True,
+        ):
+            for place_priority in place_priorities.filter(title__in=cites).order_by("pk"):
+                IcsPriorityLink.objects.create(
+                    priority=priority, place_priority=place_priority, confirmed_by=lead
+                )
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded the demo ICS vision at http://{ICS_HOST}:{port}/.")
+        )
+        first = IcsPriority.objects.filter(page=vision).order_by("sort_order").first()
+        self.load_ics_update(vision, first)
+
+    def load_ics_update(self, vision, priority) -> None:
+        """The ICS's "You said, we did" acting on its first priority, published as an ICS
+        lead would."""
+        if IcsUpdatePage.objects.child_of(vision).exists():
+            return
+        update = IcsUpdatePage(
+            title="Evening and weekend appointments in every Place",
+            summary="<p>Residents in both our Places asked for appointments outside working "
+            "hours. Wessex Vale will fund evening and weekend hubs in every Place, and join "
+            "up their booking.</p>",
+            live=False,
+        )
+        update.priorities = [priority]
+        update.actions = [
+            IcsUpdateAction(
+                description="Fund a weekend hub in each Place", status="in_progress", sort_order=0
+            ),
+            IcsUpdateAction(
+                description="One booking line for every hub in Wessex Vale",
+                status="planned",
+                sort_order=1,
+            ),
+        ]
+        vision.add_child(instance=update)
+        update.save_revision().publish()
+        self.stdout.write(self.style.SUCCESS(f"Published the demo ICS update: {update.title}."))
 
     def load_place(self, pcn: PrimaryCareNetwork, address) -> None:
         """The demo Place, Riverbridge: its second PCN (made by the ODS import) gets a site,
@@ -827,6 +923,8 @@ class Command(BaseCommand):
                 user.groups.add(pcn.staff_group, pcn.lead_group)
             elif role == "place lead":
                 self.place_lead_group(pcn).user_set.add(user)
+            elif role == "ICS lead":
+                ics_lead_group_setup(ics=pcn.place.integrated_care_system).user_set.add(user)
             if role != "resident":
                 self.give_demo_authenticator(user)
 

@@ -1,13 +1,17 @@
-"""The ICS vision screens: an integrated care system's leads' overview, and who took part
-across the ICS's PCNs with its Places side by side
-(`consultations.viewsets.systems.who_took_part`)."""
+"""The ICS vision screens: an ICS lead's overview of their system's vision, each priority's
+links to the priorities its Places agreed, with suggestions, and who took part across the
+ICS's PCNs with its Places side by side (`consultations.viewsets.systems.who_took_part`)."""
 
 from django.urls import path, reverse
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from consultations.viewsets.systems.policy import leads_an_ics
-from consultations.viewsets.systems.screens import IcsVisionIndexView
+from consultations.viewsets.systems.screens import (
+    IcsPriorityLinksView,
+    IcsPriorityUnlinkView,
+    IcsVisionIndexView,
+)
 from consultations.viewsets.systems.who_took_part import (
     IcsWhoTookPartCsvView,
     IcsWhoTookPartView,
@@ -20,14 +24,15 @@ class IcsVisionMenuItem(MenuItem):
 
 
 class IcsVisionViewSet(ViewSet):
-    """Custom screens on a viewset, as the Place vision's: read-only figures across an ICS's
-    Places and PCNs, for its leads."""
+    """Custom screens on a viewset, as for a Place: Wagtail's page editor writes the vision;
+    linking a priority to its Places' priorities is a choice across the system's Places'
+    sites that no page panel can scope, with suggestions beside it."""
 
     name = "ics_vision"
     url_prefix = "ics-vision"
     icon = "site"
     menu_label = "ICS vision"
-    menu_order = 255
+    menu_order = 260
     add_to_admin_menu = True
 
     @property
@@ -41,6 +46,12 @@ class IcsVisionViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", IcsVisionIndexView.as_view(), name="index"),
+            path("priority/<int:pk>/", IcsPriorityLinksView.as_view(), name="links"),
+            path(
+                "priority/<int:pk>/unlink/<int:link_pk>/",
+                IcsPriorityUnlinkView.as_view(),
+                name="unlink",
+            ),
             path(
                 "ics/<str:pk>/who-took-part/",
                 IcsWhoTookPartView.as_view(),
