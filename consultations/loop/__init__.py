@@ -32,6 +32,8 @@ from consultations.loop.accountability import (
     Accountability,
     accountability,
     accountability_of_pcns,
+    decision_record,
+    ics_accountability,
     place_accountability,
 )
 from consultations.loop.journeys import (
@@ -73,6 +75,8 @@ __all__ = [
     "accountability_of_pcns",
     "answered_ideas",
     "decision_notices_create",
+    "decision_record",
+    "ics_accountability",
     "ics_themes_of",
     "ics_update_ideas",
     "ics_update_notices_create",

@@ -22,13 +22,16 @@ from consultations.models import (
 from home.boundary import in_ics
 
 
+def ics_citations(links: QuerySet) -> QuerySet:
+    """Those of these ICS priority links (`IcsPriorityLink`) that cite a Place priority on a
+    live Place vision everyone may read: a link to a Place vision since unpublished, or
+    made private, cites nothing."""
+    return links.filter(place_priority__page__in=PlaceVisionPage.objects.live().public())
+
+
 def ics_links(priority_ids) -> QuerySet:
-    """The links of these ICS priorities to Place priorities on live Place visions everyone
-    may read: a link to a Place vision since unpublished cites nothing."""
-    return IcsPriorityLink.objects.filter(
-        priority_id__in=list(priority_ids),
-        place_priority__page__in=PlaceVisionPage.objects.live().public(),
-    )
+    """The citing links of these ICS priorities (`ics_citations`)."""
+    return ics_citations(IcsPriorityLink.objects.filter(priority_id__in=list(priority_ids)))
 
 
 def ics_update_ideas(update: IcsUpdatePage) -> QuerySet:

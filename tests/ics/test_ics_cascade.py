@@ -17,8 +17,6 @@ from django.utils import timezone
 from consultations import loop
 from consultations.models import (
     IcsPriorityLink,
-    IcsUpdateAction,
-    IcsUpdatePage,
     Idea,
     Letter,
     Notice,
@@ -27,6 +25,7 @@ from consultations.models import (
     PostStatus,
 )
 from tests.factories import HOSTILE, UserFactory
+from tests.ics.conftest import make_ics_update, publish
 from tests.loop.conftest import follow, route
 from tests.loop.test_journey import journey_of
 from tests.places.test_place_updates import idea_in, offline_idea
@@ -38,47 +37,6 @@ ICS_STAGE = "Acted on by the integrated care system"
 def _example_hosts(settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".example"]
     settings.ENGAGE_PAGE_CACHE_SECONDS = 0  # every page rendered, its queries counted
-
-
-def make_ics_update(
-    vision, *, priorities, title="Evening hubs across the system", actions=None, publish=True
-):
-    page = IcsUpdatePage(
-        title=title, summary="<p>We agreed <b>evening hubs</b> across the ICS.</p>", live=False
-    )
-    page.priorities = priorities
-    page.actions = actions or [
-        IcsUpdateAction(description="Fund evening hubs", status="in_progress")
-    ]
-    vision.add_child(instance=page)
-    if publish:
-        page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-def publish(page, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        page.save_revision().publish()
-
-
-@pytest.fixture
-def cited(system):
-    """The ICS priority cites Riverbridge's priority, which cites PCN one's theme directly and
-    PCN two's vision priority (whose theme is PCN two's). Otherbridge's priority (cited by no
-    ICS priority) and the other ICS's priority cite their own PCNs' themes."""
-    places = system.places
-    PlacePriorityLink.objects.create(priority=places.priority, theme=places.one.theme)
-    PlacePriorityLink.objects.create(
-        priority=places.priority, vision_priority=places.two.vision.priorities.get()
-    )
-    PlacePriorityLink.objects.create(priority=places.other_priority, theme=places.other.theme)
-    PlacePriorityLink.objects.create(priority=system.far_priority, theme=system.far.theme)
-    IcsPriorityLink.objects.create(priority=system.priority, place_priority=places.priority)
-    IcsPriorityLink.objects.create(
-        priority=system.other_priority, place_priority=system.far_priority
-    )
-    return system
 
 
 def told(update):
