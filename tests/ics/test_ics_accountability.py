@@ -199,3 +199,71 @@ def test_the_record_takes_as_many_queries_for_more_systems(db):
         records = loop.ics_accountability(systems=systems)
     assert [records[vision.ics_id].themes_answered for vision in [small, *large]] == [2, 6, 6]
     assert len(many) == len(few)
+
+
+# The open data API
+
+
+def test_the_api_gives_each_systems_record(cited):
+    system = cited
+    make_ics_update(
+        system.vision,
+        priorities=[system.priority],
+        actions=[IcsUpdateAction(description="Hubs", status="done")],
+    )
+    make_ics_update(system.vision, priorities=[system.priority], publish=False)
+    client = Client()
+    response = client.get("/api/v1/ics-accountability/")
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.json()["results"]}
+    ours = rows["Test ICS"]
+    assert ours["id"] == system.ics.pk
+    assert (ours["themes"], ours["themes_answered"], ours["themes_answered_percent"]) == (2, 2, 100)
+    assert (ours["actions"], ours["actions_done"]) == (1, 1)  # the draft's action not counted
+    assert ours["median_days_to_response"] == 0
+    assert rows["OTHERICS"]["themes"] == 1 and rows["OTHERICS"]["themes_answered"] == 0
+    assert "pcn" not in ours and "place" not in ours
+    only = client.get("/api/v1/ics-accountability/", {"ics": system.ics.pk}).json()
+    assert [row["name"] for row in only["results"]] == ["Test ICS"]
+    places = client.get("/api/v1/place-accountability/", {"ics": system.ics.pk}).json()
+    assert sorted(row["name"] for row in places["results"]) == ["Otherbridge", "Riverbridge"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"ics": "abc"}, {"ics": "-1"}, {"ics": str(2**64)}, {"colour": "red"}, {"cursor": "zz"}],
+)
+def test_the_api_refuses_bad_parameters_with_a_json_400(db, params):
+    response = Client().get("/api/v1/ics-accountability/", params)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) & {*params, "detail"}
+
+
+def test_the_api_pages_with_a_cursor(db):
+    for n in range(3):
+        IntegratedCareSystem.objects.create(name=f"ICS {n}")
+    client = Client()
+    first = client.get("/api/v1/ics-accountability/", {"page_size": 2}).json()
+    assert len(first["results"]) == 2 and first["next"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    assert {row["name"] for row in first["results"] + second["results"]} == {
+        "ICS 0",
+        "ICS 1",
+        "ICS 2",
+    }
+
+
+def test_the_api_takes_as_many_queries_for_more_systems(db):
+    client = Client()
+    _ics_with_places(1, "small.example")
+    client.get("/api/v1/ics-accountability/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/ics-accountability/")
+    _ics_with_places(3, "large.example")
+    with CaptureQueriesContext(connection) as many:
+        rows = client.get("/api/v1/ics-accountability/").json()["results"]
+    answered = {row["name"]: row["themes_answered"] for row in rows}
+    assert (answered["ICS small.example"], answered["ICS large.example"]) == (2, 6)
+    assert len(many) == len(few)
