@@ -691,6 +691,14 @@ EXPECTED = {
         "adm adm adm adm ok ok ok ok ok ok",
         None,
     ),
+    "pcn_admin:choose-page [consultations.icsvisionpage]": (
+        "adm adm adm adm ok ok ok ok ok ok",
+        None,
+    ),
+    "pcn_admin:choose-page [consultations.icsupdatepage]": (
+        "adm adm adm adm ok ok ok ok ok ok",
+        None,
+    ),
     "pcn_admin:choose-page [consultations.consultationindexpage]": (
         "adm adm adm adm ok ok ok ok ok ok",
         None,
