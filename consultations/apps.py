@@ -22,6 +22,7 @@ class ConsultationsConfig(AppConfig):
             views,
         )
         from consultations.models import (
+            IcsUpdatePage,
             IcsVisionPage,
             PlaceUpdatePage,
             PlaceVisionPage,
@@ -89,4 +90,9 @@ class ConsultationsConfig(AppConfig):
             signal_handlers.place_update_published,
             sender=PlaceUpdatePage,
             dispatch_uid="engage-place-update",
+        )
+        page_published.connect(
+            signal_handlers.ics_update_published,
+            sender=IcsUpdatePage,
+            dispatch_uid="engage-ics-update",
         )

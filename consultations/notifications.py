@@ -25,6 +25,8 @@ from django.utils.html import strip_tags
 from django_tasks import task
 
 from consultations.loop import (
+    ics_themes_of,
+    ics_update_notices_create,
     journey_steps_current,
     place_themes_of,
     place_update_notices_create,
@@ -37,6 +39,7 @@ from consultations.models import (
     ContributorKind,
     Flag,
     Follow,
+    IcsUpdatePage,
     Idea,
     ModerationAction,
     ModerationDecision,
@@ -348,6 +351,19 @@ def notify_place_update_published(update_id: int) -> int:
     return len(notice_ids)
 
 
+@task()
+def notify_ics_update_published(update_id: int) -> int:
+    """Tell everyone behind an integrated care system's published update, once: one step
+    each, sent in their next journey digest, or printed on their next journey letter by the
+    PCN that holds their postal address."""
+    update = IcsUpdatePage.objects.live().filter(pk=update_id).first()
+    if update is None:
+        return 0
+    notice_ids = ics_update_notices_create(update=update)
+    journey_digests_soon(Notice.objects.filter(pk__in=notice_ids))
+    return len(notice_ids)
+
+
 def retry_pending_notices() -> int:
     """Enqueue every phase notice that has not been sent yet (run by cron): a new phase
     email, one whose task never ran, or one the mail queue gave up on before MAX_ATTEMPTS
@@ -367,7 +383,14 @@ def retry_pending_notices() -> int:
 # The journey digest: every step of a person's ideas since we last wrote, in one email.
 
 DIGEST_PREFIX = "digest"
-JOURNEY_KINDS = [Notice.Kind.UPDATE, Notice.Kind.THEMED, Notice.Kind.PRIORITY, Notice.Kind.PLACE]
+JOURNEY_KINDS = [
+    Notice.Kind.UPDATE,
+    Notice.Kind.THEMED,
+    Notice.Kind.PRIORITY,
+    Notice.Kind.PLACE,
+    Notice.Kind.ICS,
+]
+DECISION_KINDS = {Notice.Kind.PLACE: "place_update", Notice.Kind.ICS: "ics_update"}
 
 
 def digest_settle_time() -> timedelta:
@@ -460,26 +483,36 @@ def _update_sections(update_notices, their_ideas, placements) -> list[dict]:
     return list(sections.values())
 
 
-def _place_sections(place_notices, ideas_behind) -> list[dict]:
-    """One section per live Place update among the steps: what the Place decided, its
-    actions, and the reader's ideas (or ideas they follow) behind it. No queries."""
-    return [
-        {
-            "update": notice.place_update,
-            "place": notice.place_update.place,
-            "their_ideas": ideas_behind.get(notice.place_update_id, []),
-            "summary": " ".join(strip_tags(notice.place_update.summary).split()),
-            "actions": list(notice.place_update.actions.all()),
-            "update_url": notice.place_update.full_url,
-        }
-        for notice in place_notices
-    ]
+def _decision(notice):
+    """The Place's or the ICS's update a decision step is about."""
+    return getattr(notice, DECISION_KINDS[notice.kind])
 
 
-def _ideas_behind_place_updates(place_notices, recipient) -> dict[int, list]:
-    """{Place update id: the reader's published ideas, and the published ideas they
-    follow, behind it}. Four queries, however many updates and ideas."""
-    if not place_notices:
+def _decision_sections(decision_notices, ideas_behind) -> list[dict]:
+    """One section per live Place or ICS update among the steps: who decided (the Place,
+    or the integrated care system), what, its actions, and the reader's ideas (or ideas
+    they follow) behind it. No queries."""
+    sections = []
+    for notice in decision_notices:
+        update = _decision(notice)
+        sections.append(
+            {
+                "update": update,
+                "ics": notice.kind == Notice.Kind.ICS,
+                "by": update.ics if notice.kind == Notice.Kind.ICS else update.place,
+                "their_ideas": ideas_behind.get((notice.kind, update.pk), []),
+                "summary": " ".join(strip_tags(update.summary).split()),
+                "actions": list(update.actions.all()),
+                "update_url": update.full_url,
+            }
+        )
+    return sections
+
+
+def _ideas_behind_decisions(decision_notices, recipient) -> dict[tuple[str, int], list]:
+    """{(kind, Place or ICS update id): the reader's published ideas, and the published
+    ideas they follow, behind it}. Five queries at most, however many updates and ideas."""
+    if not decision_notices:
         return {}
     if isinstance(recipient, OfflineContributor):
         theirs = Q(contributor_id=recipient.pk)
@@ -498,12 +531,23 @@ def _ideas_behind_place_updates(place_notices, recipient) -> dict[int, list]:
         "idea_id", "theme_id"
     ):
         themes_of.setdefault(idea_id, set()).add(theme_id)
-    updates = [notice.place_update for notice in place_notices]
-    behind = place_themes_of({p.pk for update in updates for p in update.priorities.all()})
+    behind_of = {Notice.Kind.PLACE: place_themes_of, Notice.Kind.ICS: ics_themes_of}
+    behind = {}
+    for kind, themes_behind in behind_of.items():
+        priority_ids = {
+            p.pk
+            for notice in decision_notices
+            if notice.kind == kind
+            for p in _decision(notice).priorities.all()
+        }
+        behind[kind] = themes_behind(priority_ids) if priority_ids else {}
     found = {}
-    for update in updates:
-        cited = set().union(*(behind.get(p.pk, set()) for p in update.priorities.all()))
-        found[update.pk] = [
+    for notice in decision_notices:
+        update = _decision(notice)
+        cited = set().union(
+            *(behind[notice.kind].get(p.pk, set()) for p in update.priorities.all())
+        )
+        found[(notice.kind, update.pk)] = [
             idea
             for idea in sorted(ideas.values(), key=lambda idea: (idea.created_at, idea.pk))
             if themes_of.get(idea.pk, set()) & cited
@@ -542,14 +586,14 @@ def _idea_sections(step_notices, *, recipient) -> list[dict]:
     return list(sections.values())
 
 
-def _digest_subject(idea_sections, update_sections, place_sections=()) -> str:
-    if len(place_sections) == 1 and not update_sections:
-        section = place_sections[0]
-        title = f"{section['place'].name} acted on what you told us: {section['update'].title}"
+def _digest_subject(idea_sections, update_sections, decision_sections=()) -> str:
+    if len(decision_sections) == 1 and not update_sections:
+        section = decision_sections[0]
+        title = f"{section['by'].name} acted on what you told us: {section['update'].title}"
         return f"{title}, and news of your ideas" if idea_sections else title
-    if place_sections and not update_sections and not idea_sections:
+    if decision_sections and not update_sections and not idea_sections:
         return "News about your ideas"
-    if len(update_sections) == 1 and not place_sections:
+    if len(update_sections) == 1 and not decision_sections:
         title = f"You said, we did: {update_sections[0]['update'].title}"
         return f"{title}, and news of your ideas" if idea_sections else title
     if any(section["theirs"] for section in idea_sections) or any(
@@ -593,13 +637,22 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
         _journey_owed()
         .filter(mine)
         .select_for_update(of=("self",))
-        .select_related("idea__consultation", "theme", "priority", "update", "place_update__place")
+        .select_related(
+            "idea__consultation",
+            "theme",
+            "priority",
+            "update",
+            "place_update__place",
+            "ics_update__ics",
+        )
         .prefetch_related(
             "update__themes",
             "update__answered_ideas",
             "update__actions",
             "place_update__actions",
             "place_update__priorities",
+            "ics_update__actions",
+            "ics_update__priorities",
         )
         .order_by("created_at", "pk")
     )
@@ -619,16 +672,20 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
         _settle_notices(gone, "the page is no longer published")
     if undone:  # never happened, as far as the reader will know: owed again if redone
         Notice.objects.filter(pk__in=[n.pk for n in undone]).delete()
-    place_steps = [n for n in steps if n.kind == Notice.Kind.PLACE]
-    steps = [n for n in steps if n.kind != Notice.Kind.PLACE]
-    ideas_behind = _ideas_behind_place_updates(place_steps, recipient)
+    decision_steps = [n for n in steps if n.kind in DECISION_KINDS]
+    steps = [n for n in steps if n.kind not in DECISION_KINDS]
+    ideas_behind = _ideas_behind_decisions(decision_steps, recipient)
+
+    def backed(notice) -> bool:
+        return bool(ideas_behind.get((notice.kind, _decision(notice).pk)))
+
     # Behind none of the reader's ideas any more (hidden, withdrawn, taken out of the
     # theme since): not told, so nothing about those ideas leaks.
-    unbacked = [n for n in place_steps if not ideas_behind.get(n.place_update_id)]
+    unbacked = [n for n in decision_steps if not backed(n)]
     if unbacked:
         _settle_notices(unbacked, "no idea of theirs is behind it any more")
-        place_steps = [n for n in place_steps if ideas_behind.get(n.place_update_id)]
-    if not live_updates and not steps and not place_steps:
+        decision_steps = [n for n in decision_steps if backed(n)]
+    if not live_updates and not steps and not decision_steps:
         return "withdrawn"
 
     mine_published = Q(status=PostStatus.PUBLISHED) & (
@@ -648,7 +705,7 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
         ).values_list("idea_id", "theme_id"):
             placements.setdefault(idea_id, set()).add(theme_id)
 
-    carried = live_updates + steps + place_steps
+    carried = live_updates + steps + decision_steps
     key = digest_email_key(recipient, min(n.pk for n in carried))
     offered = OutgoingEmail.objects.filter(key=key).values_list("status", "attempts").first()
     if offered and (offered[0] != OutgoingEmail.Status.FAILED or offered[1] >= MAX_ATTEMPTS):
@@ -656,7 +713,7 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
 
     idea_sections = _idea_sections(steps, recipient=recipient)
     update_sections = _update_sections(live_updates, their_ideas, placements)
-    place_sections = _place_sections(place_steps, ideas_behind)
+    decision_sections = _decision_sections(decision_steps, ideas_behind)
     link = unsubscribe_url(recipient)
     body = render_to_string(
         "consultations/emails/journey_digest.txt",
@@ -665,14 +722,14 @@ def send_journey_digest(user_id: int | None = None, contributor_id: int | None =
             "offline": isinstance(recipient, OfflineContributor),
             "idea_sections": idea_sections,
             "update_sections": update_sections,
-            "place_sections": place_sections,
+            "decision_sections": decision_sections,
             "unsubscribe_url": link,
         },
     )
     Notice.objects.filter(pk__in=[n.pk for n in carried]).update(email_key=key)
     email_enqueue(
         key=key,
-        subject=_subject(_digest_subject(idea_sections, update_sections, place_sections)),
+        subject=_subject(_digest_subject(idea_sections, update_sections, decision_sections)),
         body=body,
         to=[recipient.email],
         headers={

@@ -12,6 +12,7 @@ from consultations.loop import accountability, accountability_of_pcns, place_acc
 from consultations.models import (
     ActionStatus,
     ConsultationPage,
+    IcsPriority,
     IcsUpdatePage,
     PlaceUpdatePage,
     PostStatus,
@@ -20,7 +21,7 @@ from consultations.models import (
 )
 from consultations.representativeness import public_summary
 from consultations.selectors import place_vision_heard
-from consultations.systems import ics_homes, ics_vision_heard
+from consultations.systems import ics_homes, ics_page_record, ics_vision_heard
 from home.models import HomePage
 from home.page_cache import site_content_memo
 
@@ -134,24 +135,29 @@ def place_vision_page_context(*, page, request) -> dict:
 def ics_vision_page_context(*, page, request) -> dict:
     """An ICS's vision: each priority with the Place priorities it cites and how widely what
     is behind them was heard (`systems.ics_vision_heard`), the system's "You said, we did"
-    updates, and its Places' records side by side: a fixed number of queries, however many
-    Places, PCNs, priorities, themes and updates."""
+    updates, its own record of acting on them (`loop.ics_accountability`'s figures, from
+    what the page reads already) and its Places' records side by side: a fixed number of queries, however many Places, PCNs,
+    priorities, themes and updates."""
     homes = ics_homes(page.ics_id)
     places = list({home.pcn.place.pk: home.pcn.place for home in homes}.values())
     records = place_accountability(places=places)
+    heard = ics_vision_heard(page=page, homes=homes)
+    updates = list(
+        IcsUpdatePage.objects.live()
+        .public()
+        .child_of(page)
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            actions_done=Count(
+                "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
+            ),
+        )
+        .prefetch_related(Prefetch("priorities", queryset=IcsPriority.objects.only("pk")))
+        .order_by("-first_published_at")
+    )
     return {
-        "priorities": ics_vision_heard(page=page, homes=homes),
-        "ics_updates": (
-            IcsUpdatePage.objects.live()
-            .public()
-            .child_of(page)
-            .annotate(
-                action_count=Count("actions", distinct=True),
-                actions_done=Count(
-                    "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
-                ),
-            )
-            .order_by("-first_published_at")
-        ),
+        "priorities": heard,
+        "ics_updates": updates,
+        "record": ics_page_record(heard=heard, updates=updates),
         "place_records": [(place, records[place.pk]) for place in places if place.pk in records],
     }

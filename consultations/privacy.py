@@ -83,7 +83,7 @@ def participation_data(*, user) -> dict:
     )
     notices = (
         Notice.objects.filter(user=user)
-        .select_related("consultation", "update", "idea", "place_update")
+        .select_related("consultation", "update", "idea", "place_update", "ics_update")
         .order_by("created_at", "pk")
     )
     return {
@@ -168,13 +168,18 @@ def participation_data(*, user) -> dict:
             {
                 "kind": notice.get_kind_display(),
                 "about": (
-                    notice.update or notice.consultation or notice.idea or notice.place_update
+                    notice.update
+                    or notice.consultation
+                    or notice.idea
+                    or notice.place_update
+                    or notice.ics_update
                 ).title
                 if (
                     notice.update_id
                     or notice.consultation_id
                     or notice.idea_id
                     or notice.place_update_id
+                    or notice.ics_update_id
                 )
                 else None,
                 "status": notice.get_status_display(),

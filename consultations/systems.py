@@ -4,7 +4,9 @@ P of Q Places, K contributions". A fixed number of queries, however many Places,
 priorities, themes, ideas and comments."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from consultations.loop import Accountability, decision_record
 from consultations.loop.places import place_citations
 from consultations.models import (
     IcsPriorityLink,
@@ -27,6 +29,8 @@ class HeardIcsPriority:
     place_count: int = 0  # P: Places whose priorities it cites
     ics_place_count: int = 0  # Q: the ICS's Places
     contributions: int = 0  # K: published ideas in the themes behind it, with their comments
+    theme_ids: set = field(default_factory=set)  # the PCN themes behind it (public ones)
+    first_cited: datetime | None = None  # when it first cited a Place priority
 
     @property
     def title(self):
@@ -75,6 +79,8 @@ def ics_vision_heard(*, page, homes=None) -> list[HeardIcsPriority]:
         place_priority = link.place_priority
         place_priority.place = place_priority.page.place
         heard.place_priorities.append(place_priority)
+        if heard.first_cited is None or link.confirmed_at < heard.first_cited:
+            heard.first_cited = link.confirmed_at
         cited.setdefault(place_priority.pk, []).append(link.priority_id)
     themes_of: dict[int, set[int]] = {pk: set() for pk in priorities}
     for place_priority_id, _, theme_id, _ in place_citations(
@@ -97,6 +103,7 @@ def ics_vision_heard(*, page, homes=None) -> list[HeardIcsPriority]:
         ideas_of.setdefault(theme_id, []).append((idea_id, comments))
     pcn_count = len({home.pcn_id for home in homes})
     for priority_id, heard in priorities.items():
+        heard.theme_ids = themes_of[priority_id]
         themes = [theme_id for theme_id in themes_of[priority_id] if theme_id in pcn_of_theme]
         heard.pcn_count = len({pcn_of_theme[theme_id] for theme_id in themes})
         heard.ics_pcn_count = pcn_count
@@ -105,3 +112,23 @@ def ics_vision_heard(*, page, homes=None) -> list[HeardIcsPriority]:
         ideas = dict(pair for theme_id in themes for pair in ideas_of.get(theme_id, []))
         heard.contributions = len(ideas) + sum(ideas.values())
     return list(priorities.values())
+
+
+def ics_page_record(*, heard: list[HeardIcsPriority], updates) -> Accountability:
+    """The ICS's own record (`loop.ics_accountability`'s figures) from what its vision page
+    has read already: its priorities as heard (`ics_vision_heard`) and its live, public
+    updates, each with `action_count` and `actions_done` and its priorities read. No
+    queries."""
+    acted: dict[int, datetime] = {}  # ICS priority id -> first update acting on it
+    for update in updates:
+        for priority in update.priorities.all():
+            first = acted.get(priority.pk)
+            if update.first_published_at and (first is None or update.first_published_at < first):
+                acted[priority.pk] = update.first_published_at
+    return decision_record(
+        themes_of={item.priority.pk: item.theme_ids for item in heard},
+        cited_at={item.priority.pk: item.first_cited for item in heard if item.first_cited},
+        acted=acted,
+        actions=sum(update.action_count for update in updates),
+        actions_done=sum(update.actions_done for update in updates),
+    )

@@ -189,3 +189,7 @@ class PlaceAccountabilityFilter(django_filters.FilterSet):
     ics = WholeNumberFilter(
         field_name="integrated_care_system_id", label="Only the places of the ICS with this id."
     )
+
+
+class IcsAccountabilityFilter(django_filters.FilterSet):
+    ics = WholeNumberFilter(field_name="pk", label="Only the integrated care system with this id.")

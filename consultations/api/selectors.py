@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
-from consultations.loop import accountability_of_pcns, place_accountability
+from consultations.loop import accountability_of_pcns, ics_accountability, place_accountability
 from consultations.models import (
     ActionStatus,
     ConsultationPage,
@@ -175,8 +175,8 @@ def public_priority_ids(priority_ids) -> set[int]:
     )
 
 
-# Accountability, for many PCNs at once: `consultations.loop.accountability_of_pcns`, which
-# the Place vision page's comparison of its PCNs reads too.
+# Accountability, for many PCNs, Places or ICSs at once: `consultations.loop`'s, which the
+# Place and ICS vision pages read too.
 
 
 def accountability_of_places(places) -> dict:
@@ -184,4 +184,9 @@ def accountability_of_places(places) -> dict:
     return place_accountability(places=list(places))
 
 
-__all__ = ["accountability_of_pcns", "accountability_of_places"]
+def accountability_of_systems(systems) -> dict:
+    """`consultations.loop.ics_accountability` for a page of integrated care systems."""
+    return ics_accountability(systems=list(systems))
+
+
+__all__ = ["accountability_of_pcns", "accountability_of_places", "accountability_of_systems"]

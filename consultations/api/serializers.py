@@ -389,3 +389,30 @@ class PlaceAccountabilitySerializer(AccountabilitySerializer):
     actions = serializers.SerializerMethodField(
         help_text="How many actions the Place's updates have."
     )
+
+
+class IcsAccountabilitySerializer(AccountabilitySerializer):
+    """An integrated care system's record, for its own "You said, we did" updates (its
+    places' records: /api/v1/place-accountability/?ics=<id>)."""
+
+    pcn = None
+    place = None
+    id = serializers.IntegerField(help_text="The integrated care system's id.")
+    name = serializers.CharField(help_text="The integrated care system's name.")
+    ods_code = serializers.CharField(help_text="Its ICB code; empty when not known.")
+    themes = serializers.SerializerMethodField(
+        help_text="How many PCN themes (of public consultations) are behind the place "
+        "priorities (on published place visions) that the priorities of its published "
+        "vision cite."
+    )
+    themes_answered = serializers.SerializerMethodField(
+        help_text='How many of those are behind a priority a public ICS "You said, we did" '
+        "update acts on."
+    )
+    median_days_to_response = serializers.SerializerMethodField(
+        help_text="The median number of days from a priority first citing a place priority "
+        "to the first public ICS update acting on it (0 the same day); null with none."
+    )
+    actions = serializers.SerializerMethodField(
+        help_text="How many actions the integrated care system's updates have."
+    )

@@ -18,6 +18,8 @@ router.register(
     "place-accountability", views.PlaceAccountabilityViewSet, basename="place-accountability"
 )
 
+router.register("ics-accountability", views.IcsAccountabilityViewSet, basename="ics-accountability")
+
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.documentation, name="docs"),

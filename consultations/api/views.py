@@ -180,3 +180,25 @@ class PlaceAccountabilityViewSet(OpenDataViewSet):
 
     def extra_context(self, rows) -> dict:
         return {"figures": selectors.accountability_of_places(rows)}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Accountability of integrated care systems",
+        description="Each integrated care system's record of acting on its shared vision, "
+        "as its vision page shows it: the PCN themes behind the Place priorities its "
+        "priorities cite that an ICS update acts on, days to act and actions done, from "
+        "public content only. Compare its places with `place-accountability/?ics=<id>`.",
+    )
+)
+class IcsAccountabilityViewSet(OpenDataViewSet):
+    serializer_class = serializers.IcsAccountabilitySerializer
+    filterset_class = filters.IcsAccountabilityFilter
+
+    schema_model = IntegratedCareSystem
+
+    def rows(self):
+        return IntegratedCareSystem.objects.all()
+
+    def extra_context(self, rows) -> dict:
+        return {"figures": selectors.accountability_of_systems(rows)}

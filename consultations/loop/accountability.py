@@ -1,5 +1,5 @@
 """The record: themes answered, days to respond, actions done, outreach; for one PCN,
-for many PCNs at once, and for a Place's own decisions."""
+for many PCNs at once, and for a Place's and an integrated care system's own decisions."""
 
 import statistics
 from collections import defaultdict
@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 
-from consultations.loop.places import place_citations
+from consultations.loop.places import place_citations, place_themes_of
+from consultations.loop.systems import ics_citations
 from consultations.models import (
     ActionStatus,
     ConsultationPage,
+    IcsPriorityLink,
+    IcsUpdateAction,
+    IcsUpdatePage,
     OutreachAction,
     PlacePriorityLink,
     PlaceUpdateAction,
@@ -144,6 +148,89 @@ def place_accountability(*, places) -> dict[int, Accountability]:
             actions_done=actions.get(place_id, {}).get("done", 0),
         )
         for place_id in place_ids
+    }
+
+
+# An integrated care system's record
+
+
+def decision_record(
+    *, themes_of: dict, cited_at: dict, acted: dict, actions: int, actions_done: int
+) -> Accountability:
+    """The record of a level's own decisions (an integrated care system's), from its
+    priorities: `themes_of` {priority id: the ids of the PCN themes behind it}, `cited_at`
+    {priority id: when it first cited what is below it}, `acted` {priority id: when the
+    first update acting on it was published}, and its updates' actions. Themes answered
+    are those behind a priority acted on, each once; days run from a priority's first
+    citation to the first update acting on it (0 if before or the same day). No queries."""
+    themes = set().union(*themes_of.values())
+    answered = set().union(*(themes_of.get(priority_id, set()) for priority_id in acted))
+    days = [
+        max(0, (first - cited_at[priority_id]).days)
+        for priority_id, first in acted.items()
+        if priority_id in cited_at and first is not None
+    ]
+    return Accountability(
+        themes=len(themes),
+        themes_answered=len(answered),
+        median_days_to_response=statistics.median(days) if days else None,
+        actions=actions,
+        actions_done=actions_done,
+    )
+
+
+def ics_accountability(*, systems) -> dict[int, Accountability]:
+    """Each integrated care system's record (by id), for its own "You said, we did" updates,
+    in the Places' terms (`place_accountability`, `decision_record`): of the PCN themes
+    behind the Place priorities its live vision's priorities cite (on live Place visions
+    everyone may read; public consultations only), how many stand behind a priority a live,
+    public ICS update acts on; the median days from a priority's first citation to the first
+    update acting on it; and its updates' actions done. Four queries (and the request's
+    view restrictions), however many systems, Places, PCNs, priorities, themes and
+    updates."""
+    ics_ids = [ics.pk for ics in systems]
+    updates = IcsUpdatePage.objects.live().public().filter(ics_id__in=ics_ids)
+    acted: dict[int, dict] = {}  # ICS id -> {ICS priority id: first update's publication}
+    for ics_id, priority_id, first in (
+        IcsUpdatePage.priorities.through.objects.filter(icsupdatepage__in=updates)
+        .values("icspriority_id", "icspriority__page__ics_id")
+        .annotate(first=Min("icsupdatepage__first_published_at"))
+        .values_list("icspriority__page__ics_id", "icspriority_id", "first")
+    ):
+        acted.setdefault(ics_id, {})[priority_id] = first
+    cited_at: dict[int, dict] = {}  # ICS id -> {ICS priority id: its first citation}
+    ics_of_priority: dict[int, int] = {}
+    citing: dict[int, set[int]] = {}  # Place priority id -> ICS priority ids citing it
+    for priority_id, ics_id, place_priority_id, when in ics_citations(
+        IcsPriorityLink.objects.filter(
+            priority__page__ics_id__in=ics_ids, priority__page__live=True
+        )
+    ).values_list("priority_id", "priority__page__ics_id", "place_priority_id", "confirmed_at"):
+        firsts = cited_at.setdefault(ics_id, {})
+        if priority_id not in firsts or when < firsts[priority_id]:
+            firsts[priority_id] = when
+        ics_of_priority[priority_id] = ics_id
+        citing.setdefault(place_priority_id, set()).add(priority_id)
+    themes_of: dict[int, dict] = {}  # ICS id -> {ICS priority id: theme ids behind it}
+    for place_priority_id, theme_ids in (place_themes_of(citing) if citing else {}).items():
+        for priority_id in citing[place_priority_id]:
+            behind = themes_of.setdefault(ics_of_priority[priority_id], {})
+            behind.setdefault(priority_id, set()).update(theme_ids)
+    actions = {
+        row["page__ics_id"]: row
+        for row in IcsUpdateAction.objects.filter(page__in=updates)
+        .values("page__ics_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)))
+    }
+    return {
+        ics_id: decision_record(
+            themes_of=themes_of.get(ics_id, {}),
+            cited_at=cited_at.get(ics_id, {}),
+            acted=acted.get(ics_id, {}),
+            actions=actions.get(ics_id, {}).get("total", 0),
+            actions_done=actions.get(ics_id, {}).get("done", 0),
+        )
+        for ics_id in ics_ids
     }
 
 

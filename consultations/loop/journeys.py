@@ -1,5 +1,5 @@
 """Each idea's journey, as its page and "Your contributions" show it: the stages from
-sent to acted on, at the PCN and at the Place."""
+sent to acted on, at the PCN, at the Place and at the integrated care system."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -7,8 +7,10 @@ from datetime import datetime
 from django.db.models import F, Prefetch, Q
 
 from consultations.models import (
+    IcsUpdatePage,
     IdeaTheme,
     PlaceUpdatePage,
+    PlaceVisionPage,
     PostStatus,
     Theme,
     UpdateAction,
@@ -52,10 +54,11 @@ def _live_updates_for(theme_ids, idea_ids, *, with_targets: bool = True):
 def idea_journeys(ideas) -> dict[int, list[Stage]]:
     """The journey of each idea: submitted → published → themed → priority → acted on,
     and acted on by the Place when a Place's update acts on a priority citing its theme
-    (or the PCN priority its theme feeds).
+    (or the PCN priority its theme feeds), and by the integrated care system when an ICS's
+    update acts on a priority citing such a Place priority.
 
-    Works on a list of ideas in six queries, whatever its length; in three for one idea
-    whose `placements` are read already (`selectors.idea_for_page`); one fewer for ideas
+    Works on a list of ideas in seven queries, whatever its length; in four for one idea
+    whose `placements` are read already (`selectors.idea_for_page`); two fewer for ideas
     in no theme.
     """
     ideas = list(ideas)
@@ -71,6 +74,7 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
     one_idea = len(ideas) == 1
     updates = list(_live_updates_for(theme_ids, ids, with_targets=not one_idea))
     place_updates = _place_updates_for(placements)
+    ics_updates = _ics_updates_for(placements)
     journeys = {}
     for idea in ideas:
         mine = placements.get(idea.pk, [])
@@ -146,6 +150,22 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
                     [(update.title, update.url) for update in by_place],
                 )
             )
+        by_ics = [
+            update
+            for update, (cited_themes, cited_priorities) in ics_updates
+            if my_themes & cited_themes
+            or {p.theme.priority_id for p in mine if p.theme.priority_id} & cited_priorities
+        ]
+        if by_ics:
+            journeys[idea.pk].append(
+                Stage(
+                    "Acted on by the integrated care system",
+                    True,
+                    by_ics[0].first_published_at,
+                    [f"{update.ics.name} acted on it: {update.title}" for update in by_ics],
+                    [(update.title, update.url) for update in by_ics],
+                )
+            )
     return journeys
 
 
@@ -171,6 +191,42 @@ def _place_updates_for(placements) -> list[tuple[PlaceUpdatePage, tuple[set, set
         .annotate(
             cited_theme=F("priorities__links__theme_id"),
             cited_priority=F("priorities__links__vision_priority_id"),
+        )
+        .order_by("first_published_at", "pk")
+    ):
+        _, (themes, priorities) = found.setdefault(update.pk, (update, (set(), set())))
+        if update.cited_theme:
+            themes.add(update.cited_theme)
+        if update.cited_priority:
+            priorities.add(update.cited_priority)
+    return list(found.values())
+
+
+def _ics_updates_for(placements) -> list[tuple[IcsUpdatePage, tuple[set, set]]]:
+    """Live, public ICS updates acting on an ICS priority that cites a Place priority (on a
+    live, public Place vision) citing one of these placements' themes, or the PCN priority
+    one of them feeds: each with (the theme ids, the PCN priority ids) behind it. One
+    query, none for ideas in no theme."""
+    theme_ids = {p.theme_id for items in placements.values() for p in items}
+    vision_ids = {
+        p.theme.priority_id for items in placements.values() for p in items if p.theme.priority_id
+    }
+    if not theme_ids:
+        return []
+    cites = "priorities__links__place_priority__"
+    found: dict[int, tuple[IcsUpdatePage, tuple[set, set]]] = {}
+    for update in (
+        IcsUpdatePage.objects.live()
+        .public()
+        .filter(
+            Q(**{f"{cites}links__theme_id__in": theme_ids})
+            | Q(**{f"{cites}links__vision_priority_id__in": vision_ids}),
+            **{f"{cites}page__in": PlaceVisionPage.objects.live().public()},
+        )
+        .select_related("ics")
+        .annotate(
+            cited_theme=F(f"{cites}links__theme_id"),
+            cited_priority=F(f"{cites}links__vision_priority_id"),
         )
         .order_by("first_published_at", "pk")
     ):

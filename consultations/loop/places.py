@@ -1,23 +1,19 @@
 """A Place's decisions cascade down: the PCN themes behind a Place priority, and the
 one step each person behind a Place's "You said, we did" update is owed."""
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from consultations.loop.steps import journey_letters_for, wants_emails
+from consultations.loop.steps import decision_notices_create
 from consultations.models import (
     ConsultationPage,
-    Follow,
     Idea,
     IdeaTheme,
     Notice,
-    OfflineContributor,
     PlacePriorityLink,
     PlaceUpdatePage,
     PostStatus,
     Theme,
 )
-from engage.models import User
 from home.boundary import in_place
 from home.models import VisionPage
 
@@ -54,67 +50,17 @@ def place_update_ideas(update: PlaceUpdatePage):
     )
 
 
-@transaction.atomic
 def place_update_notices_create(*, update: PlaceUpdatePage) -> list[int]:
-    """Owe each person behind a Place's update one step: once per person and update, however
-    many of their ideas it reaches, and never again when it is republished or edited.
-
-    Told: the authors of the published ideas behind it and those following those ideas, who
-    still want emails; residents who took part offline by email when they gave one (and
-    still want them), or on their next journey letter when they gave only a postal address
-    (the PCN that holds their address prints it). Returns the ids of the new notices sent
-    by email (in their next journey digest). A fixed number of queries, however many ideas
-    and people.
-    """
+    """Owe each person behind a Place's update one step (`steps.decision_notices_create`):
+    once per person and update, however many of their ideas it reaches, and never again
+    when it is republished or edited. Returns the ids of the new notices sent by email."""
     if not update.live:
         return []
-    ideas = place_update_ideas(update)
-    users = set(
-        User.objects.filter(
-            Q(pk__in=ideas.values("author_id"))
-            | Q(pk__in=Follow.objects.filter(idea__in=ideas).values("user_id")),
-            wants_emails(""),
-        ).values_list("pk", flat=True)
-    )
-    emailed, posted = set(), set()
-    for contributor_id, email, email_updates, address in OfflineContributor.objects.filter(
-        pk__in=ideas.exclude(contributor=None).values("contributor_id")
-    ).values_list("pk", "email", "email_updates", "postal_address"):
-        if email and email_updates:
-            emailed.add(contributor_id)
-        elif not email and address:
-            posted.add(contributor_id)
-    told = Notice.objects.filter(place_update=update)
-    users -= set(told.exclude(user=None).values_list("user_id", flat=True))
-    already = set(told.exclude(contributor=None).values_list("contributor_id", flat=True))
-    emailed -= already
-    posted -= already
-
-    def step(**recipient):
-        return Notice(kind=Notice.Kind.PLACE, place_update=update, key="place", **recipient)
-
-    new = [step(user_id=user_id) for user_id in sorted(users)]
-    new += [step(contributor_id=contributor_id) for contributor_id in sorted(emailed)]
-    by_email = len(new)
-    if posted:
-        letters = journey_letters_for(posted)
-        new += [
-            step(contributor_id=contributor_id, letter_id=letters[contributor_id])
-            for contributor_id in sorted(posted)
-        ]
-    Notice.objects.bulk_create(new, ignore_conflicts=True)
-    return list(
-        Notice.objects.filter(
-            place_update=update,
-            letter=None,
-            status=Notice.Status.PENDING,
-            attempts=0,
-        )
-        .filter(
-            Q(user_id__in=[n.user_id for n in new[:by_email] if n.user_id])
-            | Q(contributor_id__in=[n.contributor_id for n in new[:by_email] if n.contributor_id])
-        )
-        .values_list("pk", flat=True)
+    return decision_notices_create(
+        ideas=place_update_ideas(update),
+        field="place_update",
+        update=update,
+        kind=Notice.Kind.PLACE,
     )
 
 

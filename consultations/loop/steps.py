@@ -11,9 +11,11 @@ from consultations.models import (
     IdeaTheme,
     Letter,
     Notice,
+    OfflineContributor,
     PostStatus,
     Theme,
 )
+from engage.models import User
 
 # The steps of an idea's journey: put in a theme, its theme linked to a priority
 
@@ -120,6 +122,68 @@ def theme_step_notices_create(*, theme: Theme, idea_ids=None, themed: bool = Tru
     return len(new)
 
 
+@transaction.atomic
+def decision_notices_create(*, ideas: QuerySet, field: str, update, kind: str) -> list[int]:
+    """Owe each person behind a decision above the PCN (a Place's or an ICS's update, named
+    by the `Notice` field `field`) one step of `kind`: once per person and update, however
+    many of their ideas it reaches, and never again when it is republished or edited.
+
+    Told: the authors of `ideas` (published ideas only: the caller's selector) and those
+    following them, who still want emails; residents who took part offline by email when
+    they gave one (and still want them), or on their next journey letter when they gave
+    only a postal address (the PCN that holds their address prints it). Returns the ids of
+    the new notices sent by email (in their next journey digest). A fixed number of
+    queries, however many ideas and people.
+    """
+    users = set(
+        User.objects.filter(
+            Q(pk__in=ideas.values("author_id"))
+            | Q(pk__in=Follow.objects.filter(idea__in=ideas).values("user_id")),
+            wants_emails(""),
+        ).values_list("pk", flat=True)
+    )
+    emailed, posted = set(), set()
+    for contributor_id, email, email_updates, address in OfflineContributor.objects.filter(
+        pk__in=ideas.exclude(contributor=None).values("contributor_id")
+    ).values_list("pk", "email", "email_updates", "postal_address"):
+        if email and email_updates:
+            emailed.add(contributor_id)
+        elif not email and address:
+            posted.add(contributor_id)
+    told = Notice.objects.filter(**{field: update})
+    users -= set(told.exclude(user=None).values_list("user_id", flat=True))
+    already = set(told.exclude(contributor=None).values_list("contributor_id", flat=True))
+    emailed -= already
+    posted -= already
+
+    def step(**recipient):
+        return Notice(kind=kind, key=str(kind), **{field: update}, **recipient)
+
+    new = [step(user_id=user_id) for user_id in sorted(users)]
+    new += [step(contributor_id=contributor_id) for contributor_id in sorted(emailed)]
+    by_email = len(new)
+    if posted:
+        letters = journey_letters_for(posted)
+        new += [
+            step(contributor_id=contributor_id, letter_id=letters[contributor_id])
+            for contributor_id in sorted(posted)
+        ]
+    Notice.objects.bulk_create(new, ignore_conflicts=True)
+    return list(
+        Notice.objects.filter(
+            **{field: update},
+            letter=None,
+            status=Notice.Status.PENDING,
+            attempts=0,
+        )
+        .filter(
+            Q(user_id__in=[n.user_id for n in new[:by_email] if n.user_id])
+            | Q(contributor_id__in=[n.contributor_id for n in new[:by_email] if n.contributor_id])
+        )
+        .values_list("pk", flat=True)
+    )
+
+
 def journey_letters_for(contributor_ids: set[int]) -> dict[int, int]:
     """The journey letter due to each contributor (made when none is due): {contributor:
     letter}. The steps owed since the last letter was posted gather on one letter."""
@@ -143,10 +207,11 @@ def journey_letters_for(contributor_ids: set[int]) -> dict[int, int]:
 
 
 def journey_steps_current(notices) -> tuple[list, list]:
-    """Split steps (journey `Notice` rows, with `idea__consultation`, `theme` and
-    `place_update` read) into those still true and those undone before anyone was told: an
-    idea no longer published (or its consultation unpublished), taken out of the theme, or
-    no longer in a theme of the priority; a Place's update no longer published. One query,
+    """Split steps (journey `Notice` rows, with `idea__consultation`, `theme`,
+    `place_update` and `ics_update` read) into those still true and those undone before
+    anyone was told: an idea no longer published (or its consultation unpublished), taken
+    out of the theme, or no longer in a theme of the priority; a Place's or an ICS's update
+    no longer published. One query,
     however many steps."""
     notices = list(notices)
     idea_ids = {n.idea_id for n in notices if n.idea_id}
@@ -162,6 +227,9 @@ def journey_steps_current(notices) -> tuple[list, list]:
         if notice.kind == Notice.Kind.PLACE:  # still true while the Place's update is live
             (current if notice.place_update.live else undone).append(notice)
             continue
+        if notice.kind == Notice.Kind.ICS:  # and the ICS's
+            (current if notice.ics_update.live else undone).append(notice)
+            continue
         idea = notice.idea
         if notice.kind == Notice.Kind.THEMED:
             still = (notice.idea_id, notice.theme_id) in placed
@@ -176,7 +244,7 @@ def journey_letters_due(*, pcns) -> QuerySet:
     """The journey letters to print for these PCNs: one per contributor, not yet sent, with
     at least one step still true. Each has `current_steps` (its steps, in order, with the
     idea, its consultation, the theme and the priority, or the Place's update and its
-    Place). Two queries, however many letters."""
+    Place, or the ICS's update and its ICS). Two queries, however many letters."""
     idea_still_public = Q(idea__status=PostStatus.PUBLISHED, idea__consultation__live=True)
     steps = Notice.objects.filter(status=Notice.Status.PENDING).filter(
         (
@@ -187,6 +255,7 @@ def journey_letters_due(*, pcns) -> QuerySet:
             )
         )
         | Q(kind=Notice.Kind.PLACE, place_update__live=True)
+        | Q(kind=Notice.Kind.ICS, ics_update__live=True)
     )
     return (
         Letter.objects.filter(
@@ -200,7 +269,11 @@ def journey_letters_due(*, pcns) -> QuerySet:
             Prefetch(
                 "steps",
                 queryset=steps.select_related(
-                    "idea__consultation", "theme", "priority", "place_update__place"
+                    "idea__consultation",
+                    "theme",
+                    "priority",
+                    "place_update__place",
+                    "ics_update__ics",
                 )
                 .distinct()
                 .order_by("created_at", "pk"),

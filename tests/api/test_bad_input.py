@@ -39,6 +39,9 @@ BAD = [
     ("organisations/", {"kind": "pcn", "parent": "1.5"}, "parent"),
     ("accountability/", {"place": "abc"}, "place"),
     ("priorities/", {"phse": "open"}, "phse"),  # an unknown parameter is refused, by name
+    ("ics-accountability/", {"ics": "abc"}, "ics"),
+    ("ics-accountability/", {"ics": BEYOND_64_BITS}, "ics"),
+    ("ics-accountability/", {"place": "1"}, "place"),  # it lists systems, not places
 ]
 
 

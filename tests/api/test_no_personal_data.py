@@ -23,6 +23,7 @@ ADDRESSES = [
     "updates/",
     "accountability/",
     "place-accountability/",
+    "ics-accountability/",
 ]
 
 

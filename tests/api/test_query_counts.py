@@ -22,6 +22,7 @@ LISTS = [
     "updates/?status=planned",
     "accountability/",
     "place-accountability/",
+    "ics-accountability/",
 ]
 
 

@@ -18,6 +18,7 @@ LISTS = [
     "/api/v1/updates/",
     "/api/v1/accountability/",
     "/api/v1/place-accountability/",
+    "/api/v1/ics-accountability/",
 ]
 
 

@@ -892,8 +892,8 @@ OWN_DATA = {"account_data_download": {"WITHDRAWNIDEA": {"resident"}}}
 
 # The open data API serves every PCN's published content to anyone (consultations/api/):
 # PCN B's live, public consultation, theme, priority and update are open data there, though
-# no page of PCN A's site may show them; so is the name of PCN B's Place (in its record,
-# place-accountability/). Its drafts, pending posts, private pages, people and uploads stay
+# no page of PCN A's site may show them; so are the names of PCN B's Place and ICS (in their
+# records, place-accountability/ and ics-accountability/). Its drafts, pending posts, private pages, people and uploads stay
 # forbidden.
 OPEN_DATA = (
     "OTHERPCNCONSULTATION",
@@ -901,6 +901,7 @@ OPEN_DATA = (
     "OTHERPCNPRIORITY",
     "OTHERPCNUPDATE",
     "OTHERPCNPLACE",
+    "OTHERPCNICS",
 )
 
 

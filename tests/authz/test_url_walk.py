@@ -125,6 +125,7 @@ EXPECTED = {
     "api-v1:update-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:place-accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
+    "api-v1:ics-accountability-list": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:schema": ("ok ok ok ok ok ok ok ok ok ok", None),
     "api-v1:docs": ("ok ok ok ok ok ok ok ok ok ok", None),
     # The site's accessibility statement: public, and only read.

@@ -1,12 +1,20 @@
 """An integrated care system ("Test ICS") with two Places: Riverbridge (North and South PCNs)
 and Otherbridge (one PCN), each with a published Place vision; its ICS vision served at its
-own host name; and a Place of another ICS (Farbridge) whose priority must never be cited."""
+own host name; and a Place of another ICS (Farbridge) whose priority must never be cited.
+`cited` links them: the ICS priority cites Riverbridge's priority, made of its PCNs' themes."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from consultations.models import IcsPriority, PlacePriority, PlacePriorityLink
+from consultations.models import (
+    IcsPriority,
+    IcsPriorityLink,
+    IcsUpdateAction,
+    IcsUpdatePage,
+    PlacePriority,
+    PlacePriorityLink,
+)
 from consultations.services.places import place_site_setup
 from consultations.services.systems import ics_site_setup
 from home.models import IntegratedCareSystem
@@ -67,3 +75,44 @@ def system(db, places):  # noqa: F811
         ics_lead=UserFactory(groups=[ics.lead_group]),
         other_ics_lead=UserFactory(groups=[other_ics.lead_group]),
     )
+
+
+def make_ics_update(
+    vision, *, priorities, title="Evening hubs across the system", actions=None, publish=True
+):
+    page = IcsUpdatePage(
+        title=title, summary="<p>We agreed <b>evening hubs</b> across the ICS.</p>", live=False
+    )
+    page.priorities = priorities
+    page.actions = actions or [
+        IcsUpdateAction(description="Fund evening hubs", status="in_progress")
+    ]
+    vision.add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def publish(page, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+
+@pytest.fixture
+def cited(system):
+    """The ICS priority cites Riverbridge's priority, which cites PCN one's theme directly and
+    PCN two's vision priority (whose theme is PCN two's). Otherbridge's priority (cited by no
+    ICS priority) and the other ICS's priority cite their own PCNs' themes."""
+    ours = system.places
+    PlacePriorityLink.objects.create(priority=ours.priority, theme=ours.one.theme)
+    PlacePriorityLink.objects.create(
+        priority=ours.priority, vision_priority=ours.two.vision.priorities.get()
+    )
+    PlacePriorityLink.objects.create(priority=ours.other_priority, theme=ours.other.theme)
+    PlacePriorityLink.objects.create(priority=system.far_priority, theme=system.far.theme)
+    IcsPriorityLink.objects.create(priority=system.priority, place_priority=ours.priority)
+    IcsPriorityLink.objects.create(
+        priority=system.other_priority, place_priority=system.far_priority
+    )
+    return system

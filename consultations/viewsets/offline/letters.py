@@ -176,7 +176,7 @@ class LettersPrintView(PermissionCheckedMixin, View):
 class ProgressLettersPrintView(PermissionCheckedMixin, View):
     """The letters about their ideas' progress, one per contributor and A4 page: each step
     owed since their last letter (put in a theme, the theme linked to a vision priority,
-    their Place acting on a priority that cites it).
+    their Place, or their integrated care system, acting on a priority that cites it).
     Those of the PCNs the user sends letters for; `?letters=<id>` prints some of them only.
     """
 
@@ -191,11 +191,17 @@ class ProgressLettersPrintView(PermissionCheckedMixin, View):
         printed = []
         for letter in letters:
             ideas: dict[int, dict] = {}
-            decisions = []  # a Place acted on a priority citing their idea's theme
+            decisions = []  # a Place or the ICS acted on a priority citing their idea's theme
             for step in letter.current_steps:
                 if step.idea_id is None:
+                    update = step.ics_update if step.ics_update_id else step.place_update
                     decisions.append(
-                        {"update": step.place_update, "url": step.place_update.full_url}
+                        {
+                            "update": update,
+                            "ics": bool(step.ics_update_id),
+                            "by": update.ics if step.ics_update_id else update.place,
+                            "url": update.full_url,
+                        }
                     )
                     continue
                 ideas.setdefault(
