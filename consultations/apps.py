@@ -22,6 +22,7 @@ class ConsultationsConfig(AppConfig):
             views,
         )
         from consultations.models import (
+            ConsultationIndexPage,
             PlaceUpdatePage,
             PlaceVisionPage,
             UpdateIndexPage,
@@ -64,6 +65,7 @@ class ConsultationsConfig(AppConfig):
         # What the pages that show consultations, themes and updates read from them.
         page_context_register(HomePage, page_context.home_page_context)
         page_context_register(VisionPage, page_context.vision_page_context)
+        page_context_register(ConsultationIndexPage, page_context.consultation_index_page_context)
         page_context_register(UpdateIndexPage, page_context.update_index_page_context)
         page_context_register(PlaceVisionPage, page_context.place_vision_page_context)
         # A place lead sees their Place's vision page in the admin, beside their PCNs' sites.

@@ -17,13 +17,14 @@ knows nothing of the apps built on it.
 
 import contextlib
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
 from engage.text import text_problems
@@ -72,6 +73,27 @@ def page_context_register(page_class: type, provider: Callable[..., dict]) -> No
     """
     if (page_class, provider) not in _context_providers:
         _context_providers.append((page_class, provider))
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page as a list links to it: its title and its address as `pageurl` writes it for
+    the request's site. Plain values, so a list of them can be kept between requests
+    (`home.page_cache.site_content_memo`) without pickling Wagtail pages."""
+
+    title: str
+    url: str
+
+
+def page_links(pages: Iterable[Page], *, request) -> list[PageLink]:
+    return [PageLink(title=page.title, url=page.get_url(request=request)) for page in pages]
+
+
+def request_site_id(request) -> int | None:
+    """The id of the request's Wagtail site (read once a request): addresses worked out for
+    one site are kept under its id, since another site's page links to them in full."""
+    site = Site.find_for_request(request)
+    return site.pk if site else None
 
 
 # Who publishes a section of a PCN's site (a page type that sits below the home page), as
