@@ -32,7 +32,7 @@ from consultations.models import (
 from home.boundary import place_ids_led_by
 from home.models import HomePage, VisionPage
 from home.page_cache import site_content_memo
-from home.pages import request_site_id
+from home.pages import parent_chain, request_site_id
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
@@ -161,6 +161,29 @@ def supported_idea_ids(*, user, ideas) -> set[int]:
 
 def consultation_themes(*, consultation: ConsultationPage):
     return Theme.objects.filter(consultation=consultation).order_by("name")
+
+
+def site_home(page) -> HomePage | None:
+    """The home page of a page's site: from the parents routing read, else one query."""
+    chain = parent_chain(page)
+    return chain[-1] if chain else page.home_page
+
+
+def idea_filter_choices(*, consultation: ConsultationPage) -> tuple[list, list[Theme]]:
+    """The neighbourhoods a consultation is for and its themes, each by name: what its list
+    of ideas is filtered by. Kept until the site's content changes (`site_content_memo`):
+    a theme added, renamed or removed, a neighbourhood renamed and the page published each
+    start a new generation."""
+
+    def read():
+        neighbourhoods = list(consultation.neighbourhoods.order_by("name"))
+        return neighbourhoods, list(consultation_themes(consultation=consultation))
+
+    home = site_home(consultation)
+    if home is None:
+        return read()
+    name = f"idea-filter-choices:{consultation.pk}"
+    return site_content_memo(home=home, name=name, compute=read)
 
 
 def idea_for_page(*, consultation: ConsultationPage, idea_id: int, user=None) -> Idea | None:

@@ -216,17 +216,24 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
         return super().route(request, path_components)
 
     def _child_by_slug(self, request, slug: str):
-        """The child page with this slug, specific, in one query; None to let Wagtail look."""
+        """The child page with this slug, specific, in one query; None to let Wagtail look.
+
+        By its id when the site's chrome knows it (checked against the page as read, so a
+        stale hint only costs the lookup by slug), else by its slug when this page allows
+        only one page type below it."""
+        chrome = getattr(request, "_engage_site_chrome", None)
+        hint = chrome.pages.get((self.pk, slug)) if chrome is not None else None
+        if hint is not None:
+            model = ContentType.objects.get_for_id(hint[0]).model_class()
+            child = _only(model.objects.filter(pk=hint[1])) if model is not None else None
+            if child is not None and self._is_child(child, slug):
+                return child
         child_models = self.specific_class.allowed_subpage_models()
         if len(child_models) == 1:
             return _only(child_models[0].objects.child_of(self).filter(slug=slug))
-        chrome = getattr(request, "_engage_site_chrome", None)
-        if chrome is None or chrome.home is None or chrome.home.pk != self.pk:
-            return None
-        content_type_id, page_id = chrome.children.get(slug, (None, None))
-        if page_id is None:
-            return None
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None:
-            return None
-        return _only(model.objects.child_of(self).filter(pk=page_id, slug=slug))
+        return None
+
+    def _is_child(self, page, slug: str) -> bool:
+        return (
+            page.slug == slug and page.depth == self.depth + 1 and page.path.startswith(self.path)
+        )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
 from tests.factories import UserFactory, make_consultation
-from tests.loop.conftest import make_update, make_vision
+from tests.loop.conftest import make_theme, make_update, make_vision
 
 LISTED = ('"consultations_consultationpage"', '"consultations_updatepage"', '"home_visionpage"')
 
@@ -139,3 +139,40 @@ def test_without_the_page_cache_the_lists_are_read_on_every_render(
     assert first[0]["Open consultations"] == ["Evenings /consultations/evenings/"]
     assert first[1] > 0
     assert lists_on(client, home) == first
+
+
+def filter_choices_on(client, consultation) -> tuple[list[str], list[str], int]:
+    """The idea list's neighbourhoods and themes to filter by, and how many queries read
+    them."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(consultation.url)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    choices = [
+        [option.get_text(strip=True) for option in page.select(f"select[name={name}] option")]
+        for name in ("neighbourhood", "theme")
+    ]
+    tables = ('"consultations_theme"', '"home_neighbourhood"')
+    reads = sum(any(table in query["sql"] for table in tables) for query in captured)
+    return *choices, reads
+
+
+def test_the_idea_lists_filters_are_read_once_until_the_content_changes(
+    client, home, consultation_index
+):
+    consultation = make_consultation(consultation_index, phase="open", title="Evenings")
+    client = signed_in(client)
+    everywhere = ["All neighbourhoods", "Hillcrest", "Riverside"]
+    assert filter_choices_on(client, consultation) == (everywhere, [], 2)
+    assert filter_choices_on(client, consultation) == (everywhere, [], 0)
+
+    theme = make_theme(consultation, "Access")  # a moderator's new theme
+    assert filter_choices_on(client, consultation) == (everywhere, ["All themes", "Access"], 2)
+    theme.name = "Getting there"
+    theme.save()
+    assert filter_choices_on(client, consultation)[1] == ["All themes", "Getting there"]
+    neighbourhood = home.pcn.neighbourhoods.get(name="Hillcrest")
+    neighbourhood.name = "Hill Crest"
+    neighbourhood.save()
+    assert filter_choices_on(client, consultation)[0][1] == "Hill Crest"
+    assert filter_choices_on(client, consultation)[2] == 0
