@@ -22,6 +22,7 @@ class ConsultationsConfig(AppConfig):
             views,
         )
         from consultations.models import (
+            ConsultationIndexPage,
             IcsUpdatePage,
             IcsVisionPage,
             PlaceUpdatePage,
@@ -68,6 +69,7 @@ class ConsultationsConfig(AppConfig):
         # What the pages that show consultations, themes and updates read from them.
         page_context_register(HomePage, page_context.home_page_context)
         page_context_register(VisionPage, page_context.vision_page_context)
+        page_context_register(ConsultationIndexPage, page_context.consultation_index_page_context)
         page_context_register(UpdateIndexPage, page_context.update_index_page_context)
         page_context_register(PlaceVisionPage, page_context.place_vision_page_context)
         page_context_register(IcsVisionPage, page_context.ics_vision_page_context)

@@ -20,10 +20,11 @@ from consultations.models import (
     UpdatePage,
 )
 from consultations.representativeness import public_summary
-from consultations.selectors import place_vision_heard
+from consultations.selectors import consultation_cards, place_vision_heard
 from consultations.systems import ics_homes, ics_page_record, ics_vision_heard
 from home.models import HomePage
 from home.page_cache import site_content_memo
+from home.pages import page_links, request_site_id
 
 
 def public_record(*, home):
@@ -35,16 +36,21 @@ def public_record(*, home):
 
 
 def home_page_context(*, page, request) -> dict:
-    """The home page: open and upcoming consultations, the latest updates, the record."""
-    consultations = ConsultationPage.objects.live().public().descendant_of(page)
+    """The home page: open and upcoming consultations, the latest updates, the record; each
+    kept until the site's content changes, so a rendered home page builds no page query."""
+    consultations = consultation_cards(home=page, below=page, request=request)
+
+    def latest_updates():
+        updates = UpdatePage.objects.live().public().descendant_of(page)
+        return page_links(updates.order_by("-first_published_at")[:3], request=request)
+
     return {
-        "open_consultations": consultations.open_now().order_by("closes_at"),
-        "upcoming_consultations": consultations.upcoming().order_by("opens_at")[:3],
-        "latest_updates": (
-            UpdatePage.objects.live()
-            .public()
-            .descendant_of(page)
-            .order_by("-first_published_at")[:3]
+        "open_consultations": consultations.open,
+        "upcoming_consultations": consultations.upcoming[:3],
+        "latest_updates": site_content_memo(
+            home=page,
+            name=f"latest-updates:{request_site_id(request)}",
+            compute=latest_updates,
         ),
         "record": public_record(home=page),
     }
@@ -57,6 +63,16 @@ def public_who_took_part(*, home):
     return site_content_memo(
         home=home, name="who_took_part", compute=lambda: public_summary(home=home)
     )
+
+
+def consultation_index_page_context(*, page, request) -> dict:
+    """The list of consultations: open, coming soon and closed."""
+    consultations = consultation_cards(home=page.get_parent(), below=page, request=request)
+    return {
+        "open_consultations": consultations.open,
+        "upcoming_consultations": consultations.upcoming,
+        "past_consultations": consultations.past,
+    }
 
 
 def update_index_page_context(*, page, request) -> dict:

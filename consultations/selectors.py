@@ -1,6 +1,7 @@
 """Reads that pages show. Each selects and prefetches what its page needs, so a page's
 query count stays the same however many ideas and comments there are."""
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from consultations.models import (
     Idea,
     IdeaTheme,
     OutreachAction,
+    Phase,
     PlacePriorityDraft,
     PlacePriorityLink,
     PlacePriorityPoint,
@@ -26,9 +28,12 @@ from consultations.models import (
     Support,
     Theme,
     ThemeQuote,
+    phase_at,
 )
 from home.boundary import ics_ids_led_by, place_ids_led_by
 from home.models import HomePage, VisionPage
+from home.page_cache import site_content_memo
+from home.pages import parent_chain, request_site_id
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
@@ -38,6 +43,72 @@ SORTS = {
     "supported": ("-support_count", "-created_at", "-id"),
     "discussed": ("-comment_count", "-created_at", "-id"),
 }
+
+
+@dataclass(frozen=True)
+class ConsultationCard:
+    """A consultation as a list of them shows it (`includes/consultation_card.html`), in
+    plain values a kept list can hold. Its phase is worked out each time it is shown, so a
+    kept list still moves a consultation from upcoming to open to closed on time."""
+
+    title: str
+    summary: str
+    url: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    phase_override: str
+
+    @property
+    def phase(self) -> str:
+        return phase_at(
+            phase_override=self.phase_override, opens_at=self.opens_at, closes_at=self.closes_at
+        )
+
+    @property
+    def phase_label(self) -> str:
+        return Phase(self.phase).label
+
+
+@dataclass(frozen=True)
+class ConsultationsByPhase:
+    open: list[ConsultationCard]  # closing soonest first
+    upcoming: list[ConsultationCard]  # opening soonest first
+    past: list[ConsultationCard]  # closed, under review or responded; latest first
+
+
+def consultation_cards(*, home: HomePage, below, request) -> ConsultationsByPhase:
+    """The live consultations everyone may read below the page `below` (the site's home
+    page or its consultations' index), by phase, as the request's site links to them.
+
+    One query, kept until the site's content changes (`site_content_memo`: a page
+    published, moved or made private starts a new generation); sorted into phases when
+    shown, so what is kept does not go stale as time passes."""
+
+    def cards() -> list[ConsultationCard]:
+        pages = ConsultationPage.objects.live().public().descendant_of(below).order_by("path")
+        return [
+            ConsultationCard(
+                title=page.title,
+                summary=page.summary,
+                url=page.get_url(request=request),
+                opens_at=page.opens_at,
+                closes_at=page.closes_at,
+                phase_override=page.phase_override,
+            )
+            for page in pages
+        ]
+
+    name = f"consultation-cards:{below.pk}:{request_site_id(request)}"
+    kept = site_content_memo(home=home, name=name, compute=cards)
+    by_phase = {phase: [] for phase in Phase}
+    for card in kept:
+        by_phase[card.phase].append(card)
+    past = by_phase[Phase.CLOSED] + by_phase[Phase.UNDER_REVIEW] + by_phase[Phase.RESPONDED]
+    return ConsultationsByPhase(
+        open=sorted(by_phase[Phase.OPEN], key=lambda card: card.closes_at),
+        upcoming=sorted(by_phase[Phase.UPCOMING], key=lambda card: card.opens_at),
+        past=sorted(past, key=lambda card: card.closes_at, reverse=True),
+    )
 
 
 def idea_list(
@@ -91,6 +162,29 @@ def supported_idea_ids(*, user, ideas) -> set[int]:
 
 def consultation_themes(*, consultation: ConsultationPage):
     return Theme.objects.filter(consultation=consultation).order_by("name")
+
+
+def site_home(page) -> HomePage | None:
+    """The home page of a page's site: from the parents routing read, else one query."""
+    chain = parent_chain(page)
+    return chain[-1] if chain else page.home_page
+
+
+def idea_filter_choices(*, consultation: ConsultationPage) -> tuple[list, list[Theme]]:
+    """The neighbourhoods a consultation is for and its themes, each by name: what its list
+    of ideas is filtered by. Kept until the site's content changes (`site_content_memo`):
+    a theme added, renamed or removed, a neighbourhood renamed and the page published each
+    start a new generation."""
+
+    def read():
+        neighbourhoods = list(consultation.neighbourhoods.order_by("name"))
+        return neighbourhoods, list(consultation_themes(consultation=consultation))
+
+    home = site_home(consultation)
+    if home is None:
+        return read()
+    name = f"idea-filter-choices:{consultation.pk}"
+    return site_content_memo(home=home, name=name, compute=read)
 
 
 def idea_for_page(*, consultation: ConsultationPage, idea_id: int, user=None) -> Idea | None:

@@ -14,9 +14,10 @@ class HomeConfig(AppConfig):
 
         from engage.names import reserved_names_register
         from engage.roles import landing_register
-        from home import checks, page_cache  # noqa: F401 (checks registers itself)
+        from home import checks, page_cache, page_context  # noqa: F401 (checks registers itself)
         from home.landing import staff_landing
         from home.models import (
+            HomePage,
             IntegratedCareSystem,
             Neighbourhood,
             Place,
@@ -24,10 +25,14 @@ class HomeConfig(AppConfig):
             PrimaryCareNetwork,
         )
         from home.names import reserved_names
+        from home.pages import page_context_register
         from home.site_cache import page_saved, site_cache_clear
 
         # A PCN's staff and leads sign in to their dashboard.
         landing_register(staff_landing, order=20)
+
+        # The home page's link to the shared vision.
+        page_context_register(HomePage, page_context.home_page_context)
 
         # A resident's display name may not pass for one of our organisations or places.
         reserved_names_register(reserved_names)

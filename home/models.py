@@ -378,12 +378,8 @@ class HomePage(EngagePage):
         "home.PrivacyNoticePage",
     ]
 
-    def get_context(self, request, *args, **kwargs):
-        # Its consultations, updates and record come from `consultations`, which registers
-        # them with `home.pages.page_context_register`.
-        context = super().get_context(request, *args, **kwargs)
-        context["vision"] = VisionPage.objects.live().public().child_of(self).first()
-        return context
+    # Its link to the vision comes from `home.page_context`; its consultations, updates and
+    # record from `consultations`: each registers them with `page_context_register`.
 
 
 class PcnPageMixin:

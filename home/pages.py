@@ -17,13 +17,14 @@ knows nothing of the apps built on it.
 
 import contextlib
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
 from engage.text import text_problems
@@ -72,6 +73,27 @@ def page_context_register(page_class: type, provider: Callable[..., dict]) -> No
     """
     if (page_class, provider) not in _context_providers:
         _context_providers.append((page_class, provider))
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page as a list links to it: its title and its address as `pageurl` writes it for
+    the request's site. Plain values, so a list of them can be kept between requests
+    (`home.page_cache.site_content_memo`) without pickling Wagtail pages."""
+
+    title: str
+    url: str
+
+
+def page_links(pages: Iterable[Page], *, request) -> list[PageLink]:
+    return [PageLink(title=page.title, url=page.get_url(request=request)) for page in pages]
+
+
+def request_site_id(request) -> int | None:
+    """The id of the request's Wagtail site (read once a request): addresses worked out for
+    one site are kept under its id, since another site's page links to them in full."""
+    site = Site.find_for_request(request)
+    return site.pk if site else None
 
 
 # Who publishes a section of a PCN's site (a page type that sits below the home page), as
@@ -194,17 +216,24 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
         return super().route(request, path_components)
 
     def _child_by_slug(self, request, slug: str):
-        """The child page with this slug, specific, in one query; None to let Wagtail look."""
+        """The child page with this slug, specific, in one query; None to let Wagtail look.
+
+        By its id when the site's chrome knows it (checked against the page as read, so a
+        stale hint only costs the lookup by slug), else by its slug when this page allows
+        only one page type below it."""
+        chrome = getattr(request, "_engage_site_chrome", None)
+        hint = chrome.pages.get((self.pk, slug)) if chrome is not None else None
+        if hint is not None:
+            model = ContentType.objects.get_for_id(hint[0]).model_class()
+            child = _only(model.objects.filter(pk=hint[1])) if model is not None else None
+            if child is not None and self._is_child(child, slug):
+                return child
         child_models = self.specific_class.allowed_subpage_models()
         if len(child_models) == 1:
             return _only(child_models[0].objects.child_of(self).filter(slug=slug))
-        chrome = getattr(request, "_engage_site_chrome", None)
-        if chrome is None or chrome.home is None or chrome.home.pk != self.pk:
-            return None
-        content_type_id, page_id = chrome.children.get(slug, (None, None))
-        if page_id is None:
-            return None
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None:
-            return None
-        return _only(model.objects.child_of(self).filter(pk=page_id, slug=slug))
+        return None
+
+    def _is_child(self, page, slug: str) -> bool:
+        return (
+            page.slug == slug and page.depth == self.depth + 1 and page.path.startswith(self.path)
+        )

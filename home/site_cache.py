@@ -41,8 +41,9 @@ class SiteChrome:
     navigation: list = field(default_factory=list)
     # The live, public privacy notice (linked from the footer and sign-up, not the menu).
     privacy_notice: Page | None = None
-    # slug -> (content type id, page id) of the home page's children: a routing hint.
-    children: dict = field(default_factory=dict)
+    # (parent page id, slug) -> (content type id, page id) of every page of the site below
+    # its home page: a routing hint (`home.pages.EngagePage.route`).
+    pages: dict = field(default_factory=dict)
 
     @property
     def pcn(self):
@@ -106,8 +107,25 @@ def _read_chrome(site: Site | None) -> SiteChrome:
         home=home,
         navigation=navigation,
         privacy_notice=privacy_notice,
-        children={child.slug: (child.content_type_id, child.pk) for child in children},
+        pages=_routing_hints(home),
     )
+
+
+def _routing_hints(home) -> dict:
+    """(parent page id, slug) -> (content type id, page id) of every page below `home`: so
+    routing reads each page of an address by its id, without building a query for a child
+    by its slug under its parent (half the cost of routing)."""
+    rows = Page.objects.descendant_of(home).order_by("path")
+    ids = {home.path: home.pk}
+    hints = {}
+    for pk, path, slug, content_type_id in rows.values_list(
+        "pk", "path", "slug", "content_type_id"
+    ):
+        ids[path] = pk
+        parent = ids.get(path[: -Page.steplen])
+        if parent is not None:
+            hints[(parent, slug)] = (content_type_id, pk)
+    return hints
 
 
 # (host name, port) -> (generation, the site's home page path), in this process: what the
@@ -141,8 +159,9 @@ def site_chrome(request) -> SiteChrome:
     if not hasattr(request, "_engage_site_chrome"):
         hostname, port = host_key(request)
         current = request_generation(request)
-        # "2": chrome whose linked pages carry their `site_url`.
-        key = f"engage:site-cache:2:{current}:{hostname}:{port}"
+        # "3": chrome whose linked pages carry their `site_url`, with routing hints for
+        # every page of the site.
+        key = f"engage:site-cache:3:{current}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = _read_chrome(Site.find_for_request(request))

@@ -62,6 +62,7 @@ from consultations.models.pages import (
     ConsultationPageQuerySet,
     ModerationMode,
     Phase,
+    phase_at,
     route_views_register,
 )
 from consultations.models.participation import (
@@ -168,6 +169,7 @@ __all__ = [
     "UpdateIndexPage",
     "UpdatePage",
     "ethnic_group_of",
+    "phase_at",
     "post_may_be_quoted",
     "route_views_register",
 ]

@@ -30,6 +30,20 @@ class Phase(models.TextChoices):
     RESPONDED = "responded", "Responded"
 
 
+def phase_at(*, phase_override: str, opens_at, closes_at, now=None) -> str:
+    """A consultation's phase at `now` (by default, now): what `ConsultationPage.phase` and
+    a kept list's card (`selectors.ConsultationCard`) both say, and what the phase filters
+    of `ConsultationPageQuerySet` agree with."""
+    if phase_override:
+        return phase_override
+    now = now or timezone.now()
+    if now < opens_at:
+        return Phase.UPCOMING
+    if now < closes_at:
+        return Phase.OPEN
+    return Phase.CLOSED
+
+
 class ModerationMode(models.TextChoices):
     PRE = "pre", "Pre-moderation: nothing shows until a moderator approves it"
     POST = "post", "Post-moderation: posts show at once and are moderated after"
@@ -44,13 +58,8 @@ class ConsultationIndexPage(EngagePage):
     max_count_per_parent = 1
     section_publishing = STAFF_PUBLISH
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        consultations = ConsultationPage.objects.live().public().child_of(self)
-        context["open_consultations"] = consultations.open_now().order_by("closes_at")
-        context["upcoming_consultations"] = consultations.upcoming().order_by("opens_at")
-        context["past_consultations"] = consultations.finished().order_by("-closes_at")
-        return context
+    # Its consultations, by phase, come from `consultations.page_context` (registered with
+    # `page_context_register`).
 
 
 class ConsultationPageQuerySet(EngagePageQuerySet):
@@ -238,14 +247,9 @@ class ConsultationPage(PcnPageMixin, RoutablePageMixin, EngagePage):
 
     @property
     def phase(self) -> str:
-        if self.phase_override:
-            return self.phase_override
-        now = timezone.now()
-        if now < self.opens_at:
-            return Phase.UPCOMING
-        if now < self.closes_at:
-            return Phase.OPEN
-        return Phase.CLOSED
+        return phase_at(
+            phase_override=self.phase_override, opens_at=self.opens_at, closes_at=self.closes_at
+        )
 
     @property
     def phase_label(self) -> str:

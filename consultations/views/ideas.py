@@ -29,8 +29,7 @@ from consultations.views.common import (
 
 
 def consultation_detail(request, page: ConsultationPage):
-    neighbourhoods = list(page.neighbourhoods.order_by("name"))
-    themes = list(selectors.consultation_themes(consultation=page))
+    neighbourhoods, themes = selectors.idea_filter_choices(consultation=page)
     filters = IdeaFilterForm(
         request.GET or None, consultation=page, neighbourhoods=neighbourhoods, themes=themes
     )

@@ -104,6 +104,33 @@ def test_a_slug_changed_behind_the_cache_routes_to_the_new_address(
     assert client.get("/vision/").status_code == 200
 
 
+def test_every_page_of_an_address_is_read_by_its_id(client, home, open_consultation):
+    """The chrome knows every page of the site by its parent and slug: routing reads each
+    page by its id, never looking for a child by its slug."""
+    client.get(open_consultation.url)  # the chrome, read once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(open_consultation.url).status_code == 200
+    assert not [query["sql"] for query in queries if '"slug" = ' in query["sql"]]
+
+
+def test_a_consultation_renamed_or_moved_behind_the_cache_routes_as_it_is_now(
+    client, home, open_consultation, no_page_cache
+):
+    index = open_consultation.get_parent()
+    assert client.get("/consultations/open-consultation/").status_code == 200
+    Page.objects.filter(pk=open_consultation.pk).update(
+        slug="evenings", url_path=f"{index.url_path}evenings/"
+    )
+    assert client.get("/consultations/open-consultation/").status_code == 404
+    assert client.get("/consultations/evenings/").status_code == 200
+    # Moved, behind the cache, to another site's index: not served at its old address.
+    _, other_index, _ = make_pcn_site(hostname="127.0.0.1", default=False)
+    Page.objects.filter(pk=open_consultation.pk).update(
+        path=other_index.path + "0009", depth=other_index.depth + 1
+    )
+    assert client.get("/consultations/evenings/").status_code == 404
+
+
 def test_an_unknown_address_is_not_found(client, home, open_consultation):
     assert client.get("/no-such-page/").status_code == 404
     assert client.get(open_consultation.get_parent().url + "no-such-page/").status_code == 404
