@@ -1,11 +1,49 @@
-"""Django's model backend, reading a user's permissions in one query rather than two."""
+"""Django's and allauth's backends, reading what every page asks about the signed-in person
+with the person: whether their email address is verified (the bar for taking part) and
+whether they have an authenticator app (the bar for any role), and their permissions in one
+query rather than two."""
 
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 
-class ModelBackend(DjangoModelBackend):
+class UserWithFactsMixin:
+    """`get_user` (the signed-in person, once a request) reads two facts every page asks
+    with the person, as two EXISTS in the same query: `engage.roles.has_two_factor` and
+    `consultations.permissions.is_verified` then read them from the user object instead of
+    a query each. They hold for one request, as the role checks' memories do."""
+
+    def get_user(self, user_id):
+        User = get_user_model()
+        user = (
+            User._default_manager.annotate(
+                engage_verified_email=Exists(
+                    EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+                ),
+                engage_totp=Exists(
+                    Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+                ),
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user._engage_verified = user.engage_verified_email
+        user._engage_has_two_factor = user.engage_totp
+        return user
+
+
+class AuthenticationBackend(UserWithFactsMixin, AllauthBackend):
+    """allauth's backend (sign-in by email address, as allauth's forms do)."""
+
+
+class ModelBackend(UserWithFactsMixin, DjangoModelBackend):
     """Every page asks whether the user may reach the admin (Wagtail's user bar); Django
     answers that with one query for the user's own permissions and one for their groups'.
     This reads both at once. Same answers: inactive users have none, superusers all."""

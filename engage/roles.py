@@ -36,7 +36,11 @@ def has_two_factor(user) -> bool:
     """They have an active authenticator app, so allauth asks them for its code at sign-in."""
     if user is None or not user.is_authenticated:
         return False
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if not hasattr(user, "_engage_has_two_factor"):  # read with the user (engage.backends)
+        user._engage_has_two_factor = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()
+    return user._engage_has_two_factor
 
 
 # Where each role's work is: after signing in, and the header's "Manage" link

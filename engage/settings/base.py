@@ -163,7 +163,7 @@ AUTH_USER_MODEL = "engage.User"
 
 AUTHENTICATION_BACKENDS = [
     "engage.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "engage.backends.AuthenticationBackend",  # allauth's
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
