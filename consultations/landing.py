@@ -5,7 +5,7 @@ picks the first that applies."""
 
 from django.urls import reverse
 
-from consultations.models import PlaceVisionPage
+from consultations.models import IcsVisionPage, PlaceVisionPage
 from engage.roles import Landing, group_ids
 from home.boundary import ics_ids_led_by, place_ids_led_by
 from home.models import PrimaryCareNetwork
@@ -29,13 +29,17 @@ def place_lead_landing(user) -> Landing | None:
 
 
 def ics_lead_landing(user) -> Landing | None:
-    """An ICS lead (who leads no Place with a vision, and is not a PCN's moderator or staff):
-    the charts of the first ICS they lead, once their group has the admin."""
+    """An ICS lead (who leads no Place with a vision, and is not a PCN's moderator or staff),
+    once their group has the admin: their ICS vision screen (its priorities' links, who took
+    part and the charts) when their system's vision is set up (`ics_site_setup`), else the
+    charts of the first ICS they lead."""
     if not group_ids(user):
         return None
     systems = ics_ids_led_by(user)
     if not systems or not user.has_perm("wagtailadmin.access_admin"):
         return None
+    if IcsVisionPage.objects.filter(ics_id__in=systems).exists():
+        return Landing(url=reverse("ics_vision:index"), label="ICS vision", manages=True)
     return Landing(url=reverse("charts:ics", args=[systems[0]]), label="ICS charts", manages=True)
 
 

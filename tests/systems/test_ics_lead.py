@@ -1,5 +1,6 @@
-"""The ICS lead: two-factor like every role, lands on their ICS's charts after signing in
-(unless they also lead a Place, whose vision comes first), and is shown the ICS vision and
+"""The ICS lead: two-factor like every role, lands on their ICS vision screen after signing
+in, or on its charts before its vision is set up (unless they also lead a Place, whose
+vision comes first), and is shown the ICS vision and
 charts menus."""
 
 import pytest
@@ -23,6 +24,15 @@ def test_an_ics_lead_needs_two_factor_and_lands_on_their_ics_charts(systems):
     assert response.status_code == 200
     assert "Riverbridge" in response.content.decode()
     assert manage_landing(systems.ics_lead).label == "ICS charts"
+
+
+def test_an_ics_lead_whose_vision_is_set_up_lands_on_the_ics_vision_screen(systems):
+    from consultations.services.systems import ics_site_setup
+
+    ics_site_setup(ics=systems.ics, hostname="ics.example")
+    lead = UserFactory(groups=[systems.ics.lead_group])
+    assert signed_in(Client(), lead) == reverse("ics_vision:index")
+    assert manage_landing(lead).label == "ICS vision"
 
 
 def test_an_ics_lead_who_also_leads_a_place_lands_on_the_place_vision(systems):
