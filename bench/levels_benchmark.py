@@ -222,7 +222,8 @@ def main() -> int:
         started = time.perf_counter()
         if args.pcns:
             site.manage(
-                env, "make_synthetic_data", "--systems", "1", "--places", str(args.places),
+                env, "make_synthetic_data", "--allow-without-debug", "--systems", "1",
+                "--places", str(args.places),
                 "--pcns", str(args.pcns), "--ideas-per-pcn", str(args.ideas_per_pcn),
             )  # fmt: skip
             scale = f"synthetic: 1 ICS, {args.places} Places, {args.pcns} PCNs, "
