@@ -170,25 +170,44 @@ class Figures:
     first_responses: dict  # consultation id -> first live update's first publication
 
 
-def figures_read(*, scope: Scope, months: int, today: date | None = None) -> Figures:
+def figures_read(
+    *, scope: Scope, months: int, today: date | None = None, local: bool = True
+) -> Figures:
+    """The figures of `scope`'s PCNs; their neighbourhoods and practices only if `local` (an
+    ICS's charts show neither). PCNs read `with_home_path` bring their sites' paths."""
     today = today or timezone.localdate()
     starts = month_starts(months=months, today=today)
     since = timezone.make_aware(datetime(starts[0].year, starts[0].month, 1))
     pcn_ids = [pcn.pk for pcn in scope.pcns]
-    homes = list(HomePage.objects.filter(pcn_id__in=pcn_ids).values_list("pcn_id", "path"))
+    if all(hasattr(pcn, "home_path") for pcn in scope.pcns):
+        homes = sorted(
+            ((pcn.pk, pcn.home_path) for pcn in scope.pcns if pcn.home_path),
+            key=lambda home: home[1],
+        )
+    else:
+        homes = list(HomePage.objects.filter(pcn_id__in=pcn_ids).values_list("pcn_id", "path"))
     published = Idea.objects.filter(
         status=PostStatus.PUBLISHED, consultation__in=scope.consultations, created_at__gte=since
     )
-    ideas_by_month = {
-        (int(row["pcn"]), _month_key(row["month"])): row["count"]
-        for row in published.annotate(
+    # Ideas by month and by kind (channel, neighbourhood, practice) in one read, added up
+    # both ways here.
+    ideas_by_month: dict = {}
+    kinds: dict = {}
+    for row in (
+        published.annotate(
             pcn=_pcn_of_path(homes, "consultation__path"), month=TruncMonth("created_at")
         )
         .order_by()
-        .values("pcn", "month")
+        .values("pcn", "month", "channel", "neighbourhood_id", "practice_id")
         .annotate(count=Count("pk"))
-        if row["pcn"]
-    }
+    ):
+        if not row["pcn"]:
+            continue
+        pcn = int(row["pcn"])
+        month = (pcn, _month_key(row["month"]))
+        ideas_by_month[month] = ideas_by_month.get(month, 0) + row["count"]
+        kind = (pcn, row["channel"], row["neighbourhood_id"], row["practice_id"])
+        kinds[kind] = kinds.get(kind, 0) + row["count"]
     comments = Comment.objects.filter(
         status=PostStatus.PUBLISHED,
         idea__status=PostStatus.PUBLISHED,
@@ -206,12 +225,14 @@ def figures_read(*, scope: Scope, months: int, today: date | None = None) -> Fig
         if row["pcn"]
     }
     ideas_by_kind = [
-        {**row, "pcn": int(row["pcn"])}
-        for row in published.annotate(pcn=_pcn_of_path(homes, "consultation__path"))
-        .order_by()
-        .values("pcn", "channel", "neighbourhood_id", "practice_id")
-        .annotate(count=Count("pk"))
-        if row["pcn"]
+        {
+            "pcn": pcn,
+            "channel": channel,
+            "neighbourhood_id": neighbourhood_id,
+            "practice_id": practice_id,
+            "count": count,
+        }
+        for (pcn, channel, neighbourhood_id, practice_id), count in kinds.items()
     ]
     closed = scope.consultations.finished()
     answered = Exists(scope.updates.filter(themes=OuterRef("pk")))
@@ -248,12 +269,16 @@ def figures_read(*, scope: Scope, months: int, today: date | None = None) -> Fig
             Neighbourhood.objects.filter(pcn_id__in=pcn_ids)
             .select_related("pcn")
             .order_by("pcn__name", "name")
-        ),
+        )
+        if local
+        else [],
         practices=list(
             Practice.objects.filter(pcn_id__in=pcn_ids)
             .select_related("pcn")
             .order_by("pcn__name", "name")
-        ),
+        )
+        if local
+        else [],
         themes=themes,
         consultations=consultations,
         first_responses=first_responses,
@@ -528,7 +553,7 @@ def _medians(consultations: list[dict], first_responses: dict, groups: list[set]
 def ics_charts(*, scope: Scope, months: int, today: date | None = None) -> list[Chart]:
     """An ICS's Places side by side, each the sum of its PCNs: contributions per month, ideas
     by channel, themes answered, and the median days to respond of its PCNs' consultations."""
-    figures = figures_read(scope=scope, months=months, today=today)
+    figures = figures_read(scope=scope, months=months, today=today, local=False)
     places = sorted(scope.places, key=lambda place: place.name)
     pcns_of = {
         place.pk: {pcn.pk for pcn in figures.pcns if pcn.place_id == place.pk} for place in places

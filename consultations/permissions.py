@@ -43,8 +43,7 @@ from django.utils import timezone
 
 from consultations.models import Comment, ConsultationPage, Idea, Phase, PostStatus
 from engage.roles import group_ids
-from home.boundary import ics_ids_led_by
-from home.models import HomePage
+from home.boundary import ics_ids_led_by, pcn_ids_with_role
 
 # Paper forms and phone calls arrive late: they can be entered this long after closing.
 OFFLINE_ENTRY_GRACE = timedelta(days=28)
@@ -326,10 +325,8 @@ def can_flag(user, post) -> bool:
 
 
 def user_moderates_anything(user) -> bool:
-    """A PPG moderator of some PCN, or an admin: the moderation screens are theirs."""
+    """A PPG moderator of some PCN (one with a site), or an admin: the moderation screens
+    are theirs. Answered from the person's roles, read once per user object."""
     if user is None or not user.is_authenticated:
         return False
-    return (
-        user.is_superuser
-        or HomePage.objects.filter(pcn__moderator_group__in=user.groups.all()).exists()
-    )
+    return user.is_superuser or bool(pcn_ids_with_role(user, "moderator", with_site=True))

@@ -34,6 +34,7 @@ from consultations.models import Comment, ConsultationPage, Idea, PostStatus
 from consultations.representativeness import Breakdown, answers_of, breakdowns, records_of
 from engage.models import User
 from engage.suppression import SMALL, Entry, SuppressedTable, table_suppress
+from home.boundary import home_paths_of, with_home_path
 from home.models import HomePage, IntegratedCareSystem, Place, PrimaryCareNetwork
 from home.selectors import pcns_population
 
@@ -93,7 +94,10 @@ def representation_across(*, pcns, period: Period, name: str, whose: str) -> Rol
     once, against the PCNs' registered patients (see the module's docstring). `name` is the
     roll-up's (a Place's), `whose` names its patients in the notes ("the Place's")."""
     pcns = list(pcns)
-    homes = dict(HomePage.objects.filter(pcn__in=pcns).values_list("pcn_id", "path"))
+    if all(hasattr(pcn, "home_path") for pcn in pcns):
+        homes = home_paths_of(pcns)  # read with the PCNs (`with_home_path`)
+    else:
+        homes = dict(HomePage.objects.filter(pcn__in=pcns).values_list("pcn_id", "path"))
 
     def under(lookup: str, pcn_ids) -> Q:
         query = Q(pk__in=[])
@@ -182,7 +186,10 @@ def representation_across(*, pcns, period: Period, name: str, whose: str) -> Rol
 def place_representation(*, place: Place, period: Period) -> RollUp:
     """Who took part across `place`'s PCNs in `period` (`representation_across`)."""
     return representation_across(
-        pcns=place.pcns.order_by("name"), period=period, name=place.name, whose="the Place's"
+        pcns=with_home_path(place.pcns.order_by("name")),
+        period=period,
+        name=place.name,
+        whose="the Place's",
     )
 
 
@@ -191,7 +198,7 @@ def ics_representation(*, ics: IntegratedCareSystem, period: Period) -> RollUp:
     (`representation_across`), with its Places side by side and each Place's PCNs."""
     places = list(
         ics.places.order_by("name").prefetch_related(
-            Prefetch("pcns", queryset=PrimaryCareNetwork.objects.order_by("name"))
+            Prefetch("pcns", queryset=with_home_path(PrimaryCareNetwork.objects.order_by("name")))
         )
     )
     rollup = representation_across(

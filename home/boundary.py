@@ -30,10 +30,12 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import get_all_child_relations
 from wagtail.models import Page
+
+from engage.roles import group_ids
 
 
 # Looked up by name, not imported: home.models builds its mixins on this module.
@@ -89,17 +91,35 @@ def in_pcn(queryset, pcn):
 
 
 def in_pcns(queryset, pcns: Iterable):
-    """The rows of `queryset` that belong to any of `pcns`."""
+    """The rows of `queryset` that belong to any of `pcns`. PCNs read through
+    `with_home_path` bring their home pages' paths along, so this reads nothing more."""
     pcns = list(pcns)
     if not pcns:
         return queryset.none()
     kind, lookup = pcn_lookup(queryset.model)
     if kind == "pcn":
         return queryset.filter(**{f"{lookup}__in": [pcn.pk for pcn in pcns]})
+    if all(hasattr(pcn, "home_path") for pcn in pcns):
+        paths = [pcn.home_path for pcn in pcns if pcn.home_path]
+    else:
+        paths = _home_model().objects.filter(pcn__in=pcns).values_list("path", flat=True)
     query = Q()
-    for path in _home_model().objects.filter(pcn__in=pcns).values_list("path", flat=True):
+    for path in paths:
         query |= Q(**{f"{lookup}__startswith": path})
     return queryset.filter(query) if query else queryset.none()
+
+
+def with_home_path(queryset):
+    """PCNs, each with `home_path`: its home page's tree path (None before it has a site), in
+    the same query, for `in_pcns` and the roll-ups to read the PCNs' pages without asking
+    again."""
+    homes = _home_model().objects.filter(pcn=OuterRef("pk")).order_by("path").values("path")
+    return queryset.annotate(home_path=Subquery(homes[:1]))
+
+
+def home_paths_of(pcns) -> dict[int, str]:
+    """PCN id -> its home page's path, from PCNs read `with_home_path`."""
+    return {pcn.pk: pcn.home_path for pcn in pcns if pcn.home_path}
 
 
 def pcn_of(obj):
@@ -181,6 +201,56 @@ def check_links(owner_pcn, links: dict[str, Iterable | models.Model | None]) -> 
         raise ValidationError(errors)
 
 
+# The roles a person holds in PCNs, read in one query per user object: every question of
+# "which PCNs is this person X of?" (the admin's menu asks a dozen on every page) is answered
+# from these rows and the person's groups (`engage.roles.group_ids`).
+ROLES = {
+    "moderator": "moderator_group_id",
+    "staff": "staff_group_id",
+    "lead": "lead_group_id",
+    "place_lead": "place__lead_group_id",
+    "ics_lead": "place__integrated_care_system__lead_group_id",
+}
+
+
+def _pcn_roles(user) -> list[dict]:
+    """The PCNs in which any of the person's groups holds any role, each with its role groups
+    and whether it has a site (home page). Read once per user object."""
+    if not hasattr(user, "_engage_pcn_roles"):
+        groups = group_ids(user)
+        if groups:
+            touching = Q()
+            for field in ROLES.values():
+                touching |= Q(**{field.removesuffix("_id") + "__in": groups})
+            has_site = Exists(_home_model().objects.filter(pcn=OuterRef("pk")))
+            rows = list(
+                _pcn_model()
+                .objects.filter(touching)
+                .annotate(has_site=has_site)
+                .values("pk", "has_site", *ROLES.values())
+            )
+        else:
+            rows = []
+        user._engage_pcn_roles = rows
+    return user._engage_pcn_roles
+
+
+def pcn_ids_with_role(user, *roles: str, with_site: bool = False) -> list[int]:
+    """The ids of the PCNs in which the person holds any of `roles` (names of `ROLES`)
+    through their own groups (an admin's too: admins' every-PCN rule is the caller's), only
+    those with a site if `with_site`. No query after the person's first question. Whether
+    an inactive account counts is the caller's rule, as before."""
+    if user is None or not user.is_authenticated:
+        return []
+    groups = group_ids(user)
+    fields = [ROLES[role] for role in roles]
+    return sorted(
+        row["pk"]
+        for row in _pcn_roles(user)
+        if any(row[field] in groups for field in fields) and (row["has_site"] or not with_site)
+    )
+
+
 def pcn_ids_for(user, *, with_place: bool = True) -> list[int]:
     """The ids of the PCNs a person works for: as PPG moderator, staff or PCN lead, or as a
     place lead, every PCN of their Place, and as an ICS lead every PCN of their ICS (not
@@ -190,16 +260,10 @@ def pcn_ids_for(user, *, with_place: bool = True) -> list[int]:
     `pcns_for` gives them every PCN."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    attribute = "_engage_pcn_ids" if with_place else "_engage_pcn_ids_without_place"
-    if not hasattr(user, attribute):
-        groups = user.groups.values("pk")
-        roles = Q(moderator_group__in=groups) | Q(staff_group__in=groups) | Q(lead_group__in=groups)
-        if with_place:
-            roles |= Q(place__lead_group__in=groups)
-            roles |= Q(place__integrated_care_system__lead_group__in=groups)
-        ids = _pcn_model().objects.filter(roles)
-        setattr(user, attribute, sorted(set(ids.values_list("pk", flat=True))))
-    return getattr(user, attribute)
+    roles = ["moderator", "staff", "lead"]
+    if with_place:
+        roles += ["place_lead", "ics_lead"]
+    return pcn_ids_with_role(user, *roles)
 
 
 def pcns_for(user, *, with_place: bool = True):
@@ -394,14 +458,31 @@ class Level:
 
     def ids_led_by(self, user) -> list[int]:
         """The ids of the organisations whose lead group the person is in (read once per
-        user object)."""
+        user object, every level's in one query)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return []
-        attribute = f"_engage_led_{self.via}_ids"
-        if not hasattr(user, attribute):
-            ids = self.model.objects.filter(lead_group__in=user.groups.values("pk"))
-            setattr(user, attribute, sorted(ids.values_list("pk", flat=True)))
-        return getattr(user, attribute)
+        return _led_ids(user)[self.via]
+
+
+def _led_ids(user) -> dict[str, list[int]]:
+    """Level (its `via`) -> the ids of the organisations of that level the person leads: one
+    query for every level (a union), none for someone in no group. Read once per user
+    object."""
+    if not hasattr(user, "_engage_led_ids"):
+        groups = group_ids(user)
+        led = {level.via: [] for level in LEVELS}
+        if groups:
+            reads = [
+                level.model.objects.filter(lead_group__in=groups)
+                .annotate(level=models.Value(level.via, output_field=models.CharField()))
+                .order_by()
+                .values_list("level", "pk")
+                for level in LEVELS
+            ]
+            for via, pk in reads[0].union(*reads[1:], all=True):
+                led[via].append(pk)
+        user._engage_led_ids = {via: sorted(ids) for via, ids in led.items()}
+    return user._engage_led_ids
 
 
 def _follow(obj, attribute: str):

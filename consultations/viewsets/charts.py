@@ -48,7 +48,14 @@ from consultations.models import ConsultationPage, UpdatePage
 from engage.ids import parse_id
 from engage.roles import group_ids
 from engage.spreadsheets import csv_lines
-from home.boundary import ics_ids_led_by, in_pcn, in_pcns, place_ids_led_by
+from home.boundary import (
+    ics_ids_led_by,
+    in_pcn,
+    in_pcns,
+    pcn_ids_with_role,
+    place_ids_led_by,
+    with_home_path,
+)
 from home.models import IntegratedCareSystem, Place, PrimaryCareNetwork
 
 
@@ -76,13 +83,13 @@ def chart_pcns(user):
         return PrimaryCareNetwork.objects.none()
     if user.is_superuser:
         return PrimaryCareNetwork.objects.all()
-    groups = group_ids(user)
-    return PrimaryCareNetwork.objects.filter(
-        Q(staff_group__in=groups)
-        | Q(lead_group__in=groups)
-        | Q(place__lead_group__in=groups)
-        | Q(place__integrated_care_system__in=ics_ids_led_by(user))
-    )
+    return PrimaryCareNetwork.objects.filter(pk__in=_chart_pcn_ids(user))
+
+
+def _chart_pcn_ids(user) -> list[int]:
+    """Staff, PCN leads, and the leads of a PCN's Place or ICS: from the person's roles, read
+    once per user object."""
+    return pcn_ids_with_role(user, "staff", "lead", "place_lead", "ics_lead")
 
 
 def chart_places(user):
@@ -108,7 +115,17 @@ def chart_systems(user):
 
 
 def sees_any_charts(user) -> bool:
-    return chart_pcns(user).exists() or chart_places(user).exists() or chart_systems(user).exists()
+    """Whether any of `chart_pcns`, `chart_places` or `chart_systems` has something: asked
+    by the menu and by every charts screen, so answered from the roles each person's user
+    object remembers (no query of its own once they are read)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return (
+            chart_pcns(user).exists() or chart_places(user).exists() or chart_systems(user).exists()
+        )
+    # A Place of an ICS they lead is theirs only if the ICS is, which is enough on its own.
+    return bool(_chart_pcn_ids(user) or place_ids_led_by(user) or ics_ids_led_by(user))
 
 
 def pcn_scope(user, pcn) -> Scope:
@@ -124,7 +141,7 @@ def pcn_scope(user, pcn) -> Scope:
 
 def place_scope(place) -> Scope:
     """The Place's PCNs and their public live consultations and updates."""
-    pcns = list(place.pcns.order_by("name"))
+    pcns = list(with_home_path(place.pcns.order_by("name")))
     return Scope(
         pcns=pcns,
         consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
@@ -137,7 +154,9 @@ def ics_scope(ics) -> Scope:
     places = list(
         Place.objects.filter(integrated_care_system=ics)
         .order_by("name")
-        .prefetch_related(Prefetch("pcns", queryset=PrimaryCareNetwork.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("pcns", queryset=with_home_path(PrimaryCareNetwork.objects.order_by("name")))
+        )
     )
     pcns = [pcn for place in places for pcn in place.pcns.all()]
     return Scope(

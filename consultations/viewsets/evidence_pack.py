@@ -39,6 +39,7 @@ from consultations.evidence import (
 from consultations.forms import ModelIdChoiceField
 from consultations.viewsets.who_took_part import (
     pcns_through_place_only,
+    sees_who_took_part,
     who_took_part_consultations,
     who_took_part_pcns,
 )
@@ -241,7 +242,7 @@ class EvidencePackCsvView(EvidencePackMixin, TemplateView):
 
 class EvidencePackMenuItem(MenuItem):
     def is_shown(self, request):
-        return who_took_part_pcns(request.user).exists()
+        return sees_who_took_part(request.user)
 
 
 class EvidencePackViewSet(ViewSet):

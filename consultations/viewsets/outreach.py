@@ -30,7 +30,7 @@ from consultations.models import ConsultationPage, OutreachAction
 from consultations.models.equality import OUTREACH_GROUPS
 from engage.ids import parse_id
 from engage.roles import group_ids
-from home.boundary import in_pcns
+from home.boundary import in_pcns, pcn_ids_with_role
 from home.models import PrimaryCareNetwork
 
 ACTIONS = frozenset({"add", "change", "delete", "view"})
@@ -56,9 +56,9 @@ class OutreachPermissionPolicy(BasePermissionPolicy):
     `permissions.can_record_outreach`, which the services ask too."""
 
     def _user_pcn_ids(self, user) -> list[int]:
-        if not hasattr(user, "_engage_outreach_pcn_ids"):
-            user._engage_outreach_pcn_ids = list(outreach_pcns(user).values_list("pk", flat=True))
-        return user._engage_outreach_pcn_ids
+        if user.is_superuser or not user.is_active:
+            return list(outreach_pcns(user).values_list("pk", flat=True))
+        return pcn_ids_with_role(user, "staff")  # read once per user object
 
     def user_has_permission(self, user, action):
         if action not in ACTIONS or user is None or not user.is_authenticated:

@@ -13,7 +13,6 @@ not found.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -28,7 +27,7 @@ from consultations.models import ConsultationPage, Theme
 from consultations.representativeness import representation
 from engage.ids import parse_id
 from engage.roles import group_ids
-from home.boundary import in_pcns
+from home.boundary import in_pcns, pcn_ids_with_role
 from home.models import PrimaryCareNetwork
 
 
@@ -38,10 +37,19 @@ def who_took_part_pcns(user):
         return PrimaryCareNetwork.objects.none()
     if user.is_superuser:
         return PrimaryCareNetwork.objects.all()
-    groups = group_ids(user)
     return PrimaryCareNetwork.objects.filter(
-        Q(staff_group__in=groups) | Q(lead_group__in=groups) | Q(place__lead_group__in=groups)
+        pk__in=pcn_ids_with_role(user, "staff", "lead", "place_lead")
     )
+
+
+def sees_who_took_part(user) -> bool:
+    """Whether `who_took_part_pcns` has any PCN: for the menu items of "Who took part" and
+    the evidence packs, from the person's roles (read once per user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return PrimaryCareNetwork.objects.exists()
+    return bool(pcn_ids_with_role(user, "staff", "lead", "place_lead"))
 
 
 def pcns_through_place_only(user, pcns) -> set[int]:
@@ -148,7 +156,7 @@ class WhoTookPartView(WhoTookPartMixin, TemplateView):
 
 class WhoTookPartMenuItem(MenuItem):
     def is_shown(self, request):
-        return who_took_part_pcns(request.user).exists()
+        return sees_who_took_part(request.user)
 
 
 class WhoTookPartViewSet(ViewSet):

@@ -19,7 +19,7 @@ from consultations.models import (
 )
 from engage.ids import parse_id
 from home.admin_scope import admin_scope_register
-from home.boundary import in_pcns, pcn_of
+from home.boundary import in_pcns, pcn_ids_with_role, pcn_of
 from home.models import PrimaryCareNetwork
 
 OFFLINE_CHANNELS = [
@@ -36,14 +36,13 @@ def offline_pcns(user):
         return PrimaryCareNetwork.objects.none()
     if user.is_superuser:
         return PrimaryCareNetwork.objects.all()
-    if not hasattr(user, "_engage_offline_pcn_ids"):
-        groups = user.groups.values("pk")
-        user._engage_offline_pcn_ids = list(
-            PrimaryCareNetwork.objects.filter(
-                Q(moderator_group__in=groups) | Q(staff_group__in=groups)
-            ).values_list("pk", flat=True)
-        )
-    return PrimaryCareNetwork.objects.filter(pk__in=user._engage_offline_pcn_ids)
+    return PrimaryCareNetwork.objects.filter(pk__in=offline_pcn_ids(user))
+
+
+def offline_pcn_ids(user) -> list[int]:
+    """The ids of `offline_pcns` of someone who is not an admin, from their roles (read once
+    per user object)."""
+    return pcn_ids_with_role(user, "moderator", "staff")
 
 
 def _scoped(queryset, user):
@@ -67,7 +66,13 @@ class OfflinePermissionPolicy(BasePermissionPolicy):
         return action in self.ACTIONS[self.model]
 
     def user_has_permission(self, user, action):
-        return self._allows(action) and offline_pcns(user).exists()
+        if not self._allows(action) or user is None or not user.is_authenticated:
+            return False
+        if not user.is_active:
+            return False
+        if user.is_superuser:
+            return offline_pcns(user).exists()
+        return bool(offline_pcn_ids(user))
 
     def user_has_permission_for_instance(self, user, action, instance):
         if not self._allows(action):

@@ -38,10 +38,8 @@ def _moderated_consultation_ids(user) -> frozenset[int]:
 
 
 def _moderates_anything(user) -> bool:
-    """`user_moderates_anything`, read once per user object."""
-    if not hasattr(user, "_engage_moderates_anything"):
-        user._engage_moderates_anything = user_moderates_anything(user)
-    return user._engage_moderates_anything
+    """`user_moderates_anything` (its roles are read once per user object)."""
+    return user_moderates_anything(user)
 
 
 def _is_active(user) -> bool:
