@@ -12,78 +12,25 @@ Who: the Place's leads and admins (`permissions.can_see_place_who_took_part`); a
 leads no Place is refused (as on every Place vision screen); another Place is not found.
 """
 
-from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils.http import urlencode
-from django.utils.text import slugify
-
 from consultations import permissions
-from consultations.evidence import CSV_HEADER
-from consultations.rollup import place_representation, rollup_csv_rows
-from consultations.viewsets.evidence_pack import PeriodDatesForm
+from consultations.rollup import place_representation
 from consultations.viewsets.places.screens import _PlaceScreen
-from engage.ids import parse_id
-from engage.spreadsheets import csv_lines
+from consultations.viewsets.rollup_screens import RollUpCsvMixin, RollUpScreenMixin
 from home.models import Place
 
 
-class PlaceWhoTookPartView(_PlaceScreen):
+class PlaceWhoTookPartView(RollUpScreenMixin, _PlaceScreen):
     template_name = "consultations/places/admin_who_took_part.html"
-    header_icon = "group"
+    organisation_model = Place
+    context_name = "place"
+    csv_url_name = "place_vision:who_took_part_csv"
 
-    def get_page_title(self):
-        return f"Who took part: {self.place.name}"
+    def may_see(self, user, organisation) -> bool:
+        return permissions.can_see_place_who_took_part(user, organisation)
 
-    def extra_breadcrumbs(self):
-        return [{"url": "", "label": f"Who took part: {self.place.name}"}]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(minimum=settings.ENGAGE_EQUALITY_MINIMUM_ANSWERS, **kwargs)
-
-    def find(self, pk) -> Place:
-        identifier = parse_id(str(pk))
-        if identifier is None:
-            raise Http404
-        place = get_object_or_404(Place, pk=identifier)
-        if not permissions.can_see_place_who_took_part(self.request.user, place):
-            raise Http404
-        return place
-
-    def get(self, request, pk):
-        self.place = self.find(pk)
-        form = PeriodDatesForm(request.GET)
-        if not form.is_valid():
-            response = self.render_to_response(
-                self.get_context_data(place=self.place, form=form, rollup=None)
-            )
-            response.status_code = 400
-            return response
-        rollup = place_representation(place=self.place, period=form.cleaned_data["period"])
-        return self.respond(form, rollup)
-
-    def respond(self, form, rollup):
-        query = "?" + urlencode(form.period_query())
-        return self.render_to_response(
-            self.get_context_data(
-                place=self.place,
-                form=form,
-                rollup=rollup,
-                csv_url=reverse("place_vision:who_took_part_csv", args=[self.place.pk]) + query,
-            )
-        )
+    def representation(self, organisation, period):
+        return place_representation(place=organisation, period=period)
 
 
-class PlaceWhoTookPartCsvView(PlaceWhoTookPartView):
-    def respond(self, form, rollup):
-        response = StreamingHttpResponse(
-            csv_lines(CSV_HEADER, list(rollup_csv_rows(rollup))),
-            content_type="text/csv; charset=utf-8",
-        )
-        period = rollup.period
-        response["Content-Disposition"] = (
-            f'attachment; filename="who-took-part-{slugify(self.place.name)}-'
-            f'{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
-        )
-        return response
+class PlaceWhoTookPartCsvView(RollUpCsvMixin, PlaceWhoTookPartView):
+    """The same figures as a CSV."""
