@@ -8,11 +8,11 @@ from datetime import datetime
 
 from consultations.loop import Accountability, decision_record
 from consultations.loop.places import place_citations
+from consultations.loop.systems import ics_citations
 from consultations.models import (
     IcsPriorityLink,
     IdeaTheme,
     PlacePriorityLink,
-    PlaceVisionPage,
     PostStatus,
     Theme,
 )
@@ -66,10 +66,7 @@ def ics_vision_heard(*, page, homes=None) -> list[HeardIcsPriority]:
     priorities = {p.pk: HeardIcsPriority(priority=p) for p in page.priorities.all()}
     cited: dict[int, list[int]] = {}  # Place priority id -> ICS priority ids citing it
     for link in (
-        IcsPriorityLink.objects.filter(
-            priority__page=page,
-            place_priority__page__in=PlaceVisionPage.objects.live().public(),
-        )
+        ics_citations(IcsPriorityLink.objects.filter(priority__page=page))
         .select_related("place_priority__page__place")
         .order_by("confirmed_at", "pk")
     ):
