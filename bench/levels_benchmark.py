@@ -10,15 +10,19 @@ it, `make_synthetic_data` builds one ICS of that many Places and PCNs. Every Pla
 without a vision then gets one (three priorities citing all its PCNs' public themes, or all
 its Places' priorities, and an update acting on the first), served at a host name of its own.
 
-Served by gunicorn (2 workers, gunicorn.conf.py) with the page cache and the API's cache off,
-so every answer is worked out afresh: a visitor's Place and ICS vision pages; a Place lead's
-and an ICS lead's charts and "who took part" screens (signed in, with an authenticator app,
-as the site requires); and every list of the open data API. The floor is a bare Django view
-(bench/bare_settings.py) served the same way in the same run (`bench/site_benchmark.py`'s
-servers and load tool).
+Served by gunicorn (2 workers, gunicorn.conf.py) as in production, with the page cache and
+the API's cache on (in Redis when one answers, as `make bench`): a visitor's Place and ICS
+vision pages, from the page cache and rendered (a query parameter pages do not read; the
+figures are then those kept until their sites' content changes, `content_memo`); a Place
+lead's and an ICS lead's charts and "who took part" screens (signed in, with an
+authenticator app, as the site requires); and every list of the open data API, from its
+cache. Then a second server with the API's cache off serves every list worked out afresh.
+The floor is a bare Django view (bench/bare_settings.py) served the same way in the same run
+(`bench/site_benchmark.py`'s servers and load tool).
 
 Budgets (issue #14): at most 15 queries each, the same at any scale (tests prove that at two
-sizes); a visitor's page within 30 x the bare view's p50; each API list's p95 within 100 ms.
+sizes); a visitor's page within 30 x the bare view's p50 (the API's lists as a visitor gets
+them, from its cache); each API list's p95 within 100 ms worked out afresh.
 Results go to bench/results/levels-<database>.json and docs/benchmarks/levels-<database>.md.
 Not part of the test suite: speed is measured here, never in a timed test.
 """
@@ -55,7 +59,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from tests.api.test_query_counts import LISTS
 from consultations.models import (
@@ -164,9 +168,12 @@ def address(name, *args):
         return None
 
 
+RENDERED = "/?bench=rendered"  # a parameter pages do not read: never from the page cache
 rows = [
-    ("Place vision page", "visitor", place.get_site().hostname, "/"),
-    ("ICS vision page", "visitor", system.get_site().hostname, "/"),
+    ("Place vision page, from the page cache", "visitor", place.get_site().hostname, "/"),
+    ("Place vision page, rendered", "visitor", place.get_site().hostname, RENDERED),
+    ("ICS vision page, from the page cache", "visitor", system.get_site().hostname, "/"),
+    ("ICS vision page, rendered", "visitor", system.get_site().hostname, RENDERED),
     ("Place charts", "place lead", "127.0.0.1", address("charts:place", place.place_id)),
     ("Place: who took part", "place lead", "127.0.0.1",
      address("place_vision:who_took_part", place.place_id)),
@@ -176,18 +183,22 @@ rows = [
 ]
 # Every list the API tests count, which cover every list of the API (tests/api).
 rows += [(f"API: {address}", "visitor", "127.0.0.1", f"/api/v1/{address}") for address in LISTS]
+rows += [(f"API: {address}, worked out", "visitor", "127.0.0.1", f"/api/v1/{address}")
+         for address in LISTS]
 rows = [row for row in rows if row[3] is not None]
 measured = []
 for page, who, host, path in rows:
     client = Client(HTTP_HOST=host)
     if who != "visitor":
         client.cookies["sessionid"] = sessions[who]
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        status = client.get(path).status_code
+    uncached = page.endswith("worked out")
+    with override_settings(**({"ENGAGE_API_CACHE_SECONDS": 0} if uncached else {})):
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(path).status_code
     assert status == 200, (page, host, path, status)
     measured.append({"page": page, "who": who, "host": host, "path": path,
-                     "queries": len(captured)})
+                     "queries": len(captured), "api_cache": "off" if uncached else "on"})
 print("BENCH-JSON" + json.dumps({"rows": measured, "sessions": sessions,
                                  "place": str(place.place), "ics": str(system.ics),
                                  "place_pcns": place.place.pcns.count(),
@@ -206,8 +217,8 @@ def main() -> int:
     database_url = os.environ.get("BENCH_DATABASE_URL")
     database = "PostgreSQL" if database_url else "SQLite"
     workdir = Path(tempfile.mkdtemp(prefix="engage-bench-levels-"))
-    env = site.environment(workdir, {"ENGAGE_PAGE_CACHE_SECONDS": "0"}) | {
-        "ENGAGE_API_CACHE_SECONDS": "0",
+    cache = site.page_cache_settings(search_only=False)
+    env = site.environment(workdir, cache) | {
         "ENGAGE_API_RATE": "1000000/minute",
         "ALLOWED_HOSTS": f"127.0.0.1,localhost,.{HOST_SUFFIX},.localhost",
     }
@@ -250,7 +261,14 @@ def main() -> int:
         rows.append({"page": "bare Django view, own process", "who": "-", **bare, "queries": 0})
 
         server, port = site.start_server(env, workdir, "engage.wsgi", "/api/v1/docs/")
-        for entry in data["rows"]:
+        api_cache = "on"
+        for entry in sorted(data["rows"], key=lambda entry: entry["api_cache"] == "off"):
+            if entry["api_cache"] != api_cache:  # the API's lists worked out afresh
+                site.stop(server)
+                server, port = site.start_server(
+                    env | {"ENGAGE_API_CACHE_SECONDS": "0"}, workdir, "engage.wsgi", "/api/v1/docs/"
+                )
+                api_cache = entry["api_cache"]
             cookie = data["sessions"].get(entry["who"])
             measured = site.measure(port, entry["path"], cookie, args.seconds, entry["host"])
             ratio = round(measured["p50_ms"] / bare["p50_ms"], 1)
@@ -258,9 +276,10 @@ def main() -> int:
             name = f"{entry['who']} {entry['page']}"
             if entry["queries"] > BUDGET_QUERIES:
                 failures.append(f"{name}: {entry['queries']} queries (budget {BUDGET_QUERIES})")
-            if entry["who"] == "visitor" and ratio > BUDGET_VISITOR_X_BARE:
+            worked_out = entry["api_cache"] == "off"
+            if entry["who"] == "visitor" and not worked_out and ratio > BUDGET_VISITOR_X_BARE:
                 failures.append(f"{name}: p50 {ratio} x bare (budget {BUDGET_VISITOR_X_BARE} x)")
-            if entry["page"].startswith("API") and measured["p95_ms"] > BUDGET_API_P95_MS:
+            if worked_out and measured["p95_ms"] > BUDGET_API_P95_MS:
                 failures.append(
                     f"{name}: p95 {measured['p95_ms']} ms (budget {BUDGET_API_P95_MS} ms)"
                 )
@@ -277,6 +296,7 @@ def main() -> int:
         "largest_place": f"{data['place']} ({data['place_pcns']} PCNs)",
         "ics": f"{data['ics']} ({data['ics_places']} Places)",
         "seconds_to_build": seconds_to_build,
+        "page_cache": cache["page_cache"],
         "load_tool": "wrk" if shutil.which("wrk") else "a Python client in its own process",
         "seconds_per_row": args.seconds,
         "cpus": os.cpu_count(),
@@ -292,7 +312,8 @@ def main() -> int:
     }
     lines = [
         f"{database}, {scale}; the largest Place: {result['largest_place']}; "
-        f"{result['ics']}; page and API caches off; {result['load_tool']}, "
+        f"{result['ics']}; page cache: {cache['page_cache']}, API cache on but where "
+        f"a row says worked out; {result['load_tool']}, "
         f"{args.seconds} s a row, {result['cpus']} CPUs, load average "
         f"{result['load_average']['before']} -> {result['load_average']['after']}",
         "",

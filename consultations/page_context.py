@@ -7,6 +7,7 @@ number of queries, whatever the number of consultations, themes and updates.
 """
 
 from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
 
 from consultations.loop import accountability, accountability_of_pcns, place_accountability
 from consultations.models import (
@@ -15,6 +16,7 @@ from consultations.models import (
     IcsPriority,
     IcsUpdatePage,
     PlaceUpdatePage,
+    PlaceVisionPage,
     PostStatus,
     Theme,
     UpdatePage,
@@ -23,7 +25,7 @@ from consultations.representativeness import public_summary
 from consultations.selectors import consultation_cards, place_vision_heard
 from consultations.systems import ics_homes, ics_page_record, ics_vision_heard
 from home.models import HomePage
-from home.page_cache import site_content_memo
+from home.page_cache import content_memo, site_content_memo
 from home.pages import page_links, request_site_id
 
 
@@ -119,20 +121,94 @@ def place_vision_page_context(*, page, request) -> dict:
     """A Place's vision: each priority with the themes behind it and how widely it was
     heard (`selectors.place_vision_heard`), the Place's "You said, we did" updates, its
     record of acting on them and its PCNs' records side by side: a fixed number of queries,
-    however many PCNs, priorities, themes and updates."""
-    homes = list(
-        HomePage.objects.filter(pcn__place_id=page.place_id)
-        .select_related("pcn__place")
-        .order_by("pcn__name")
+    however many PCNs, priorities, themes and updates.
+
+    What the figures are made of lives on the Place's site and its PCNs' sites, so they are
+    rendered once and kept until any of those sites' content changes (`content_memo`): a
+    rendered page then reads none of them. Which sites those are is kept the same way."""
+
+    def paths():
+        pcn_paths = content_memo(
+            paths=[page.path],
+            name=f"place-vision-sites:{page.pk}",
+            compute=lambda: list(
+                HomePage.objects.filter(pcn__place_id=page.place_id).values_list("path", flat=True)
+            ),
+        )
+        return [page.path, *pcn_paths]
+
+    def figures():
+        homes = list(
+            HomePage.objects.filter(pcn__place_id=page.place_id)
+            .select_related("pcn__place")
+            .order_by("pcn__name")
+        )
+        place = homes[0].pcn.place if homes else page.place  # read with its PCNs
+        records = accountability_of_pcns(homes=homes)
+        context = {
+            "page": page,
+            "request": request,
+            "place_name": place.name,
+            "priorities": place_vision_heard(page=page, homes=homes),
+            "place_updates": (
+                PlaceUpdatePage.objects.live()
+                .public()
+                .child_of(page)
+                .annotate(
+                    action_count=Count("actions", distinct=True),
+                    actions_done=Count(
+                        "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
+                    ),
+                )
+                .order_by("-first_published_at")
+            ),
+            "record": place_accountability(places=[place])[place.pk],
+            "pcn_records": [
+                (home.pcn, records[home.pcn.pk]) for home in homes if home.pcn.pk in records
+            ],
+        }
+        html = render_to_string("consultations/places/place_vision_figures.html", context)
+        return {"place_name": place.name, "figures": html}
+
+    return content_memo(
+        paths=paths,
+        name=f"place-vision:{page.pk}:{request_site_id(request)}",
+        compute=figures,
     )
-    if homes:  # the Place, read with its PCNs rather than on its own
-        page.place = homes[0].pcn.place
-    figures = accountability_of_pcns(homes=homes)
-    pcns = [home.pcn for home in homes]
-    return {
-        "priorities": place_vision_heard(page=page, homes=homes),
-        "place_updates": (
-            PlaceUpdatePage.objects.live()
+
+
+def ics_vision_page_context(*, page, request) -> dict:
+    """An ICS's vision: each priority with the Place priorities it cites and how widely what
+    is behind them was heard (`systems.ics_vision_heard`), the system's "You said, we did"
+    updates, its own record of acting on them (`loop.ics_accountability`'s figures, from
+    what the page reads already) and its Places' records side by side: a fixed number of
+    queries, however many Places, PCNs, priorities, themes and updates.
+
+    Rendered once and kept, as a Place's (`place_vision_page_context`), until the content
+    of the ICS's site, its Places' or their PCNs' changes."""
+
+    def paths():
+        below = content_memo(
+            paths=[page.path],
+            name=f"ics-vision-sites:{page.pk}",
+            compute=lambda: [
+                *HomePage.objects.filter(
+                    pcn__place__integrated_care_system_id=page.ics_id
+                ).values_list("path", flat=True),
+                *PlaceVisionPage.objects.filter(
+                    place__integrated_care_system_id=page.ics_id
+                ).values_list("path", flat=True),
+            ],
+        )
+        return [page.path, *below]
+
+    def figures():
+        homes = ics_homes(page.ics_id)
+        places = list({home.pcn.place.pk: home.pcn.place for home in homes}.values())
+        records = place_accountability(places=places)
+        heard = ics_vision_heard(page=page, homes=homes)
+        updates = list(
+            IcsUpdatePage.objects.live()
             .public()
             .child_of(page)
             .annotate(
@@ -141,39 +217,26 @@ def place_vision_page_context(*, page, request) -> dict:
                     "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
                 ),
             )
+            .prefetch_related(Prefetch("priorities", queryset=IcsPriority.objects.only("pk")))
             .order_by("-first_published_at")
-        ),
-        "record": place_accountability(places=[page.place])[page.place_id],
-        "pcn_records": [(pcn, figures[pcn.pk]) for pcn in pcns if pcn.pk in figures],
-    }
-
-
-def ics_vision_page_context(*, page, request) -> dict:
-    """An ICS's vision: each priority with the Place priorities it cites and how widely what
-    is behind them was heard (`systems.ics_vision_heard`), the system's "You said, we did"
-    updates, its own record of acting on them (`loop.ics_accountability`'s figures, from
-    what the page reads already) and its Places' records side by side: a fixed number of queries, however many Places, PCNs,
-    priorities, themes and updates."""
-    homes = ics_homes(page.ics_id)
-    places = list({home.pcn.place.pk: home.pcn.place for home in homes}.values())
-    records = place_accountability(places=places)
-    heard = ics_vision_heard(page=page, homes=homes)
-    updates = list(
-        IcsUpdatePage.objects.live()
-        .public()
-        .child_of(page)
-        .annotate(
-            action_count=Count("actions", distinct=True),
-            actions_done=Count(
-                "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
-            ),
         )
-        .prefetch_related(Prefetch("priorities", queryset=IcsPriority.objects.only("pk")))
-        .order_by("-first_published_at")
+        ics_name = page.ics.name
+        context = {
+            "page": page,
+            "request": request,
+            "ics_name": ics_name,
+            "priorities": heard,
+            "ics_updates": updates,
+            "record": ics_page_record(heard=heard, updates=updates),
+            "place_records": [
+                (place, records[place.pk]) for place in places if place.pk in records
+            ],
+        }
+        html = render_to_string("consultations/systems/ics_vision_figures.html", context)
+        return {"ics_name": ics_name, "figures": html}
+
+    return content_memo(
+        paths=paths,
+        name=f"ics-vision:{page.pk}:{request_site_id(request)}",
+        compute=figures,
     )
-    return {
-        "priorities": heard,
-        "ics_updates": updates,
-        "record": ics_page_record(heard=heard, updates=updates),
-        "place_records": [(place, records[place.pk]) for place in places if place.pk in records],
-    }

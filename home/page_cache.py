@@ -1,9 +1,10 @@
 """Whole public pages kept for visitors, per site, until that site's content changes.
 
 A visitor's GET of a Wagtail page (no session and no messages cookie) is answered from
-Django's cache when a visitor has been served the same page of the same site since the
-site's content last changed, and within `ENGAGE_PAGE_CACHE_SECONDS` (time alone moves a
-consultation from open to closed, so nothing is kept for long). Nothing is stored that
+Django's cache when a visitor has been served the same page of the same site (a PCN's, or a
+Place's or an ICS's, whose root is its vision page) since the site's content last changed,
+and within `ENGAGE_PAGE_CACHE_SECONDS` (time alone moves a consultation from open to closed,
+so nothing is kept for long). Nothing is stored that
 could hold one person's state: a response for a request with a session (a signed-in
 person, or a visitor who gave a page's password), one that sets a cookie or used the CSRF
 token, or anything but a 200 from Wagtail's page view.
@@ -25,12 +26,17 @@ A generation is bumped twice: at once, and again when the transaction commits. A
 that read the old rows before the commit can then only have stored its page under a
 generation that is already gone.
 
+A page may be made of other sites' content as well: a Place's or an ICS's vision page shows
+what its PCNs' sites hold (`content_memo`). Such a page is kept with the generations of
+those sites, read as it was rendered, and served only while they are the same too.
+
 Each process of a site served by several must share the cache (`CACHE_URL`, Redis):
 production turns this cache off unless it is set.
 """
 
 import hashlib
 import uuid
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
@@ -46,6 +52,10 @@ from home import site_cache
 
 STEPLEN = 4  # django-treebeard's path step: a page's ancestors are its path's prefixes
 _SITE_KEY = "engage:page-cache:site:{}"
+# The other sites a page being rendered is made of ({generation key: generation read}), as
+# `content_memo` finds them: a Place's vision page shows what its PCNs' sites hold, so the
+# page is kept only while those sites' generations are the same too.
+_other_sites: ContextVar[dict | None] = ContextVar("engage_page_cache_other_sites", default=None)
 
 
 def timeout() -> int:
@@ -114,16 +124,34 @@ def site_content_memo(*, home, name: str, compute):
     page is: production turns it off unless the processes share a cache, without which a
     change made in one process would not reach the others' kept values.
     """
+    return content_memo(paths=[home.path], name=f"{name}:{home.pk}", compute=compute)
+
+
+def content_memo(*, paths, name: str, compute):
+    """`site_content_memo` across several sites: what `compute()` works out from the public
+    content below each of `paths` (a Place's vision shows what its PCNs' sites hold), kept
+    until any of those sites' content changes, or any page, site or PCN is saved. `name`
+    says what it is and whose (a page's id), and anything else the value depends on.
+    `paths` may be a function, called only when values are kept (finding them may cost a
+    query of its own).
+
+    One read of the cache for every generation at once, then one for the value.
+    """
     seconds = timeout()
     if not seconds:
         return compute()
     # The generations are read before the value is worked out: a change committed while
     # it is keeps it under a generation that is already gone.
-    site_key = _SITE_KEY.format(home.path)
-    found = cache.get_many([site_cache.GENERATION_KEY, site_key])
-    generation = found.get(site_cache.GENERATION_KEY) or site_cache.generation()
-    site_generation = found.get(site_key) or _site_generation(home.path)
-    key = f"engage:page-cache:memo:{name}:{home.pk}:{generation}:{site_generation}"
+    paths = sorted(set(paths() if callable(paths) else paths))
+    found = cache.get_many([site_cache.GENERATION_KEY, *map(_SITE_KEY.format, paths)])
+    generations = [found.get(site_cache.GENERATION_KEY) or site_cache.generation()]
+    generations += [found.get(_SITE_KEY.format(path)) or _site_generation(path) for path in paths]
+    noted = _other_sites.get()
+    if noted is not None:  # a page being rendered for the page cache
+        noted.update(zip(map(_SITE_KEY.format, paths), generations[1:], strict=True))
+    if len(generations) > 2:  # a short key, however many sites
+        generations = [hashlib.blake2b(":".join(generations).encode(), digest_size=16).hexdigest()]
+    key = f"engage:page-cache:memo:{name}:{':'.join(generations)}"
     kept = cache.get(key)
     if kept is None:
         kept = (compute(),)  # in a tuple, so a computed None is kept too
@@ -322,15 +350,22 @@ class PageCacheMiddleware:
             home_path = known[1]
             site_generation = found.get(_SITE_KEY.format(home_path))
         else:
-            home = site_cache.site_chrome(request).home
-            if home is None:
+            home_path = site_cache.site_chrome(request).root_path
+            if not home_path:
                 return self.get_response(request)
-            home_path, site_generation = home.path, None
+            site_generation = None
         site_generation = site_generation or _site_generation(home_path)
         kept = found.get(page_key)
-        if kept is not None and kept[:2] == (generation, site_generation):
+        fresh = kept is not None and kept[:2] == (generation, site_generation)
+        if fresh and self._other_sites_unchanged(kept[5]):
             return self._response(kept)
-        response = self.get_response(request)
+        other_sites = _other_sites.set({})
+        try:
+            response = self.get_response(request)
+            made_of = _other_sites.get()
+        finally:
+            _other_sites.reset(other_sites)
+        made_of.pop(_SITE_KEY.format(home_path), None)  # checked with the page already
         # A page that used the CSRF token always sets its cookie (Django sets it on every
         # response that used it), so `_may_store` refuses it with every other cookie.
         if _may_store(request, response):
@@ -343,16 +378,26 @@ class PageCacheMiddleware:
                 response.status_code,
                 list(response.items()),
                 response.content,
+                made_of,
             )
             cache.set(page_key, kept, seconds)
         return response
 
     @staticmethod
+    def _other_sites_unchanged(made_of: dict) -> bool:
+        """Whether the other sites a kept page was made of are in the generations it was
+        rendered under: one more read of the cache, for those pages only."""
+        if not made_of:
+            return True
+        return cache.get_many(list(made_of)) == made_of
+
+    @staticmethod
     def _key(request) -> str:
         address = request.build_absolute_uri()
-        return f"engage:page-cache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+        # "page2": kept with the other sites it was made of.
+        return f"engage:page-cache:page2:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod
     def _response(kept) -> HttpResponse:
-        _, _, status, headers, content = kept
+        _, _, status, headers, content, _ = kept
         return HttpResponse(content, status=status, headers=dict(headers))

@@ -38,6 +38,9 @@ GENERATION_KEY = "engage:site-cache:generation"
 class SiteChrome:
     site: Site | None
     home: Page | None = None  # the site's HomePage, with pcn and pcn.place loaded
+    # The path of the site's root page: its home page's, or a Place's or an ICS's vision
+    # page's (a site of its own, with no HomePage): where the page cache keeps its pages.
+    root_path: str = ""
     navigation: list = field(default_factory=list)
     # The live, public privacy notice (linked from the footer and sign-up, not the menu).
     privacy_notice: Page | None = None
@@ -85,7 +88,8 @@ def _read_chrome(site: Site | None) -> SiteChrome:
         return SiteChrome(site=None)
     home = HomePage.objects.select_related("pcn__place").filter(pk=site.root_page_id).first()
     if home is None:
-        return SiteChrome(site=site)
+        root = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True)
+        return SiteChrome(site=site, root_path=root.first() or "")
     site.root_page = home
     children = list(home.get_children().order_by("path"))
     public = dict(home.get_children().live().public().values_list("pk", "show_in_menus"))
@@ -105,6 +109,7 @@ def _read_chrome(site: Site | None) -> SiteChrome:
     return SiteChrome(
         site=site,
         home=home,
+        root_path=home.path,
         navigation=navigation,
         privacy_notice=privacy_notice,
         pages=_routing_hints(home),
@@ -128,7 +133,7 @@ def _routing_hints(home) -> dict:
     return hints
 
 
-# (host name, port) -> (generation, the site's home page path), in this process: what the
+# (host name, port) -> (generation, the site's root page path), in this process: what the
 # page cache needs to find a kept page without reading the chrome. Only used while the
 # generation it was read under is the current one.
 _home_paths: dict[tuple[str, str], tuple[str, str]] = {}
@@ -142,7 +147,7 @@ def host_key(request) -> tuple[str, str]:
 
 
 def known_site(request) -> tuple[str, str] | None:
-    """(generation, home page path) of this request's site, as this process last read its
+    """(generation, root page path) of this request's site, as this process last read its
     chrome (no I/O): to be used only if that generation is still the current one."""
     return _home_paths.get(host_key(request))
 
@@ -159,17 +164,17 @@ def site_chrome(request) -> SiteChrome:
     if not hasattr(request, "_engage_site_chrome"):
         hostname, port = host_key(request)
         current = request_generation(request)
-        # "3": chrome whose linked pages carry their `site_url`, with routing hints for
-        # every page of the site.
-        key = f"engage:site-cache:3:{current}:{hostname}:{port}"
+        # "4": chrome whose linked pages carry their `site_url`, with routing hints for
+        # every page of the site, and the root page's path of a site with no home page.
+        key = f"engage:site-cache:4:{current}:{hostname}:{port}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = _read_chrome(Site.find_for_request(request))
             cache.set(key, chrome, _timeout())
-        if chrome.home is not None:
+        if chrome.root_path:
             if len(_home_paths) >= _HOME_PATHS_MAX:
                 _home_paths.clear()
-            _home_paths[(hostname, port)] = (current, chrome.home.path)
+            _home_paths[(hostname, port)] = (current, chrome.root_path)
         request._engage_site_chrome = chrome
         # Wagtail reads the site from here (Site.find_for_request), and routes from its
         # root page: the cached HomePage, already specific. No public API seeds it: the

@@ -30,6 +30,14 @@ class SummaryPointQuerySet(PublicContentQuerySet):
     site_path = "draft__consultation__path"
 
 
+class PlacePriorityDraftQuerySet(PublicContentQuerySet):
+    site_path = "priority__page__path"  # shown on the Place's vision page
+
+
+class PlacePriorityPointQuerySet(PublicContentQuerySet):
+    site_path = "draft__priority__page__path"
+
+
 class DraftBase(PcnBoundaryMixin, models.Model):
     """What every draft has: where the server is with it, what it was made from, who
     approved it. A PCN's drafts (`SummaryDraft`) and a Place's (`PlacePriorityDraft`)."""
@@ -116,6 +124,8 @@ class PlacePriorityDraft(DraftBase):
     priority = models.ForeignKey(
         "consultations.PlacePriority", on_delete=models.CASCADE, related_name="summary_drafts"
     )
+
+    objects = PlacePriorityDraftQuerySet.as_manager()
 
     class Meta(DraftBase.Meta):
         constraints = [
@@ -226,6 +236,8 @@ class PlacePriorityPoint(PointBase):
     place_via = "draft"
 
     draft = models.ForeignKey(PlacePriorityDraft, on_delete=models.CASCADE, related_name="points")
+
+    objects = PlacePriorityPointQuerySet.as_manager()
 
     class Meta(PointBase.Meta):
         constraints = _point_constraints("place_")

@@ -28,6 +28,7 @@ from wagtail.search import index
 from consultations.models.loop import ActionFields, ActionsStatusMixin
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin, in_place
+from home.page_cache import PublicContentQuerySet
 from home.pages import EngagePage, PcnPageForm
 
 
@@ -93,6 +94,13 @@ class PlacePriority(PcnBoundaryMixin, Orderable):
         return self.title
 
 
+class PriorityLinkQuerySet(PublicContentQuerySet):
+    """A vision's links are shown on its page: a link made or undone makes the vision's
+    site (and the kept figures of the levels above that read it) stale."""
+
+    site_path = "priority__page__path"
+
+
 class PlacePriorityLink(PcnBoundaryMixin, models.Model):
     """A Place priority cites one PCN theme or one PCN vision priority, confirmed by a person.
 
@@ -122,6 +130,8 @@ class PlacePriorityLink(PcnBoundaryMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
+
+    objects = PriorityLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["confirmed_at", "pk"]

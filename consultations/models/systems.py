@@ -27,7 +27,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from consultations.models.loop import ActionFields, ActionsStatusMixin
-from consultations.models.places import PlacePriority
+from consultations.models.places import PlacePriority, PriorityLinkQuerySet
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin, in_ics
 from home.pages import EngagePage, PcnPageForm
@@ -113,6 +113,8 @@ class IcsPriorityLink(PcnBoundaryMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
+
+    objects = PriorityLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["confirmed_at", "pk"]
