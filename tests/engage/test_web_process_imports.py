@@ -3,7 +3,7 @@
 and they would cost every web worker tens of MiB. Nor Wagtail's API v3 and django-ninja, which
 the site does not serve (`engage.wagtail_apps`): about 40 MiB more. Nor pydantic (Wagtail's
 public pages API's, not its admin API's) and fido2 (allauth's WebAuthn, which the site does not
-offer), left to load on first use (`engage.deferred_imports`): about 20 MiB more.
+offer), left to load on first use (`engage.deferred_imports`): about 19 MiB more.
 
 A fresh Python process with the production settings (a SQLite file, the database task
 backend) sets Django up, loads the URLconf and serves, through the test client and the full
