@@ -6,6 +6,12 @@ class EngageConfig(AppConfig):
     verbose_name = "Engage"
 
     def ready(self):
+        # First, before any other app's ready() could import them: libraries no request of
+        # this site uses, left to load when something first does.
+        from engage import deferred_imports
+
+        deferred_imports.install()
+
         # Imported here, not at the top: Wagtail's admin views need every app loaded.
         from engage.retention import PLATFORM_RULES, retention_rule_register
         from engage.roles import admin_landing, landing_register

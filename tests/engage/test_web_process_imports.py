@@ -1,13 +1,16 @@
 """A web process never loads numpy, SciPy or scikit-learn: only the task worker's clustering
 (`consultations.clustering`, imported by the suggested-themes task on first use) needs them,
 and they would cost every web worker tens of MiB. Nor Wagtail's API v3 and django-ninja, which
-the site does not serve (`engage.wagtail_apps`): about 40 MiB more.
+the site does not serve (`engage.wagtail_apps`): about 40 MiB more. Nor pydantic (Wagtail's
+public pages API's, not its admin API's) and fido2 (allauth's WebAuthn, which the site does not
+offer), left to load on first use (`engage.deferred_imports`): about 19 MiB more.
 
 A fresh Python process with the production settings (a SQLite file, the database task
 backend) sets Django up, loads the URLconf and serves, through the test client and the full
-middleware stack, the pages visitors, residents and the admin use most. Then it imports the
-clustering module and the API v3, to prove the check would see them if anything had loaded
-them.
+middleware stack, the pages visitors, residents and the admin use most (the page explorer's
+admin API among them), and a resident signs in through the sign-in form. Then it imports the
+clustering module, the API v3, the public pages API's validators and allauth's WebAuthn, to
+prove the check would see them if anything had loaded them.
 The site is made the way an operator makes one, in another process: `migrate`, `seed_demo`.
 """
 
@@ -20,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "scipy", "sklearn")
 UNSERVED = ("wagtail.api.v3.api", "ninja")
+DEFERRED = ("pydantic", "fido2")
 
 PROBE = r"""
 import json, sys
@@ -33,7 +37,7 @@ get_resolver().check()  # the whole URLconf, as a web worker loads it
 from consultations.models import ConsultationPage, Idea
 from engage.models import User
 
-HEAVY, UNSERVED = json.loads(sys.argv[1])
+HEAVY, UNSERVED, DEFERRED = json.loads(sys.argv[1])
 consultation = ConsultationPage.objects.live().filter(ideas__isnull=False).first()
 idea = Idea.objects.filter(consultation=consultation, status="published").first()
 public = [
@@ -42,7 +46,13 @@ public = [
     consultation.url + "?q=pharmacy",
     consultation.url + consultation.reverse_subpage("idea-detail", args=[idea.pk]),
 ]
-admin_pages = ["/admin/", "/admin/moderation/ideas/", "/admin/pages/"]
+admin_pages = [
+    "/admin/",
+    "/admin/moderation/ideas/",
+    "/admin/pages/",
+    f"/admin/pages/{consultation.pk}/",
+    "/admin/api/main/pages/?child_of=root&for_explorer=1",  # the page explorer's menu
+]
 answers = {}
 # Collected static files are not needed to render a page: the plain storage names them.
 plain_static = {
@@ -56,19 +66,32 @@ with override_settings(STORAGES=plain_static):
     admin = Client(HTTP_HOST="localhost")
     admin.force_login(User.objects.get(email="admin@example.org"))
     for who, client, paths in (
-        ("visitor", visitor, public),
+        ("visitor", visitor, [*public, "/accounts/login/"]),
         ("resident", resident, public),
         ("admin", admin, admin_pages),
     ):
         for path in paths:
             answers[f"{who} {path}"] = client.get(path, secure=True).status_code
-loaded = [name for name in HEAVY + UNSERVED if name in sys.modules]
+    # Through the sign-in form and allauth's sign-in stages, two-factor's among them.
+    signing_in = Client(HTTP_HOST="localhost")
+    signed_in = signing_in.post(
+        "/accounts/login/",
+        {"login": "resident@example.org", "password": "demo-resident-2026"},
+        secure=True,
+        follow=True,
+    )
+    answers["resident signs in"] = signed_in.status_code
+    answers["resident signed in"] = signed_in.wsgi_request.user.email == "resident@example.org"
+everything = HEAVY + UNSERVED + DEFERRED
+loaded = [name for name in everything if name in sys.modules]
 import consultations.clustering  # noqa: E402,F401  what the task worker loads
 import wagtail.api.v3.api  # noqa: E402,F401  what Wagtail's own app configurations load
+import wagtail.api.validators  # noqa: E402,F401  what Wagtail's public pages API loads
+from allauth.mfa.webauthn.internal.auth import WebAuthn  # noqa: E402,F401  a WebAuthn sign-in
 print("PROBE" + json.dumps({
     "answers": answers,
     "loaded": loaded,
-    "loaded_later": [name for name in HEAVY + UNSERVED if name in sys.modules],
+    "loaded_later": [name for name in everything if name in sys.modules],
 }))
 """
 
@@ -101,16 +124,19 @@ def _run(args, env):
     return result.stdout
 
 
-def test_web_process_serves_pages_without_numpy_scipy_scikit_learn_or_the_api_v3(tmp_path):
+def test_web_process_serves_pages_without_numpy_scipy_scikit_learn_the_api_v3_or_deferred(
+    tmp_path,
+):
     env = _env(tmp_path)
     _run(["manage.py", "migrate", "--noinput", "-v0"], env)
     _run(["manage.py", "seed_demo", "--allow-without-debug"], env)
 
-    out = _run(["-c", PROBE, json.dumps([HEAVY, UNSERVED])], env)
+    out = _run(["-c", PROBE, json.dumps([HEAVY, UNSERVED, DEFERRED])], env)
     probe = json.loads(out.split("PROBE", 1)[1])
 
+    assert probe["answers"].pop("resident signed in") is True
     assert probe["answers"] and set(probe["answers"].values()) == {200}, probe["answers"]
     assert probe["loaded"] == [], f"the web process imported {probe['loaded']}"
-    # The check sees them when they are loaded: the task worker's clustering does, and so
-    # does the API v3's own module.
-    assert probe["loaded_later"] == list(HEAVY + UNSERVED)
+    # The check sees them when they are loaded: the task worker's clustering does, so do the
+    # API v3's own module, the public pages API's validators and allauth's WebAuthn.
+    assert probe["loaded_later"] == list(HEAVY + UNSERVED + DEFERRED)
