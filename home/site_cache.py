@@ -87,9 +87,12 @@ def _read_chrome(site: Site | None) -> SiteChrome:
     if site is None:
         return SiteChrome(site=None)
     home = HomePage.objects.select_related("pcn__place").filter(pk=site.root_page_id).first()
-    if home is None:
-        root = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True)
-        return SiteChrome(site=site, root_path=root.first() or "")
+    if home is None:  # a Place's or an ICS's site: its vision page, routed from as a home's
+        root = Page.objects.filter(pk=site.root_page_id).specific().first()
+        if root is None:
+            return SiteChrome(site=site)
+        site.root_page = root
+        return SiteChrome(site=site, root_path=root.path, pages=_routing_hints(root))
     site.root_page = home
     children = list(home.get_children().order_by("path"))
     public = dict(home.get_children().live().public().values_list("pk", "show_in_menus"))
