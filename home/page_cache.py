@@ -49,6 +49,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from home import site_cache
+from home.pages import read_view_restrictions, view_restrictions_read_with
 
 STEPLEN = 4  # django-treebeard's path step: a page's ancestors are its path's prefixes
 _SITE_KEY = "engage:page-cache:site:{}"
@@ -278,6 +279,20 @@ def connect_signals() -> None:
     pre_delete.connect(_person_deleted, sender=user, dispatch_uid="engage-page-cache-gone")
 
 
+def kept_view_restrictions(request) -> list:
+    """Every page view restriction, kept in the shared cache under the site cache generation
+    (a restriction saved or deleted starts a new one: `home.apps`), for a page of a site
+    while the page cache is on, a signed-in person's too. The generation is the one the request
+    reads under, read before the rows: a restriction saved meanwhile keeps this list under a
+    generation already gone."""
+    key = f"engage:view-restrictions:{site_cache.request_generation(request)}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = read_view_restrictions()
+        cache.set(key, kept, timeout())
+    return kept
+
+
 # Serving.
 
 
@@ -382,6 +397,12 @@ class PageCacheMiddleware:
             )
             cache.set(page_key, kept, seconds)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A page of a site (a visitor's or a signed-in person's) reads the view
+        restrictions kept in the cache while it is on."""
+        if timeout() and request.resolver_match.url_name == "wagtail_serve":
+            view_restrictions_read_with(lambda: kept_view_restrictions(request))
 
     @staticmethod
     def _other_sites_unchanged(made_of: dict) -> bool:

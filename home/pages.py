@@ -38,14 +38,28 @@ _request_restrictions: contextvars.ContextVar = contextvars.ContextVar(
 def view_restrictions() -> list[PageViewRestriction]:
     """Every page view restriction, once per request (each call outside a request reads).
 
-    Shared by Wagtail's view-restriction check and every `.public()` filter of the request;
-    never cached between requests, so a page made private is private at once."""
+    Shared by Wagtail's view-restriction check and every `.public()` filter of the request.
+    How the request reads them may be set for it (`view_restrictions_read_with`): the page
+    cache keeps them between requests in a cache every process shares, under the site cache
+    generation, which saving or deleting a restriction starts afresh, so a page made private
+    is private at once in every process."""
+    memo = _request_restrictions.get()
+    if memo is None:
+        return read_view_restrictions()
+    if memo.get("restrictions") is None:
+        memo["restrictions"] = memo.get("read", read_view_restrictions)()
+    return memo["restrictions"]
+
+
+def read_view_restrictions() -> list[PageViewRestriction]:
+    return list(PageViewRestriction.objects.select_related("page"))
+
+
+def view_restrictions_read_with(read: Callable[[], list]) -> None:
+    """This request reads its view restrictions with `read()` (once)."""
     memo = _request_restrictions.get()
     if memo is not None:
-        if memo.get("restrictions") is None:
-            memo["restrictions"] = list(PageViewRestriction.objects.select_related("page"))
-        return memo["restrictions"]
-    return list(PageViewRestriction.objects.select_related("page"))
+        memo["read"] = read
 
 
 @contextlib.contextmanager

@@ -262,6 +262,40 @@ def test_a_page_made_private_is_private_at_once(site):
     assert "Open the surgery later" not in visitor_get(site["idea_url"])
 
 
+def _restriction_reads(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum("wagtailcore_pageviewrestriction" in q["sql"] for q in captured.captured_queries)
+
+
+def test_view_restrictions_are_kept_between_requests_until_one_is_saved(site, settings):
+    resident = UserFactory()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(resident)  # never served a kept page: rendered every time
+    client.get(site["idea_url"])
+    assert _restriction_reads(client, site["idea_url"]) == 0
+    restriction = PageViewRestriction.objects.create(
+        page=site["consultation"], restriction_type=PageViewRestriction.LOGIN
+    )
+    assert _restriction_reads(client, site["idea_url"]) > 0  # read afresh once
+    assert _restriction_reads(client, site["idea_url"]) == 0
+    restriction.delete()
+    assert _restriction_reads(client, site["idea_url"]) > 0
+    settings.ENGAGE_PAGE_CACHE_SECONDS = 0  # no shared cache: read on every request
+    assert _restriction_reads(client, site["idea_url"]) > 0
+    assert _restriction_reads(client, site["idea_url"]) > 0
+
+
+def test_a_page_made_private_is_private_at_once_for_a_signed_in_resident(site):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(UserFactory())
+    assert "Open the surgery later" in client.get(site["idea_url"]).content.decode()
+    PageViewRestriction.objects.create(
+        page=site["consultation"], restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    assert "Open the surgery later" not in client.get(site["idea_url"]).content.decode()
+
+
 def test_rows_changed_in_bulk_start_a_new_generation(site):
     """Queryset update() and bulk_create() send no signals; the queryset itself tells."""
     visitor_get(site["idea_url"])
