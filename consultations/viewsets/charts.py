@@ -19,6 +19,12 @@ PCN's), and so does every Place and ICS screen.
 
 `?months=N` (1 to 24, 12 when not given) sets the period; anything else is refused with a
 message saying what to enter (400), never an error page.
+
+A Place's and an ICS's charts (and their CSVs) are read from figures worked out ahead, one
+snapshot per choice of months, after the Place or ICS is found and the person's right to it
+checked (`consultations.rollup_figures`); the screen says when they were worked out. A PCN's
+are worked out as they are asked for: few figures, and its staff see its private
+consultations too.
 """
 
 from django import forms
