@@ -13,10 +13,7 @@ its Places' priorities, and an update acting on the first), served at a host nam
 Served by gunicorn (2 workers, gunicorn.conf.py) with the page cache and the API's cache off,
 so every answer is worked out afresh: a visitor's Place and ICS vision pages; a Place lead's
 and an ICS lead's charts and "who took part" screens (signed in, with an authenticator app,
-as the site requires); and every list of the open data API. The leads' screens show figures
-worked out ahead (`consultations.snapshots`, fresh for the run), so their rows measure
-reading them; how long the task takes to work each out is timed once and reported below the
-table. The floor is a bare Django view
+as the site requires); and every list of the open data API. The floor is a bare Django view
 (bench/bare_settings.py) served the same way in the same run (`bench/site_benchmark.py`'s
 servers and load tool).
 
@@ -191,8 +188,9 @@ for page, who, host, path in rows:
     assert status == 200, (page, host, path, status)
     measured.append({"page": page, "who": who, "host": host, "path": path,
                      "queries": len(captured)})
-# How long the task takes to work each leads' screen's figures out ahead (what the screen
-# itself did before its figures were stored; `consultations.snapshots`), where there are any.
+# The leads' screens show figures worked out ahead (`consultations.snapshots`, fresh for the
+# run), so their rows measure reading them; how long the task takes to work each out (what
+# the screen itself did before) is timed here once and reported below the table.
 worked_out = {}
 try:
     from consultations.snapshots import DEFAULT_PERIOD, charts_parameters, snapshot_refresh
