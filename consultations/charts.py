@@ -34,7 +34,18 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -45,10 +56,12 @@ from consultations.models import (
     Idea,
     PostStatus,
     Theme,
+    UpdatePage,
 )
 from engage.charts import Cell, Series, bar_drawing, line_drawing
 from engage.suppression import table_suppress
-from home.models import HomePage, Neighbourhood, Practice
+from home.boundary import in_pcns, with_home_path
+from home.models import HomePage, Neighbourhood, Place, Practice, PrimaryCareNetwork
 
 MONTHS_DEFAULT = 12
 MONTHS_MOST = 24
@@ -119,6 +132,34 @@ class Scope:
     consultations: object  # a ConsultationPage queryset
     updates: object  # an UpdatePage queryset
     places: list = field(default_factory=list)
+
+
+def place_scope(place) -> Scope:
+    """The Place's PCNs and their public live consultations and updates."""
+    pcns = list(with_home_path(place.pcns.order_by("name")))
+    return Scope(
+        pcns=pcns,
+        consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
+        updates=in_pcns(UpdatePage.objects.live().public(), pcns),
+    )
+
+
+def ics_scope(ics) -> Scope:
+    """The ICS's Places, their PCNs and the PCNs' public live consultations and updates."""
+    places = list(
+        Place.objects.filter(integrated_care_system=ics)
+        .order_by("name")
+        .prefetch_related(
+            Prefetch("pcns", queryset=with_home_path(PrimaryCareNetwork.objects.order_by("name")))
+        )
+    )
+    pcns = [pcn for place in places for pcn in place.pcns.all()]
+    return Scope(
+        pcns=pcns,
+        places=places,
+        consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
+        updates=in_pcns(UpdatePage.objects.live().public(), pcns),
+    )
 
 
 def month_starts(*, months: int, today: date) -> list[date]:

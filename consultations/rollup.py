@@ -28,6 +28,7 @@ all its Places' PCNs, with its Places side by side as well as its PCNs.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from consultations.evidence import Period, breakdown_csv_rows
 from consultations.models import Comment, ConsultationPage, Idea, PostStatus
@@ -252,12 +253,16 @@ def _places_side_by_side(rollup: RollUp, places: list) -> None:
 # The CSV: one row per figure, under `consultations.evidence.CSV_HEADER`.
 
 
-def rollup_csv_rows(rollup: RollUp):
-    """The figures of the roll-up as the page shows them ("hidden" where it hides one)."""
+def rollup_csv_rows(rollup: RollUp, *, computed_at=None):
+    """The figures of the roll-up as the page shows them ("hidden" where it hides one), and
+    when they were worked out (`computed_at`, for stored figures)."""
     about = "About these figures"
     yield [about, rollup.level, "", "", rollup.name]
     yield [about, "From", "", "", rollup.period.start.isoformat()]
     yield [about, "To", "", "", rollup.period.end.isoformat()]
+    if computed_at is not None:
+        worked_out = timezone.localtime(computed_at).isoformat(timespec="seconds")
+        yield [about, "Worked out at", "", "", worked_out]
     yield [about, "Left out", "", "", "Private consultations"]
     section = "Who took part"
     yield [section, "People who took part, each counted once", "", "", rollup.contributors.display]

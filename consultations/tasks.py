@@ -1,4 +1,5 @@
-"""Background work for consultations: suggested themes, drafts of "what we heard".
+"""Background work for consultations: suggested themes, drafts of "what we heard", the
+figures of a Place's and an ICS's leads' screens.
 
 Tasks take primary keys, are enqueued after commit (see `consultations.suggestions`), and
 are safe to run twice.
@@ -25,6 +26,7 @@ from consultations.models import (
     ThemeSuggestion,
     post_may_be_quoted,
 )
+from consultations.snapshots import snapshot_refresh
 from engage.safety import check_text
 
 logger = logging.getLogger(__name__)
@@ -257,3 +259,14 @@ def _draft(draft: SummaryDraft | PlacePriorityDraft) -> None:
             "finished_at",
         ]
     )
+
+
+# Roll-up snapshots
+
+
+@task()
+def refresh_rollup(kind: str, organisation_id: int, parameters: str = "") -> None:
+    """Work out a Place's or an ICS's screen's figures and store them over the older ones
+    (`consultations.snapshots.snapshot_refresh`): running it twice stores the figures twice,
+    in one row."""
+    snapshot_refresh(kind=kind, organisation_id=organisation_id, parameters=parameters)

@@ -17,6 +17,7 @@
 - `places`: a Place's shared vision, its priorities and the PCN themes and priorities they cite.
 - `systems`: an integrated care system's shared vision, its priorities and the Place
   priorities they cite, and its "You said, we did" updates.
+- `rollups`: the figures of a Place's and an ICS's leads' screens, worked out ahead.
 
 Every model and enum is importable from here: `from consultations.models import Idea`.
 """
@@ -87,6 +88,7 @@ from consultations.models.places import (
     PlaceUpdatePage,
     PlaceVisionPage,
 )
+from consultations.models.rollups import RollupKind, RollupSnapshot
 from consultations.models.safety import AlertRoute, SafetyHold, SafetyHoldQuerySet
 from consultations.models.systems import (
     IcsPriority,
@@ -154,6 +156,8 @@ __all__ = [
     "PlaceVisionPage",
     "PostStatus",
     "ReplyBy",
+    "RollupKind",
+    "RollupSnapshot",
     "SafetyHold",
     "SafetyHoldQuerySet",
     "SuggestionRun",

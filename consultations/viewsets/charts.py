@@ -19,11 +19,17 @@ PCN's), and so does every Place and ICS screen.
 
 `?months=N` (1 to 24, 12 when not given) sets the period; anything else is refused with a
 message saying what to enter (400), never an error page.
+
+A Place's and an ICS's charts (and their CSVs) are read from figures worked out ahead, one
+snapshot per choice of months, after the Place or ICS is found and the person's right to it
+checked (`consultations.rollup_figures`); the screen says when they were worked out. A PCN's
+are worked out as they are asked for: few figures, and its staff see its private
+consultations too.
 """
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -40,21 +46,19 @@ from consultations.charts import (
     MONTHS_MOST,
     Scope,
     chart_by_slug,
-    ics_charts,
     pcn_charts,
-    place_charts,
 )
-from consultations.models import ConsultationPage, UpdatePage
+from consultations.models import ConsultationPage, RollupKind, UpdatePage
+from consultations.rollup_figures import rollup_figures
+from consultations.snapshots import charts_from_json, charts_parameters, places_from_json
 from engage.ids import parse_id
 from engage.roles import group_ids
 from engage.spreadsheets import csv_lines
 from home.boundary import (
     ics_ids_led_by,
     in_pcn,
-    in_pcns,
     pcn_ids_with_role,
     place_ids_led_by,
-    with_home_path,
 )
 from home.models import IntegratedCareSystem, Place, PrimaryCareNetwork
 
@@ -139,34 +143,6 @@ def pcn_scope(user, pcn) -> Scope:
     return Scope(pcns=[pcn], consultations=consultations, updates=updates)
 
 
-def place_scope(place) -> Scope:
-    """The Place's PCNs and their public live consultations and updates."""
-    pcns = list(with_home_path(place.pcns.order_by("name")))
-    return Scope(
-        pcns=pcns,
-        consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
-        updates=in_pcns(UpdatePage.objects.live().public(), pcns),
-    )
-
-
-def ics_scope(ics) -> Scope:
-    """The ICS's Places, their PCNs and the PCNs' public live consultations and updates."""
-    places = list(
-        Place.objects.filter(integrated_care_system=ics)
-        .order_by("name")
-        .prefetch_related(
-            Prefetch("pcns", queryset=with_home_path(PrimaryCareNetwork.objects.order_by("name")))
-        )
-    )
-    pcns = [pcn for place in places for pcn in place.pcns.all()]
-    return Scope(
-        pcns=pcns,
-        places=places,
-        consultations=in_pcns(ConsultationPage.objects.live().public(), pcns),
-        updates=in_pcns(UpdatePage.objects.live().public(), pcns),
-    )
-
-
 class ChartsMixin(WagtailAdminTemplateMixin):
     header_icon = "table"
 
@@ -205,14 +181,15 @@ class _ChartsScreen(ChartsMixin, View):
     template_name = "consultations/admin/charts/screen.html"
     csv_url_name = ""
     kind = ""
+    freshness = None  # a Place's or an ICS's: when its stored figures were worked out
+    places = None  # an ICS's: its Places and their PCNs, listed below the charts
 
     def find(self, request, pk):
         raise NotImplementedError
 
-    def scope(self, request):
-        raise NotImplementedError
-
-    def charts(self, *, scope, months):
+    def charts(self, request, *, months):
+        """The charts for `months`; a Place's and an ICS's also set `freshness` and
+        `places`."""
         raise NotImplementedError
 
     def get_page_title(self):
@@ -239,12 +216,13 @@ class _ChartsScreen(ChartsMixin, View):
                     content_type="text/plain; charset=utf-8",
                 )
             return self.render_to_response(
-                self.get_context_data(period=period, charts=[], kind=self.kind, scope=None),
+                self.get_context_data(
+                    period=period, charts=[], kind=self.kind, places=None, freshness=None
+                ),
                 status=400,
             )
         months = period.chosen_months() if period.is_bound else MONTHS_DEFAULT
-        scope = self.scope(request)
-        charts = self.charts(scope=scope, months=months)
+        charts = self.charts(request, months=months)
         if chart is not None:
             return self.csv_response(charts, chart, months)
         query = urlencode({"months": months})
@@ -259,7 +237,12 @@ class _ChartsScreen(ChartsMixin, View):
         ]
         return self.render_to_response(
             self.get_context_data(
-                period=period, charts=shown, months=months, kind=self.kind, scope=scope
+                period=period,
+                charts=shown,
+                months=months,
+                kind=self.kind,
+                places=self.places,
+                freshness=self.freshness,
             )
         )
 
@@ -276,6 +259,9 @@ class _ChartsScreen(ChartsMixin, View):
 
 
 class PcnChartsView(_ChartsScreen):
+    """One PCN's charts, worked out as they are asked for: a PCN's figures are few, and its
+    staff see its private consultations as well as its public ones."""
+
     csv_url_name = "charts:pcn_csv"
     kind = "pcn"
 
@@ -285,16 +271,29 @@ class PcnChartsView(_ChartsScreen):
             raise Http404
         return pcn
 
-    def scope(self, request):
-        return pcn_scope(request.user, self.subject)
-
-    def charts(self, *, scope, months):
-        return pcn_charts(scope=scope, months=months)
+    def charts(self, request, *, months):
+        return pcn_charts(scope=pcn_scope(request.user, self.subject), months=months)
 
 
-class PlaceChartsView(_ChartsScreen):
+class _RollupChartsScreen(_ChartsScreen):
+    """A Place's or an ICS's charts, from its stored figures for the months chosen
+    (`consultations.rollup_figures`): the same for every lead who may see them, public
+    consultations only. Found and checked (`find`) before any figures are read."""
+
+    rollup_kind = ""
+
+    def charts(self, request, *, months):
+        self.freshness = rollup_figures(
+            kind=self.rollup_kind, organisation=self.subject, parameters=charts_parameters(months)
+        )
+        self.places = places_from_json(self.freshness.figures)
+        return charts_from_json(self.freshness.figures)
+
+
+class PlaceChartsView(_RollupChartsScreen):
     csv_url_name = "charts:place_csv"
     kind = "place"
+    rollup_kind = RollupKind.PLACE_CHARTS
 
     def find(self, request, pk):
         place = get_object_or_404(Place, pk=pk)
@@ -302,31 +301,20 @@ class PlaceChartsView(_ChartsScreen):
             raise Http404
         return place
 
-    def scope(self, request):
-        return place_scope(self.subject)
 
-    def charts(self, *, scope, months):
-        return place_charts(scope=scope, months=months)
-
-
-class IcsChartsView(_ChartsScreen):
+class IcsChartsView(_RollupChartsScreen):
     """An ICS's Places side by side; below the charts, its Places and their PCNs, each
     linked to its own charts."""
 
     csv_url_name = "charts:ics_csv"
     kind = "ics"
+    rollup_kind = RollupKind.ICS_CHARTS
 
     def find(self, request, pk):
         ics = get_object_or_404(IntegratedCareSystem, pk=pk)
         if not permissions.can_see_ics_charts(request.user, ics):
             raise Http404
         return ics
-
-    def scope(self, request):
-        return ics_scope(self.subject)
-
-    def charts(self, *, scope, months):
-        return ics_charts(scope=scope, months=months)
 
 
 class ChartsMenuItem(MenuItem):

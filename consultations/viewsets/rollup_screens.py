@@ -5,31 +5,41 @@ and the ICS's share (`consultations.viewsets.places.who_took_part`,
 Each reads `start` and `end` (by default the last 12 months; a bad date or a reversed
 period is a 400 with the form's errors), finds the organisation (a bad or unknown id, or
 one the person may not see, is not found) and shows its roll-up, or its CSV.
+
+The default period (neither date given) is shown from the stored snapshot
+(`consultations.rollup_figures`), worked out ahead and saying when; its CSV link gives no
+dates either, so it reads the same snapshot and holds the same figures. Any dates chosen
+are worked out as they are asked for (`representation`), as they were before snapshots:
+any two dates may be chosen, too many to keep.
 """
 
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from consultations.evidence import CSV_HEADER
 from consultations.rollup import rollup_csv_rows
+from consultations.rollup_figures import rollup_figures
+from consultations.snapshots import DEFAULT_PERIOD, rollup_from_json
 from consultations.viewsets.evidence_pack import PeriodDatesForm
 from engage.ids import parse_id
 from engage.spreadsheets import csv_lines
 
 
 class RollUpScreenMixin:
-    """Set `organisation_model`, `context_name` (what the template calls it) and
-    `csv_url_name`, and define `may_see(user, organisation)` and
-    `representation(organisation, period)`."""
+    """Set `organisation_model`, `context_name` (what the template calls it),
+    `csv_url_name` and `rollup_kind` (its snapshots'), and define
+    `may_see(user, organisation)` and `representation(organisation, period)`."""
 
     header_icon = "group"
     organisation_model = None
     context_name = ""
     csv_url_name = ""
+    rollup_kind = ""
 
     def may_see(self, user, organisation) -> bool:
         raise NotImplementedError
@@ -60,30 +70,40 @@ class RollUpScreenMixin:
         return organisation
 
     def get(self, request, pk):
-        self.organisation = self.find(pk)
+        self.organisation = self.find(pk)  # before any figures are read
         form = PeriodDatesForm(request.GET)
         if not form.is_valid():
-            response = self.render_to_response(self.get_context_data(form=form, rollup=None))
+            response = self.render_to_response(
+                self.get_context_data(form=form, rollup=None, freshness=None)
+            )
             response.status_code = 400
             return response
-        return self.respond(
-            form, self.representation(self.organisation, form.cleaned_data["period"])
+        if form.cleaned_data.get("start") or form.cleaned_data.get("end"):
+            rollup = self.representation(self.organisation, form.cleaned_data["period"])
+            return self.respond(form, rollup, freshness=None)
+        freshness = rollup_figures(
+            kind=self.rollup_kind, organisation=self.organisation, parameters=DEFAULT_PERIOD
         )
+        return self.respond(form, rollup_from_json(freshness.figures), freshness=freshness)
 
-    def respond(self, form, rollup):
-        query = "?" + urlencode(form.period_query())
-        csv_url = reverse(self.csv_url_name, args=[self.organisation.pk]) + query
+    def respond(self, form, rollup, *, freshness):
+        """The page; its CSV link names the dates only when they were chosen (the default
+        period's CSV reads the same snapshot as the page)."""
+        csv_url = reverse(self.csv_url_name, args=[self.organisation.pk])
+        if freshness is None:
+            csv_url += "?" + urlencode(form.period_query())
         return self.render_to_response(
-            self.get_context_data(form=form, rollup=rollup, csv_url=csv_url)
+            self.get_context_data(form=form, rollup=rollup, csv_url=csv_url, freshness=freshness)
         )
 
 
 class RollUpCsvMixin:
     """The same figures as a CSV download."""
 
-    def respond(self, form, rollup):
+    def respond(self, form, rollup, *, freshness):
+        computed_at = freshness.computed_at if freshness else timezone.now()
         response = StreamingHttpResponse(
-            csv_lines(CSV_HEADER, list(rollup_csv_rows(rollup))),
+            csv_lines(CSV_HEADER, list(rollup_csv_rows(rollup, computed_at=computed_at))),
             content_type="text/csv; charset=utf-8",
         )
         period = rollup.period

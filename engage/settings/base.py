@@ -422,6 +422,14 @@ ENGAGE_NO_ACCOUNT_LINK_HOURS = env_int("ENGAGE_NO_ACCOUNT_LINK_HOURS", 24)
 ENGAGE_EQUALITY_MINIMUM_ANSWERS = env_int("ENGAGE_EQUALITY_MINIMUM_ANSWERS", 50)
 ENGAGE_EQUALITY_GAP_PERCENT = env_int("ENGAGE_EQUALITY_GAP_PERCENT", 50)
 
+# A Place's and an ICS's leads' screens (their charts, who took part) show figures worked out
+# ahead (consultations/snapshots.py), at most this old before a refresh is queued, and say
+# so. A quarter of an hour: the figures are months of ideas, read to plan and to report,
+# where a post from the last few minutes changes nothing anyone decides; and refreshing
+# every Place and ICS that often (`manage.py refresh_rollups`, about a second for an ICS of
+# fifty PCNs) costs the task worker little.
+ENGAGE_ROLLUP_MAX_AGE_SECONDS = env_int("ENGAGE_ROLLUP_MAX_AGE_SECONDS", 15 * 60)
+
 # Privacy: accounts whose email address was never confirmed are deleted after this many
 # days by `manage.py remove_unverified_accounts`.
 ENGAGE_UNVERIFIED_ACCOUNT_DAYS = env_int("ENGAGE_UNVERIFIED_ACCOUNT_DAYS", 30)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from consultations.rollup_figures import rollups_refresh_all
 from consultations.synthetic import Scale, synthetic_data_make
 
 
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             made = synthetic_data_make(scale=scale, hostname_suffix=hostname_suffix, progress=say)
         except ValidationError as error:
             raise CommandError(f"Could not make the synthetic data: {error}") from error
+        # The Places' and ICSs' leads' figures, worked out (or queued) now, so the first look
+        # at them is quick.
+        rollups_refresh_all()
         seconds = time.perf_counter() - started
         counts = ", ".join(f"{count:,} {name}" for name, count in made.counts.items())
         self.stdout.write(

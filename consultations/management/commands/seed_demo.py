@@ -54,6 +54,7 @@ from consultations.models import (
     UpdateIndexPage,
     UpdatePage,
 )
+from consultations.rollup_figures import rollups_refresh_all
 from consultations.services.places import place_site_setup
 from consultations.services.systems import ics_lead_group_setup, ics_site_setup
 from consultations.synthetic import Scale, synthetic_data_make
@@ -417,6 +418,8 @@ class Command(BaseCommand):
             self.load_ics(pcn, address)
             # After the second PCN is made: the ODS files then add its practices too.
             self.load_reference_data()
+        # The Places' and ICS's leads' figures, worked out now so their first look is quick.
+        rollups_refresh_all()
         self.stdout.write("\nDemo accounts (for this local demo only):")
         for email, _name, role, password in ACCOUNTS:
             self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
