@@ -5,12 +5,13 @@ supporting it, and following an idea or a consultation.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from consultations import permissions, selectors
 from consultations.forms import CommentForm, IdeaFilterForm, IdeaForm, apply_validation_error
 from consultations.loop import idea_journeys
-from consultations.models import ConsultationPage, Follow, PostStatus
+from consultations.models import ConsultationPage, Follow, Idea, PostStatus
 from consultations.services import participation as services
 from consultations.services import safety
 from consultations.views.common import (
@@ -19,6 +20,7 @@ from consultations.views.common import (
     held_message,
     idea_or_404,
     idea_url,
+    kept_for_visitors,
     login_redirect,
     page_render,
     participation_block,
@@ -26,6 +28,10 @@ from consultations.views.common import (
 )
 
 # The consultation page and its ideas
+
+
+# The query parameters the idea list reads: its pages' links carry them, and nothing else.
+IDEA_LIST_FILTERS = ("q", "sort", "neighbourhood", "theme")
 
 
 def consultation_detail(request, page: ConsultationPage):
@@ -38,13 +44,33 @@ def consultation_detail(request, page: ConsultationPage):
         if request.GET
         else {"query": "", "sort": "newest", "neighbourhood_id": None, "theme_id": None}
     )
-    ideas = selectors.idea_list(consultation=page, user=request.user, **values)
-    ideas_page = selectors.paginate(ideas, page_number=request.GET.get("page"))
-    links = SubpageLinks(request, page)
-    for idea in ideas_page:
-        idea.detail_url = links("idea-detail", idea.pk)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in list(query):
+        if name not in IDEA_LIST_FILTERS:
+            del query[name]
+    filter_query = query.urlencode()
+    page_number = request.GET.get("page")
+
+    def rows() -> tuple[int, str]:
+        """How many ideas match, and the page of them asked for with its page links."""
+        ideas = selectors.idea_list(consultation=page, user=request.user, **values)
+        ideas_page = selectors.paginate(ideas, page_number=page_number)
+        if not ideas_page.object_list:
+            return 0, ""
+        links = SubpageLinks(request, page)
+        for idea in ideas_page:
+            idea.detail_url = links("idea-detail", idea.pk)
+        context = {
+            "ideas_page": ideas_page,
+            "filter_query": filter_query,
+            "supported_ids": selectors.supported_idea_ids(user=request.user, ideas=ideas_page),
+        }
+        html = render_to_string("consultations/includes/idea_rows.html", context)
+        return ideas_page.paginator.count, html
+
+    idea_count, idea_rows = kept_for_visitors(
+        request, page, "idea-rows", (filter_query, page_number), rows
+    )
     return page_render(
         request,
         page,
@@ -52,9 +78,8 @@ def consultation_detail(request, page: ConsultationPage):
         {
             "filters": filters,
             "neighbourhoods": neighbourhoods,
-            "ideas_page": ideas_page,
-            "filter_query": query.urlencode(),
-            "supported_ids": selectors.supported_idea_ids(user=request.user, ideas=ideas_page),
+            "idea_count": idea_count,
+            "idea_rows": idea_rows,
             "blocked_because": participation_block(request, page),
             "is_following": request.user.is_authenticated
             and Follow.objects.filter(user=request.user, consultation=page).exists(),
@@ -132,26 +157,66 @@ def idea_create(request, page: ConsultationPage):
 
 
 def idea_detail(request, page: ConsultationPage, idea_id: int):
-    idea = idea_or_404(request, page, idea_id)
-    comments = selectors.idea_comments(
-        idea=idea, user=request.user, page_number=request.GET.get("comments")
-    )
-    links = SubpageLinks(request, page)
-    reply_url = links("comment-create", idea.pk) + "?reply_to="
-    for comment in comments:
-        comment.reply_url = f"{reply_url}{comment.pk}"
-        for each in (comment, *comment.visible_replies):
-            each.edit_url = links("comment-edit", each.pk)
-            each.withdraw_url = links("comment-withdraw", each.pk)
-            each.flag_url = links("comment-flag", each.pk)
     user = request.user
+    comments_page = request.GET.get("comments")
+
+    def parts() -> tuple[Idea, str, str]:
+        """The idea, and its summary (down to its journey and supports) and comments as
+        `user` sees them. For a visitor, kept: the idea as a few plain fields, which is
+        all the rest of its page reads."""
+        idea = idea_or_404(request, page, idea_id)
+        comments = selectors.idea_comments(idea=idea, user=user, page_number=comments_page)
+        links = SubpageLinks(request, page)
+        reply_url = links("comment-create", idea.pk) + "?reply_to="
+        for comment in comments:
+            comment.reply_url = f"{reply_url}{comment.pk}"
+            for each in (comment, *comment.visible_replies):
+                each.edit_url = links("comment-edit", each.pk)
+                each.withdraw_url = links("comment-withdraw", each.pk)
+                each.flag_url = links("comment-flag", each.pk)
+        summary = render_to_string(
+            "consultations/includes/idea_summary.html",
+            {
+                "page": page,
+                "idea": idea,
+                "is_author": permissions.is_author(user, idea),
+                "journey": idea_journeys([idea])[idea.pk],
+            },
+        )
+        thread = render_to_string(
+            "consultations/includes/comment_thread.html",
+            {
+                "user": user,
+                "idea": idea,
+                "comments": comments,
+                "can_comment": permissions.can_comment(user, idea),
+                "can_follow": permissions.can_follow(user),
+                "blocked_because": participation_block(request, page),
+            },
+        )
+        if user.is_authenticated:
+            return idea, summary, thread
+        shown = Idea(
+            pk=idea.pk,
+            consultation_id=idea.consultation_id,
+            author_id=idea.author_id,
+            title=idea.title,
+            status=idea.status,
+        )
+        return shown, summary, thread
+
+    idea, summary, thread = kept_for_visitors(
+        request, page, "idea-page", (int(idea_id), comments_page), parts
+    )
+    idea.consultation = page
     return page_render(
         request,
         page,
         "consultations/idea_detail.html",
         {
             "idea": idea,
-            "comments": comments,
+            "idea_summary": summary,
+            "comment_thread": thread,
             "comment_form": CommentForm(),
             "can_comment": permissions.can_comment(user, idea),
             "can_comment_without_account": permissions.can_comment_without_account(user, idea),
@@ -161,10 +226,9 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             "can_flag": permissions.can_flag(user, idea),
             "can_follow": permissions.can_follow(user),
             "is_author": permissions.is_author(user, idea),
-            "has_supported": idea.has_supported,
-            "is_following": idea.is_following,
+            "has_supported": user.is_authenticated and idea.has_supported,
+            "is_following": user.is_authenticated and idea.is_following,
             "blocked_because": participation_block(request, page),
-            "journey": idea_journeys([idea])[idea.pk],
         },
     )
 
