@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from consultations import permissions, selectors
 from consultations.models import Comment, ConsultationPage, Idea
-from home.page_cache import site_content_memo
+from home.page_cache import site_content_memo, timeout
 from home.pages import request_site_id
 
 
@@ -51,24 +51,36 @@ def page_render(request, page, template, context, status=200):
     return TemplateResponse(request, template, context, status=status)
 
 
-def kept_for_visitors(request, page: ConsultationPage, name: str, parts: tuple, render):
-    """What `render()` works out for a visitor, kept until the site's content changes
-    (`home.page_cache.site_content_memo`): a part of a page that is the same for every
-    visitor (an idea list's rows, an idea's comments), so a visitor's page rendered afresh
-    (an address the page cache does not keep, such as one with `?utm_source=`) does not
-    read and render them again. `parts` are what the part depends on besides the site's
-    content (the filters, the page number), each as the request gave it.
+def kept(request, page: ConsultationPage, name: str, parts: tuple, render, *, for_everyone):
+    """What `render()` works out, kept until the site's content changes
+    (`home.page_cache.site_content_memo`): a part of a page that is the same for everyone
+    it is kept for (an idea list's rows, an idea's comments), so a page rendered afresh
+    (a signed-in person's, or a visitor's at an address the page cache does not keep, such
+    as one with `?utm_source=`) does not read and render it again. `parts` are what the
+    part depends on besides the site's content (the filters, the page number), each as the
+    request gave it.
 
-    Only for visitors: what a signed-in person sees holds their own pending posts and their
+    Unless `for_everyone` (a published idea's summary, the same for all who may see it),
+    only for visitors: what a signed-in person sees holds their own pending posts and their
     supports, so it is always worked out for them. A visitor who gave a page's password
     gets here only past Wagtail's check, and sees what every visitor of the page sees."""
     home = selectors.site_home(page)
-    if request.user.is_authenticated or home is None:
+    if home is None or (request.user.is_authenticated and not for_everyone):
         return render()
     # The parts as given are bounded by nothing: kept under a digest of them.
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     name = f"{name}:{page.pk}:{request_site_id(request)}:{digest}"
     return site_content_memo(home=home, name=name, compute=render)
+
+
+def keeping() -> bool:
+    """Whether `kept` keeps anything: only while the page cache is on."""
+    return timeout() > 0
+
+
+def kept_for_visitors(request, page: ConsultationPage, name: str, parts: tuple, render):
+    """`kept(...)` for visitors only."""
+    return kept(request, page, name, parts, render, for_everyone=False)
 
 
 def participation_block(request, page) -> str:

@@ -20,6 +20,8 @@ from consultations.views.common import (
     held_message,
     idea_or_404,
     idea_url,
+    keeping,
+    kept,
     kept_for_visitors,
     login_redirect,
     page_render,
@@ -160,10 +162,37 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
     user = request.user
     comments_page = request.GET.get("comments")
 
+    def summary(idea: Idea) -> str:
+        """The idea down to its journey and how many support it: a published idea's is the
+        same for everyone who may see it, so it is kept for them all."""
+
+        def render(shown: Idea) -> str:
+            selectors.idea_placements_read(idea=shown)
+            context = {
+                "page": page,
+                "idea": shown,
+                "is_author": permissions.is_author(user, shown),
+                "journey": idea_journeys([shown])[shown.pk],
+            }
+            return render_to_string("consultations/includes/idea_summary.html", context)
+
+        def published() -> str | None:
+            # Read again: what is kept is read after the site's generations are (`idea`
+            # was read before them), so a change made meanwhile is never kept as current.
+            current = selectors.idea_for_page(consultation=page, idea_id=idea.pk)
+            if current is None or current.status != PostStatus.PUBLISHED:
+                return None
+            return render(current)
+
+        if idea.status == PostStatus.PUBLISHED and keeping():
+            shown = kept(request, page, "idea-summary", (idea.pk,), published, for_everyone=True)
+            if shown is not None:
+                return shown
+        return render(idea)
+
     def parts() -> tuple[Idea, str, str]:
-        """The idea, and its summary (down to its journey and supports) and comments as
-        `user` sees them. For a visitor, kept: the idea as a few plain fields, which is
-        all the rest of its page reads."""
+        """The idea, its summary and its comments as `user` sees them. For a visitor, kept:
+        the idea as a few plain fields, which is all the rest of its page reads."""
         idea = idea_or_404(request, page, idea_id)
         comments = selectors.idea_comments(idea=idea, user=user, page_number=comments_page)
         links = SubpageLinks(request, page)
@@ -174,15 +203,6 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
                 each.edit_url = links("comment-edit", each.pk)
                 each.withdraw_url = links("comment-withdraw", each.pk)
                 each.flag_url = links("comment-flag", each.pk)
-        summary = render_to_string(
-            "consultations/includes/idea_summary.html",
-            {
-                "page": page,
-                "idea": idea,
-                "is_author": permissions.is_author(user, idea),
-                "journey": idea_journeys([idea])[idea.pk],
-            },
-        )
         thread = render_to_string(
             "consultations/includes/comment_thread.html",
             {
@@ -195,7 +215,7 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             },
         )
         if user.is_authenticated:
-            return idea, summary, thread
+            return idea, summary(idea), thread
         shown = Idea(
             pk=idea.pk,
             consultation_id=idea.consultation_id,
@@ -203,9 +223,9 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             title=idea.title,
             status=idea.status,
         )
-        return shown, summary, thread
+        return shown, summary(idea), thread
 
-    idea, summary, thread = kept_for_visitors(
+    idea, idea_summary, thread = kept_for_visitors(
         request, page, "idea-page", (int(idea_id), comments_page), parts
     )
     idea.consultation = page
@@ -215,7 +235,7 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
         "consultations/idea_detail.html",
         {
             "idea": idea,
-            "idea_summary": summary,
+            "idea_summary": idea_summary,
             "comment_thread": thread,
             "comment_form": CommentForm(),
             "can_comment": permissions.can_comment(user, idea),
