@@ -70,15 +70,22 @@ def consultation_detail(request, page: ConsultationPage):
         html = render_to_string("consultations/includes/idea_rows.html", context)
         return ideas_page.paginator.count, html
 
+    def filters_form() -> str:
+        context = {"page": page, "filters": filters}
+        return render_to_string("consultations/includes/idea_filters.html", context)
+
     idea_count, idea_rows = kept_for_visitors(
         request, page, "idea-rows", (filter_query, page_number), rows
+    )
+    idea_filters = kept(
+        request, page, "idea-filters", (filter_query,), filters_form, for_everyone=True
     )
     return page_render(
         request,
         page,
         "consultations/consultation_page.html",
         {
-            "filters": filters,
+            "idea_filters": idea_filters,
             "neighbourhoods": neighbourhoods,
             "idea_count": idea_count,
             "idea_rows": idea_rows,

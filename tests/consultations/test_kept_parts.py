@@ -153,3 +153,34 @@ def test_the_list_pages_links_keep_the_filters_alone(site):
     page = get(site["consultation"].url + "?q=idea&sort=supported&utm_source=newsletter")[0]
     assert 'href="?q=idea&amp;sort=supported&amp;page=2#ideas"' in page
     assert "utm_source" not in page
+
+
+def test_a_published_ideas_summary_is_kept_for_everyone_and_changes_at_once(site):
+    resident = UserFactory()
+    moderator = make_moderator(site["home"])
+    get(site["idea_url"])
+    shown, queries = get(site["idea_url"], resident)
+    assert "0 people support this idea" in shown
+    assert reads(queries, '"consultations_ideatheme"') == 0  # kept: its themes not read
+    services.support_add(idea=site["idea"], user=resident)
+    shown, queries = get(site["idea_url"], resident)
+    assert "1 person supports this idea" in shown and "You support this idea." in shown
+    assert reads(queries, '"consultations_ideatheme"') == 1
+    assert "1 person supports this idea" in get(site["idea_url"])[0]
+    assert "You support this idea." not in get(site["idea_url"])[0]
+
+    moderation.post_moderate(
+        post=site["idea"], moderator=moderator, action="hide", reason="off_topic"
+    )
+    hidden = get(site["idea_url"], site["author"])[0]
+    assert "A moderator needs to look at this idea" in hidden
+
+
+def test_a_pending_ideas_summary_is_never_kept(site):
+    idea = make_idea(site["consultation"], site["author"], status=PostStatus.PENDING)
+    url = route(site["consultation"], "idea-detail", idea.pk) + UNREAD
+    moderator = make_moderator(site["home"])
+    for _ in range(2):
+        assert "Only you can see this idea" in get(url, site["author"])[0]
+        assert "Only you and other moderators can see this idea" in get(url, moderator)[0]
+    assert Client(HTTP_HOST="localhost").get(url).status_code == 404
