@@ -2,10 +2,15 @@
 supporting it, and following an idea or a consultation.
 """
 
+import re
+from typing import NamedTuple
+
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from consultations import permissions, selectors
@@ -32,6 +37,31 @@ from consultations.views.common import (
 # The consultation page and its ideas
 
 
+class KeptRows(NamedTuple):
+    """A page of an idea list as visitors see it (kept until the site's content changes):
+    how many ideas match, their ids, the rows with their page links, and the rows with
+    where "You support this" goes marked, for a resident whose page shows the same ideas."""
+
+    count: int
+    ids: tuple[int, ...]
+    html: str
+    marked: str
+    pages: str
+
+
+# Where a row says "You support this" (`includes/idea_rows.html`): kept in a visitor's
+# rows, marked, so a resident's page can fill it in. Nobody can write such a comment into a
+# page: every resident's word is escaped.
+_SUPPORT_MARK = re.compile(r"<!--engage-support:(\d+)-->(.*?)<!--/engage-support-->", re.S)
+
+
+def _supports_shown(marked: SafeString, supported: set[int]) -> SafeString:
+    """The rows saying "You support this" on the ideas in `supported` alone."""
+    shown = _SUPPORT_MARK.sub(lambda match: match[2] if int(match[1]) in supported else "", marked)
+    # Rendered rows with parts of their own markup taken out: as safe as they were.
+    return mark_safe(shown)  # noqa: S308
+
+
 # The query parameters the idea list reads: its pages' links carry them, and nothing else.
 IDEA_LIST_FILTERS = ("q", "sort", "neighbourhood", "theme")
 
@@ -53,30 +83,64 @@ def consultation_detail(request, page: ConsultationPage):
     filter_query = query.urlencode()
     page_number = request.GET.get("page")
 
-    def rows() -> tuple[int, str]:
-        """How many ideas match, and the page of them asked for with its page links."""
-        ideas = selectors.idea_list(consultation=page, user=request.user, **values)
-        ideas_page = selectors.paginate(ideas, page_number=page_number)
+    def ideas_of(user):
+        ideas = selectors.idea_list(consultation=page, user=user, **values)
+        return selectors.paginate(ideas, page_number=page_number)
+
+    def rows(user, ideas_page) -> KeptRows:
+        """The page of ideas asked for as `user` sees it, with its page links."""
         if not ideas_page.object_list:
-            return 0, ""
+            return KeptRows(0, (), "", "", "")
         links = SubpageLinks(request, page)
         for idea in ideas_page:
             idea.detail_url = links("idea-detail", idea.pk)
-        context = {
-            "ideas_page": ideas_page,
-            "filter_query": filter_query,
-            "supported_ids": selectors.supported_idea_ids(user=request.user, ideas=ideas_page),
-        }
-        html = render_to_string("consultations/includes/idea_rows.html", context)
-        return ideas_page.paginator.count, html
+        marked = render_to_string(
+            "consultations/includes/idea_rows.html", {"ideas_page": ideas_page}
+        )
+        supported = selectors.supported_idea_ids(user=user, ideas=ideas_page)
+        pages = pagination(ideas_page)
+        return KeptRows(
+            count=ideas_page.paginator.count,
+            ids=tuple(idea.pk for idea in ideas_page),
+            html=_supports_shown(marked, supported) + pages,
+            marked=marked,
+            pages=pages,
+        )
+
+    def pagination(ideas_page) -> str:
+        context = {"ideas_page": ideas_page, "filter_query": filter_query}
+        return render_to_string("consultations/includes/idea_pages.html", context)
+
+    def visitors_rows() -> KeptRows:
+        visitor = AnonymousUser()
+        return rows(visitor, ideas_of(visitor))
+
+    def residents_rows() -> tuple[int, str]:
+        """A signed-in person's page of ideas: the visitors' kept rows when it shows the
+        same ideas (none of their own pending or hidden ones), with what they support
+        marked; else their own, rendered."""
+        user = request.user
+        own = ideas_of(user)
+        if keeping() and own.object_list:
+            visitors = kept(request, page, "idea-rows", parts, visitors_rows, for_everyone=True)
+            if visitors.ids == tuple(idea.pk for idea in own):
+                supported = selectors.supported_idea_ids(user=user, ideas=own)
+                count = own.paginator.count
+                pages = visitors.pages if count == visitors.count else pagination(own)
+                return count, _supports_shown(visitors.marked, supported) + pages
+        mine = rows(user, own)
+        return mine.count, mine.html
 
     def filters_form() -> str:
         context = {"page": page, "filters": filters}
         return render_to_string("consultations/includes/idea_filters.html", context)
 
-    idea_count, idea_rows = kept_for_visitors(
-        request, page, "idea-rows", (filter_query, page_number), rows
-    )
+    parts = (filter_query, page_number)
+    if request.user.is_authenticated:
+        idea_count, idea_rows = residents_rows()
+    else:
+        visitors = kept_for_visitors(request, page, "idea-rows", parts, visitors_rows)
+        idea_count, idea_rows = visitors.count, visitors.html
     idea_filters = kept(
         request, page, "idea-filters", (filter_query,), filters_form, for_everyone=True
     )

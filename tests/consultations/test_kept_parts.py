@@ -184,3 +184,23 @@ def test_a_pending_ideas_summary_is_never_kept(site):
         assert "Only you can see this idea" in get(url, site["author"])[0]
         assert "Only you and other moderators can see this idea" in get(url, moderator)[0]
     assert Client(HTTP_HOST="localhost").get(url).status_code == 404
+
+
+def test_a_resident_shown_the_visitors_rows_sees_only_their_own_supports(site):
+    """A resident with no pending or hidden idea of their own sees the same ideas as a
+    visitor: their page is made from the visitors' kept rows, with what they support."""
+    others = make_idea(site["consultation"], UserFactory(), status=PostStatus.PUBLISHED)
+    resident, neighbour = UserFactory(), UserFactory()
+    services.support_add(idea=site["idea"], user=resident)
+    services.support_add(idea=others, user=neighbour)
+    get(site["list_url"])
+    mine, queries = get(site["list_url"], resident)
+    assert reads(queries, IDEA_ROWS) == 2  # their own count and page, nothing more
+    assert mine.count("You support this") == 1
+    row = mine.split("Open later")[1].split("</li>")[0]
+    assert "You support this" in row
+    theirs = get(site["list_url"], neighbour)[0]
+    assert theirs.count("You support this") == 1
+    assert "You support this" not in theirs.split("Open later")[1].split("</li>")[0]
+    assert "You support this" not in get(site["list_url"])[0]
+    assert "engage-support" not in mine + theirs + get(site["list_url"])[0]
