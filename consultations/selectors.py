@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 
 from consultations.models import (
     Comment,
@@ -188,8 +197,7 @@ def idea_filter_choices(*, consultation: ConsultationPage) -> tuple[list, list[T
 
 
 def idea_for_page(*, consultation: ConsultationPage, idea_id: int, user=None) -> Idea | None:
-    """The idea, with `has_supported` and `is_following` for the user (False for visitors),
-    and its `placements` in themes (with each theme's priority, for its journey)."""
+    """The idea, with `has_supported` and `is_following` for the user (False for visitors)."""
     ideas = Idea.objects.filter(consultation=consultation, pk=idea_id)
     if user is not None and user.is_authenticated:
         ideas = ideas.annotate(
@@ -198,12 +206,20 @@ def idea_for_page(*, consultation: ConsultationPage, idea_id: int, user=None) ->
         )
     else:
         ideas = ideas.annotate(has_supported=Value(False), is_following=Value(False))
+    return ideas.select_related("author", "neighbourhood").first()
+
+
+def idea_placements_read(*, idea: Idea) -> Idea:
+    """The idea's `placements` in themes, by theme name, with each theme's priority: what
+    its page lists and its journey reads (`loop.idea_journeys`). One query, made only when
+    the idea's summary is not kept already."""
     placements = Prefetch(
         "ideatheme_set",
         queryset=IdeaTheme.objects.select_related("theme__priority").order_by("theme__name"),
         to_attr="placements",
     )
-    return ideas.select_related("author", "neighbourhood").prefetch_related(placements).first()
+    prefetch_related_objects([idea], placements)
+    return idea
 
 
 def _visible_comments(user):

@@ -58,7 +58,7 @@ def idea_journeys(ideas) -> dict[int, list[Stage]]:
     update acts on a priority citing such a Place priority.
 
     Works on a list of ideas in seven queries, whatever its length; in four for one idea
-    whose `placements` are read already (`selectors.idea_for_page`); two fewer for ideas
+    whose `placements` are read already (`selectors.idea_placements_read`); two fewer for ideas
     in no theme.
     """
     ideas = list(ideas)

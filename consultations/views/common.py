@@ -3,6 +3,7 @@
 with the page, saying why someone cannot take part, and the safety panel's answer.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
@@ -14,6 +15,8 @@ from wagtail.models import Site
 
 from consultations import permissions, selectors
 from consultations.models import Comment, ConsultationPage, Idea
+from home.page_cache import site_content_memo, timeout
+from home.pages import request_site_id
 
 
 def idea_or_404(request, page: ConsultationPage, idea_id: int) -> Idea:
@@ -46,6 +49,38 @@ def login_redirect(request):
 def page_render(request, page, template, context, status=200):
     context = {"page": page, "self": page, **context}
     return TemplateResponse(request, template, context, status=status)
+
+
+def kept(request, page: ConsultationPage, name: str, parts: tuple, render, *, for_everyone):
+    """What `render()` works out, kept until the site's content changes
+    (`home.page_cache.site_content_memo`): a part of a page that is the same for everyone
+    it is kept for (an idea list's rows, an idea's comments), so a page rendered afresh
+    (a signed-in person's, or a visitor's at an address the page cache does not keep, such
+    as one with `?utm_source=`) does not read and render it again. `parts` are what the
+    part depends on besides the site's content (the filters, the page number), each as the
+    request gave it.
+
+    Unless `for_everyone` (a published idea's summary, the same for all who may see it),
+    only for visitors: what a signed-in person sees holds their own pending posts and their
+    supports, so it is always worked out for them. A visitor who gave a page's password
+    gets here only past Wagtail's check, and sees what every visitor of the page sees."""
+    home = selectors.site_home(page)
+    if home is None or (request.user.is_authenticated and not for_everyone):
+        return render()
+    # The parts as given are bounded by nothing: kept under a digest of them.
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    name = f"{name}:{page.pk}:{request_site_id(request)}:{digest}"
+    return site_content_memo(home=home, name=name, compute=render)
+
+
+def keeping() -> bool:
+    """Whether `kept` keeps anything: only while the page cache is on."""
+    return timeout() > 0
+
+
+def kept_for_visitors(request, page: ConsultationPage, name: str, parts: tuple, render):
+    """`kept(...)` for visitors only."""
+    return kept(request, page, name, parts, render, for_everyone=False)
 
 
 def participation_block(request, page) -> str:

@@ -2,15 +2,21 @@
 supporting it, and following an idea or a consultation.
 """
 
+import re
+from typing import NamedTuple
+
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from consultations import permissions, selectors
 from consultations.forms import CommentForm, IdeaFilterForm, IdeaForm, apply_validation_error
 from consultations.loop import idea_journeys
-from consultations.models import ConsultationPage, Follow, PostStatus
+from consultations.models import ConsultationPage, Follow, Idea, PostStatus
 from consultations.services import participation as services
 from consultations.services import safety
 from consultations.views.common import (
@@ -19,6 +25,9 @@ from consultations.views.common import (
     held_message,
     idea_or_404,
     idea_url,
+    keeping,
+    kept,
+    kept_for_visitors,
     login_redirect,
     page_render,
     participation_block,
@@ -26,6 +35,35 @@ from consultations.views.common import (
 )
 
 # The consultation page and its ideas
+
+
+class KeptRows(NamedTuple):
+    """A page of an idea list as visitors see it (kept until the site's content changes):
+    how many ideas match, their ids, the rows with their page links, and the rows with
+    where "You support this" goes marked, for a resident whose page shows the same ideas."""
+
+    count: int
+    ids: tuple[int, ...]
+    html: str
+    marked: str
+    pages: str
+
+
+# Where a row says "You support this" (`includes/idea_rows.html`): kept in a visitor's
+# rows, marked, so a resident's page can fill it in. Nobody can write such a comment into a
+# page: every resident's word is escaped.
+_SUPPORT_MARK = re.compile(r"<!--engage-support:(\d+)-->(.*?)<!--/engage-support-->", re.S)
+
+
+def _supports_shown(marked: SafeString, supported: set[int]) -> SafeString:
+    """The rows saying "You support this" on the ideas in `supported` alone."""
+    shown = _SUPPORT_MARK.sub(lambda match: match[2] if int(match[1]) in supported else "", marked)
+    # Rendered rows with parts of their own markup taken out: as safe as they were.
+    return mark_safe(shown)  # noqa: S308
+
+
+# The query parameters the idea list reads: its pages' links carry them, and nothing else.
+IDEA_LIST_FILTERS = ("q", "sort", "neighbourhood", "theme")
 
 
 def consultation_detail(request, page: ConsultationPage):
@@ -38,23 +76,83 @@ def consultation_detail(request, page: ConsultationPage):
         if request.GET
         else {"query": "", "sort": "newest", "neighbourhood_id": None, "theme_id": None}
     )
-    ideas = selectors.idea_list(consultation=page, user=request.user, **values)
-    ideas_page = selectors.paginate(ideas, page_number=request.GET.get("page"))
-    links = SubpageLinks(request, page)
-    for idea in ideas_page:
-        idea.detail_url = links("idea-detail", idea.pk)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in list(query):
+        if name not in IDEA_LIST_FILTERS:
+            del query[name]
+    filter_query = query.urlencode()
+    page_number = request.GET.get("page")
+
+    def ideas_of(user):
+        ideas = selectors.idea_list(consultation=page, user=user, **values)
+        return selectors.paginate(ideas, page_number=page_number)
+
+    def rows(user, ideas_page) -> KeptRows:
+        """The page of ideas asked for as `user` sees it, with its page links."""
+        if not ideas_page.object_list:
+            return KeptRows(0, (), "", "", "")
+        links = SubpageLinks(request, page)
+        for idea in ideas_page:
+            idea.detail_url = links("idea-detail", idea.pk)
+        marked = render_to_string(
+            "consultations/includes/idea_rows.html", {"ideas_page": ideas_page}
+        )
+        supported = selectors.supported_idea_ids(user=user, ideas=ideas_page)
+        pages = pagination(ideas_page)
+        return KeptRows(
+            count=ideas_page.paginator.count,
+            ids=tuple(idea.pk for idea in ideas_page),
+            html=_supports_shown(marked, supported) + pages,
+            marked=marked,
+            pages=pages,
+        )
+
+    def pagination(ideas_page) -> str:
+        context = {"ideas_page": ideas_page, "filter_query": filter_query}
+        return render_to_string("consultations/includes/idea_pages.html", context)
+
+    def visitors_rows() -> KeptRows:
+        visitor = AnonymousUser()
+        return rows(visitor, ideas_of(visitor))
+
+    def residents_rows() -> tuple[int, str]:
+        """A signed-in person's page of ideas: the visitors' kept rows when it shows the
+        same ideas (none of their own pending or hidden ones), with what they support
+        marked; else their own, rendered."""
+        user = request.user
+        own = ideas_of(user)
+        if keeping() and own.object_list:
+            visitors = kept(request, page, "idea-rows", parts, visitors_rows, for_everyone=True)
+            if visitors.ids == tuple(idea.pk for idea in own):
+                supported = selectors.supported_idea_ids(user=user, ideas=own)
+                count = own.paginator.count
+                pages = visitors.pages if count == visitors.count else pagination(own)
+                return count, _supports_shown(visitors.marked, supported) + pages
+        mine = rows(user, own)
+        return mine.count, mine.html
+
+    def filters_form() -> str:
+        context = {"page": page, "filters": filters}
+        return render_to_string("consultations/includes/idea_filters.html", context)
+
+    parts = (filter_query, page_number)
+    if request.user.is_authenticated:
+        idea_count, idea_rows = residents_rows()
+    else:
+        visitors = kept_for_visitors(request, page, "idea-rows", parts, visitors_rows)
+        idea_count, idea_rows = visitors.count, visitors.html
+    idea_filters = kept(
+        request, page, "idea-filters", (filter_query,), filters_form, for_everyone=True
+    )
     return page_render(
         request,
         page,
         "consultations/consultation_page.html",
         {
-            "filters": filters,
+            "idea_filters": idea_filters,
             "neighbourhoods": neighbourhoods,
-            "ideas_page": ideas_page,
-            "filter_query": query.urlencode(),
-            "supported_ids": selectors.supported_idea_ids(user=request.user, ideas=ideas_page),
+            "idea_count": idea_count,
+            "idea_rows": idea_rows,
             "blocked_because": participation_block(request, page),
             "is_following": request.user.is_authenticated
             and Follow.objects.filter(user=request.user, consultation=page).exists(),
@@ -132,26 +230,84 @@ def idea_create(request, page: ConsultationPage):
 
 
 def idea_detail(request, page: ConsultationPage, idea_id: int):
-    idea = idea_or_404(request, page, idea_id)
-    comments = selectors.idea_comments(
-        idea=idea, user=request.user, page_number=request.GET.get("comments")
-    )
-    links = SubpageLinks(request, page)
-    reply_url = links("comment-create", idea.pk) + "?reply_to="
-    for comment in comments:
-        comment.reply_url = f"{reply_url}{comment.pk}"
-        for each in (comment, *comment.visible_replies):
-            each.edit_url = links("comment-edit", each.pk)
-            each.withdraw_url = links("comment-withdraw", each.pk)
-            each.flag_url = links("comment-flag", each.pk)
     user = request.user
+    comments_page = request.GET.get("comments")
+
+    def summary(idea: Idea) -> str:
+        """The idea down to its journey and how many support it: a published idea's is the
+        same for everyone who may see it, so it is kept for them all."""
+
+        def render(shown: Idea) -> str:
+            selectors.idea_placements_read(idea=shown)
+            context = {
+                "page": page,
+                "idea": shown,
+                "is_author": permissions.is_author(user, shown),
+                "journey": idea_journeys([shown])[shown.pk],
+            }
+            return render_to_string("consultations/includes/idea_summary.html", context)
+
+        def published() -> str | None:
+            # Read again: what is kept is read after the site's generations are (`idea`
+            # was read before them), so a change made meanwhile is never kept as current.
+            current = selectors.idea_for_page(consultation=page, idea_id=idea.pk)
+            if current is None or current.status != PostStatus.PUBLISHED:
+                return None
+            return render(current)
+
+        if idea.status == PostStatus.PUBLISHED and keeping():
+            shown = kept(request, page, "idea-summary", (idea.pk,), published, for_everyone=True)
+            if shown is not None:
+                return shown
+        return render(idea)
+
+    def parts() -> tuple[Idea, str, str]:
+        """The idea, its summary and its comments as `user` sees them. For a visitor, kept:
+        the idea as a few plain fields, which is all the rest of its page reads."""
+        idea = idea_or_404(request, page, idea_id)
+        comments = selectors.idea_comments(idea=idea, user=user, page_number=comments_page)
+        links = SubpageLinks(request, page)
+        reply_url = links("comment-create", idea.pk) + "?reply_to="
+        for comment in comments:
+            comment.reply_url = f"{reply_url}{comment.pk}"
+            for each in (comment, *comment.visible_replies):
+                each.edit_url = links("comment-edit", each.pk)
+                each.withdraw_url = links("comment-withdraw", each.pk)
+                each.flag_url = links("comment-flag", each.pk)
+        thread = render_to_string(
+            "consultations/includes/comment_thread.html",
+            {
+                "user": user,
+                "idea": idea,
+                "comments": comments,
+                "can_comment": permissions.can_comment(user, idea),
+                "can_follow": permissions.can_follow(user),
+                "blocked_because": participation_block(request, page),
+            },
+        )
+        if user.is_authenticated:
+            return idea, summary(idea), thread
+        shown = Idea(
+            pk=idea.pk,
+            consultation_id=idea.consultation_id,
+            author_id=idea.author_id,
+            title=idea.title,
+            status=idea.status,
+        )
+        return shown, summary(idea), thread
+
+    idea, idea_summary, thread = kept_for_visitors(
+        request, page, "idea-page", (int(idea_id), comments_page), parts
+    )
+    idea.consultation = page
     return page_render(
         request,
         page,
         "consultations/idea_detail.html",
         {
             "idea": idea,
-            "comments": comments,
+            "idea_summary": idea_summary,
+            "comment_thread": thread,
             "comment_form": CommentForm(),
             "can_comment": permissions.can_comment(user, idea),
             "can_comment_without_account": permissions.can_comment_without_account(user, idea),
@@ -161,10 +317,9 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             "can_flag": permissions.can_flag(user, idea),
             "can_follow": permissions.can_follow(user),
             "is_author": permissions.is_author(user, idea),
-            "has_supported": idea.has_supported,
-            "is_following": idea.is_following,
+            "has_supported": user.is_authenticated and idea.has_supported,
+            "is_following": user.is_authenticated and idea.is_following,
             "blocked_because": participation_block(request, page),
-            "journey": idea_journeys([idea])[idea.pk],
         },
     )
 

@@ -1,10 +1,13 @@
-"""Show resident text: escaped, with its paragraphs, and its web addresses as safe links."""
+"""Show resident text: escaped, with its paragraphs, and its web addresses as safe links;
+or its start, for a list."""
 
 import re
 
 from django import template
+from django.template.defaultfilters import truncatechars
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import add_truncation_text, calculate_truncate_chars_length
 
 register = template.Library()
 
@@ -52,3 +55,18 @@ def resident_text(value) -> SafeString:
         rendered.append("<p>" + "<br>".join(lines) + "</p>")
     # Every piece above was escaped or built by format_html, so the join is safe.
     return mark_safe("\n".join(rendered))  # noqa: S308
+
+
+@register.filter(is_safe=True)
+def excerpt(value, length: int) -> str:
+    """As `|truncatechars:length`, which walks the text a character at a time to leave
+    combining accents uncounted: a third of the time spent rendering a list of twenty ideas.
+    Text in plain ASCII has none, so it is cut where `truncatechars` would cut it without
+    the walk; any other text goes to `truncatechars` itself."""
+    text = str(value)
+    length = int(length)
+    if not text.isascii() or length <= 0:
+        return truncatechars(text, length)
+    if len(text) <= length:
+        return text
+    return add_truncation_text(text[: calculate_truncate_chars_length(length, None)], None)

@@ -5,8 +5,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from consultations.models import ConsultationPage
 from engage.backends import ModelBackend
@@ -140,6 +141,31 @@ def test_breadcrumbs_come_from_the_routed_parents(client, home, open_consultatio
     response = client.get(open_consultation.url)
     crumbs = [page.pk for page in response.context["ancestors"]]
     assert crumbs == [home.pk, open_consultation.get_parent().pk]
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_each_breadcrumb_links_where_pageurl_does(home, open_consultation, host):
+    """Each crumb's address is its child's without the child's slug: as `pageurl` writes
+    it for the request's site, on an idea's page (which has its consultation as a crumb)
+    too."""
+    Site.objects.create(hostname="127.0.0.1", root_page=home, is_default_site=False)
+    index = open_consultation.get_parent()
+    idea_page = open_consultation.url + open_consultation.reverse_subpage("idea-create")
+    client = Client(HTTP_HOST=host)
+    client.force_login(UserFactory())
+    for url, pages in (
+        (open_consultation.url, [home, index]),
+        (idea_page, [home, index, open_consultation]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        request = response.wsgi_request
+        expected = [
+            ("Home" if page.depth == 2 else page.title, page.get_url(request=request))
+            for page in pages
+        ]
+        assert [(crumb.title, crumb.url) for crumb in response.context["crumbs"]] == expected
+        assert (response.context["parent"].title, response.context["parent"].url) == expected[-1]
 
 
 # One query for a user's permissions
