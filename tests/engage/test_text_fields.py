@@ -59,6 +59,7 @@ NOT_TYPED = {
     "consultations.Letter.key",
     "engage.OutgoingEmail.key",
     "engage.OutgoingEmail.last_error",
+    "consultations.RollupSnapshot.parameters",  # "months=12", from a form's cleaned choice
     # Keyed hashes, and the safety panel's fingerprint, written by the code
     # (consultations/services/no_account.py).
     "consultations.NoAccountPost.email_digest",
