@@ -117,6 +117,23 @@ def vision_page_context(*, page, request) -> dict:
     return {"priorities": priorities}
 
 
+def decisions_of(model, page):
+    """A Place's or an ICS's published "You said, we did" updates below its vision `page`,
+    newest first, each with how many actions it has and how many are done."""
+    return (
+        model.objects.live()
+        .public()
+        .child_of(page)
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            actions_done=Count(
+                "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
+            ),
+        )
+        .order_by("-first_published_at")
+    )
+
+
 def place_vision_page_context(*, page, request) -> dict:
     """A Place's vision: each priority with the themes behind it and how widely it was
     heard (`selectors.place_vision_heard`), the Place's "You said, we did" updates, its
@@ -150,18 +167,7 @@ def place_vision_page_context(*, page, request) -> dict:
             "request": request,
             "place_name": place.name,
             "priorities": place_vision_heard(page=page, homes=homes),
-            "place_updates": (
-                PlaceUpdatePage.objects.live()
-                .public()
-                .child_of(page)
-                .annotate(
-                    action_count=Count("actions", distinct=True),
-                    actions_done=Count(
-                        "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
-                    ),
-                )
-                .order_by("-first_published_at")
-            ),
+            "place_updates": decisions_of(PlaceUpdatePage, page),
             "record": place_accountability(places=[place])[place.pk],
             "pcn_records": [
                 (home.pcn, records[home.pcn.pk]) for home in homes if home.pcn.pk in records
@@ -208,17 +214,9 @@ def ics_vision_page_context(*, page, request) -> dict:
         records = place_accountability(places=places)
         heard = ics_vision_heard(page=page, homes=homes)
         updates = list(
-            IcsUpdatePage.objects.live()
-            .public()
-            .child_of(page)
-            .annotate(
-                action_count=Count("actions", distinct=True),
-                actions_done=Count(
-                    "actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True
-                ),
+            decisions_of(IcsUpdatePage, page).prefetch_related(
+                Prefetch("priorities", queryset=IcsPriority.objects.only("pk"))
             )
-            .prefetch_related(Prefetch("priorities", queryset=IcsPriority.objects.only("pk")))
-            .order_by("-first_published_at")
         )
         ics_name = page.ics.name
         context = {
