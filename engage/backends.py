@@ -1,7 +1,7 @@
 """Django's and allauth's backends, reading what every page asks about the signed-in person
-with the person: whether their email address is verified (the bar for taking part) and
-whether they have an authenticator app (the bar for any role), and their permissions in one
-query rather than two."""
+with the person: whether their email address is verified (the bar for taking part), whether
+they have an authenticator app (the bar for any role) and whether they have a role at all,
+and their permissions in one query rather than two."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.models import EmailAddress
@@ -13,10 +13,11 @@ from django.db.models import Exists, OuterRef, Q
 
 
 class UserWithFactsMixin:
-    """`get_user` (the signed-in person, once a request) reads two facts every page asks
-    with the person, as two EXISTS in the same query: `engage.roles.has_two_factor` and
+    """`get_user` (the signed-in person, once a request) reads three facts every page asks
+    with the person, as EXISTS in the same query: `engage.roles.has_two_factor` and
     `consultations.permissions.is_verified` then read them from the user object instead of
-    a query each. They hold for one request, as the role checks' memories do."""
+    a query each, and `engage.roles.group_ids` reads no groups of a resident, who is in
+    none. They hold for one request, as the role checks' memories do."""
 
     def get_user(self, user_id):
         User = get_user_model()
@@ -28,6 +29,7 @@ class UserWithFactsMixin:
                 engage_totp=Exists(
                     Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
                 ),
+                engage_in_group=Exists(User.groups.through.objects.filter(user=OuterRef("pk"))),
             )
             .filter(pk=user_id)
             .first()
@@ -36,6 +38,8 @@ class UserWithFactsMixin:
             return None
         user._engage_verified = user.engage_verified_email
         user._engage_has_two_factor = user.engage_totp
+        if not user.engage_in_group:  # a resident: no role to read (`engage.roles.group_ids`)
+            user._engage_group_ids = set()
         return user
 
 

@@ -49,10 +49,16 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from home import site_cache
-from home.pages import read_view_restrictions, view_restrictions_read_with
+from home.pages import (
+    pages_read_with,
+    read_pages,
+    read_view_restrictions,
+    view_restrictions_read_with,
+)
 
 STEPLEN = 4  # django-treebeard's path step: a page's ancestors are its path's prefixes
-_SITE_KEY = "engage:page-cache:site:{}"
+_SITE_PREFIX = "engage:page-cache:site:"
+_SITE_KEY = _SITE_PREFIX + "{}"
 # The other sites a page being rendered is made of ({generation key: generation read}), as
 # `content_memo` finds them: a Place's vision page shows what its PCNs' sites hold, so the
 # page is kept only while those sites' generations are the same too.
@@ -144,9 +150,7 @@ def content_memo(*, paths, name: str, compute):
     # The generations are read before the value is worked out: a change committed while
     # it is keeps it under a generation that is already gone.
     paths = sorted(set(paths() if callable(paths) else paths))
-    found = cache.get_many([site_cache.GENERATION_KEY, *map(_SITE_KEY.format, paths)])
-    generations = [found.get(site_cache.GENERATION_KEY) or site_cache.generation()]
-    generations += [found.get(_SITE_KEY.format(path)) or _site_generation(path) for path in paths]
+    generations = _generations([site_cache.GENERATION_KEY, *map(_SITE_KEY.format, paths)])
     noted = _other_sites.get()
     if noted is not None:  # a page being rendered for the page cache
         noted.update(zip(map(_SITE_KEY.format, paths), generations[1:], strict=True))
@@ -158,6 +162,26 @@ def content_memo(*, paths, name: str, compute):
         kept = (compute(),)  # in a tuple, so a computed None is kept too
         cache.set(key, kept, seconds)
     return kept[0]
+
+
+# The generations a request that changes nothing (GET, HEAD) has read: each is read once,
+# before anything kept under it is, so every part of its page agrees on them.
+_read_generations: ContextVar[dict | None] = ContextVar("engage_read_generations", default=None)
+
+
+def _generations(keys: list[str]) -> list[str]:
+    """The current generations under `keys` (the site cache's, then sites'), in one read of
+    the cache for those this request has not read yet."""
+    read = _read_generations.get()
+    known = read if read is not None else {}
+    if missing := [key for key in keys if key not in known]:
+        found = cache.get_many(missing)
+        for key in missing:
+            if key == site_cache.GENERATION_KEY:
+                known[key] = found.get(key) or site_cache.generation()
+            else:
+                known[key] = found.get(key) or _site_generation(key.removeprefix(_SITE_PREFIX))
+    return [known[key] for key in keys]
 
 
 # Which rows are public content, and where they live.
@@ -293,6 +317,29 @@ def kept_view_restrictions(request) -> list:
     return kept
 
 
+def kept_pages(request, wanted: list[tuple[int, int]]) -> dict:
+    """The pages routing finds by the site's hints (`home.pages.pages_read_with`), kept in
+    the shared cache under the site cache generation, which saving, publishing, unpublishing,
+    moving or deleting any page starts afresh; read in one go for a whole address. The
+    generation is read before the pages: a page changed meanwhile is kept under one already
+    gone. Each request gets its own copies."""
+    generation = site_cache.request_generation(request)
+    keys = {pk: f"engage:site-cache:page:{generation}:{pk}" for _, pk in wanted}
+    found = cache.get_many(list(keys.values()))
+    pages, read = {}, {}
+    for content_type_id, pk in wanted:
+        page = found.get(keys[pk])
+        if page is None:
+            page = read_pages([(content_type_id, pk)]).get(pk)
+            if page is not None:
+                read[keys[pk]] = page
+        if page is not None:
+            pages[pk] = page
+    if read:
+        cache.set_many(read, timeout())
+    return pages
+
+
 # Serving.
 
 
@@ -350,6 +397,15 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self._serve(request, None)
+        token = _read_generations.set({})
+        try:
+            return self._serve(request, _read_generations.get())
+        finally:
+            _read_generations.reset(token)
+
+    def _serve(self, request, read: dict | None):
         seconds = timeout()
         if not seconds or not _is_visitor_request(request) or not _is_page(request):
             return self.get_response(request)
@@ -370,6 +426,9 @@ class PageCacheMiddleware:
                 return self.get_response(request)
             site_generation = None
         site_generation = site_generation or _site_generation(home_path)
+        if read is not None:  # what the page's kept parts are read under too
+            read[site_cache.GENERATION_KEY] = generation
+            read[_SITE_KEY.format(home_path)] = site_generation
         kept = found.get(page_key)
         fresh = kept is not None and kept[:2] == (generation, site_generation)
         if fresh and self._other_sites_unchanged(kept[5]):
@@ -401,8 +460,13 @@ class PageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         """A page of a site (a visitor's or a signed-in person's) reads the view
         restrictions kept in the cache while it is on."""
+        read = _read_generations.get()
+        generation = getattr(request, "_engage_site_generation", None)  # `site_cache`'s
+        if read is not None and generation is not None:
+            read.setdefault(site_cache.GENERATION_KEY, generation)
         if timeout() and request.resolver_match.url_name == "wagtail_serve":
             view_restrictions_read_with(lambda: kept_view_restrictions(request))
+            pages_read_with(request, lambda wanted: kept_pages(request, wanted))
 
     @staticmethod
     def _other_sites_unchanged(made_of: dict) -> bool:

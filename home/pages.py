@@ -5,9 +5,11 @@ Wagtail routes a URL one level at a time with two queries a level (the child by 
 then its specific page), checks view restrictions with two more, and every `.public()`
 filter reads all restrictions again. `EngagePage` pages instead:
 
-- find a child in one query: by its page type when the parent allows only one, or by the
-  site's cached slug map (`home.site_cache`) when the parent is the site's home page. The
-  page itself is always read fresh, so a stale hint can only cost the usual lookup;
+- find a child in one query: by its page type when the parent allows only one, or by its
+  id from the site's cached slug map (`home.site_cache`). Each page is checked against its
+  parent as read, so a stale hint can only cost the usual lookup. While the page cache is
+  on, the pages an address names are kept under the site cache generation, which any
+  change to a page starts afresh (`home.page_cache.kept_pages`): then routing reads none;
 - check view restrictions against `view_restrictions()` (read once per request, never
   cached across requests), walking the parents that routing already read.
 
@@ -185,6 +187,23 @@ class PcnPageForm(PcnScopedFormMixin, WagtailAdminPageForm):
         return pcn_of(self.parent_page) if self.parent_page is not None else None
 
 
+def read_pages(wanted: Iterable[tuple[int, int]]) -> dict:
+    """Page id -> the specific page, for (content type id, page id) pairs: a query each."""
+    pages = {}
+    for content_type_id, pk in wanted:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = _only(model.objects.filter(pk=pk)) if model is not None else None
+        if page is not None:
+            pages[pk] = page
+    return pages
+
+
+def pages_read_with(request, read: Callable[[list[tuple[int, int]]], dict]) -> None:
+    """This request reads the pages routing finds by the site's hints with `read(wanted)`
+    (`read_pages` by default): the page cache keeps them between requests."""
+    request._engage_read_pages = read
+
+
 def _only(pages):
     """The one page of a query for a child by its slug, or None. Unordered: a slug is unique
     among its siblings (Wagtail refuses a duplicate, and its own routing would fail on one),
@@ -223,29 +242,48 @@ class EngagePage(PageTextMixin, PcnBoundaryMixin, Page):
 
     def route(self, request, path_components):
         if path_components:
-            child = self._child_by_slug(request, path_components[0])
+            child = self._child_by_slug(request, path_components)
             if child is not None:
                 child._cached_parent_obj = self
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
-    def _child_by_slug(self, request, slug: str):
-        """The child page with this slug, specific, in one query; None to let Wagtail look.
+    def _child_by_slug(self, request, path_components):
+        """The child page named by the address's next part, specific, in one query (none
+        when kept); None to let Wagtail look.
 
         By its id when the site's chrome knows it (checked against the page as read, so a
         stale hint only costs the lookup by slug), else by its slug when this page allows
         only one page type below it."""
+        slug = path_components[0]
         chrome = getattr(request, "_engage_site_chrome", None)
         hint = chrome.pages.get((self.pk, slug)) if chrome is not None else None
         if hint is not None:
-            model = ContentType.objects.get_for_id(hint[0]).model_class()
-            child = _only(model.objects.filter(pk=hint[1])) if model is not None else None
+            child = self._hinted_child(request, chrome, path_components)
             if child is not None and self._is_child(child, slug):
                 return child
         child_models = self.specific_class.allowed_subpage_models()
         if len(child_models) == 1:
             return _only(child_models[0].objects.child_of(self).filter(slug=slug))
         return None
+
+    def _hinted_child(self, request, chrome, path_components):
+        """The child the site's routing hints name for the address's next part. Read by its
+        id, unless the request reads its pages with `pages_read_with`: then every page the
+        hints name for the rest of the address is read at once, on the first level routed."""
+        read = getattr(request, "_engage_read_pages", None)
+        hints, parent, wanted = chrome.pages, self.pk, []
+        for slug in path_components if read is not None else path_components[:1]:
+            hint = hints.get((parent, slug))
+            if hint is None:
+                break
+            wanted.append(hint)
+            parent = hint[1]
+        routed = request.__dict__.get("_engage_routed_pages", {})
+        if wanted[0][1] not in routed:
+            routed = read(wanted) if read is not None else read_pages(wanted)
+            request._engage_routed_pages = routed
+        return routed.get(wanted[0][1])
 
     def _is_child(self, page, slug: str) -> bool:
         return (

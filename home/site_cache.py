@@ -7,8 +7,8 @@ the page view restrictions several times over. Here:
   kept in Django's cache per host name. Publishing, unpublishing, moving or deleting a
   page, and saving a site, PCN or view restriction, start a new cache generation
   (`site_cache_clear`), so every site reads afresh on its next request. The cache is a
-  hint for routing (see `home.pages`); nothing is served from it without the database
-  agreeing where that matters.
+  hint for routing (see `home.pages`): each page is read by its id, and kept under the same
+  generation only while the page cache, which needs a cache every process shares, is on.
 - `SiteCacheMiddleware` also scopes `home.pages.view_restrictions()` to the request: every
   page view restriction, read once per request (never cached between requests, so a page
   made private is private at once).

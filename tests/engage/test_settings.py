@@ -82,3 +82,17 @@ def test_production_caches_pages_only_in_a_shared_cache():
         "shell", "--no-imports", "-c", script, CACHE_URL="redis://127.0.0.1:6379/0", **common
     )
     assert shared.stdout.strip() == "60", shared.stderr
+
+
+def test_production_keeps_sessions_in_a_shared_cache_only():
+    """With a cache every process shares, sessions are read from it (and written to the
+    database too); with each process's own memory, signing out in one process could not end
+    the session in the others, so sessions stay in the database alone."""
+    script = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    common = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example"}
+    alone = run_manage("shell", "--no-imports", "-c", script, **common)
+    assert alone.stdout.strip() == "django.contrib.sessions.backends.db", alone.stderr
+    shared = run_manage(
+        "shell", "--no-imports", "-c", script, CACHE_URL="redis://127.0.0.1:6379/0", **common
+    )
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db", shared.stderr

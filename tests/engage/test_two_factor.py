@@ -10,6 +10,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
@@ -278,6 +280,21 @@ def test_the_role_check_is_fresh_on_every_request(client, resident, home):
     assert client.get("/")["Location"] == reverse("mfa_activate_totp")
     give_two_factor(resident)
     assert client.get("/").status_code == 200
+
+
+def test_a_residents_page_reads_no_groups(client, resident, home):
+    """Whether someone is in any group is read with them (`engage.backends`): a resident,
+    in none, costs no query for their roles; someone with a role has theirs read."""
+    client.force_login(resident)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [query for query in queries if "auth_group" in query["sql"]]
+    resident.groups.add(home.pcn.moderator_group)
+    give_two_factor(resident)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert [query for query in queries if "auth_group" in query["sql"]]
 
 
 # The pages look like the rest of the account pages

@@ -1,5 +1,6 @@
-"""Each site's chrome is cached, and every change reaches the next request; view
-restrictions and publishing are never served from the cache."""
+"""Each site's chrome is cached, and every change reaches the next request: view
+restrictions and the pages routing reads are kept only under the site cache generation,
+which every change to them starts afresh."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -130,6 +131,82 @@ def test_a_consultation_renamed_or_moved_behind_the_cache_routes_as_it_is_now(
         path=other_index.path + "0009", depth=other_index.depth + 1
     )
     assert client.get("/consultations/evenings/").status_code == 404
+
+
+def page_rows_read(client, url) -> list[str]:
+    """The queries reading a page by its id, as routing does (`home.pages.read_pages`:
+    one row, unordered)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    by_id = ('"wagtailcore_page"."id" = ', '"page_ptr_id" = ')
+    return [
+        query["sql"]
+        for query in queries
+        if any(where in query["sql"] for where in by_id) and "ORDER BY" not in query["sql"]
+    ]
+
+
+@pytest.fixture
+def signed_in(resident):
+    """A signed-in person: every page is rendered for them (never served whole)."""
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(resident)
+    return client
+
+
+def test_with_the_page_cache_on_routing_reads_no_page(signed_in, home, open_consultation):
+    """The pages of an address are kept under the site cache generation, read for the
+    whole address in one go: a rendered page reads none of them again."""
+    assert page_rows_read(signed_in, open_consultation.url)  # read once, then kept
+    assert page_rows_read(signed_in, open_consultation.url) == []
+    idea_form = open_consultation.url + open_consultation.reverse_subpage("idea-create")
+    assert page_rows_read(signed_in, idea_form) == []
+
+
+def test_with_the_page_cache_off_routing_reads_each_page_by_its_id(
+    signed_in, home, open_consultation, no_page_cache
+):
+    signed_in.get(open_consultation.url)
+    read = page_rows_read(signed_in, open_consultation.url)
+    assert len(read) == 2  # the consultations index and the consultation
+
+
+def test_kept_pages_follow_publishing_and_unpublishing(signed_in, home, open_consultation):
+    url = open_consultation.url
+    assert "Open consultation" in signed_in.get(url).content.decode()
+    open_consultation.title = "Evening appointments"
+    open_consultation.save_revision().publish()
+    assert "Evening appointments" in signed_in.get(url).content.decode()
+    open_consultation.unpublish()
+    assert signed_in.get(url).status_code == 404
+    open_consultation.save_revision().publish()
+    assert signed_in.get(url).status_code == 200
+
+
+def test_kept_pages_follow_a_new_slug_a_move_and_a_deletion(signed_in, home, open_consultation):
+    index = open_consultation.get_parent()
+    signed_in.get(open_consultation.url)
+    open_consultation.slug = "evenings"
+    open_consultation.save_revision().publish()
+    assert signed_in.get(index.url + "open-consultation/").status_code == 404
+    assert signed_in.get(index.url + "evenings/").status_code == 200
+    # Moved below the home page: its old address is gone, its new one served.
+    ConsultationPage.objects.get(pk=open_consultation.pk).move(home, pos="last-child")
+    moved = signed_in.get(index.url + "evenings/")  # Wagtail's redirect to where it is now
+    assert (moved.status_code, moved["Location"]) == (301, "/evenings/")
+    assert signed_in.get("/evenings/").status_code == 200
+    ConsultationPage.objects.get(pk=open_consultation.pk).delete()
+    assert signed_in.get("/evenings/").status_code == 404
+
+
+def test_each_request_routes_with_its_own_copy_of_a_kept_page(signed_in, home, open_consultation):
+    first = signed_in.get(open_consultation.url).wsgi_request
+    second = signed_in.get(open_consultation.url).wsgi_request
+    page_one, page_two = (
+        request._engage_routed_pages[open_consultation.pk] for request in (first, second)
+    )
+    assert page_one is not page_two
+    assert page_one.pk == page_two.pk == open_consultation.pk
 
 
 def test_an_unknown_address_is_not_found(client, home, open_consultation):
