@@ -79,8 +79,10 @@ bench-safety: $(STAMP)
 # served by its own gunicorn (wrk when installed), 1,000 ideas and 10,000 comments. BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/engage_bench
 # to run it on PostgreSQL (that database is dropped and made afresh). Writes bench/results/site-*.json
 # and the table the README quotes, docs/benchmarks/site-*.md.
+# BENCH_ARGS="--ideas 10000 --comments 100000" for ten times the data (docs/benchmarks/site-*-10000-ideas.md).
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python bench/site_benchmark.py
+	$(BIN)/python bench/site_benchmark.py $(BENCH_ARGS)
 
 # p50 and p95 of each list of the open data API (budget: p95 under 100 ms), in this process on
 # a throwaway test database: 20 PCNs of 500 ideas (BENCH_API_ARGS="--pcns 50 --ideas 2000");

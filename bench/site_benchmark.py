@@ -61,6 +61,7 @@ BUDGET_WORKER_RSS_MIB = 120
 BUDGET_QUERIES, BUDGET_SEARCH_P95_MS = 15, 300
 SERVER_START_SECONDS = 300
 HOST = "127.0.0.1"  # the demo PCN's site
+DEFAULT_IDEAS = 1_000
 
 
 def page_cache_settings(search_only: bool) -> dict:
@@ -162,7 +163,7 @@ Idea.objects.bulk_create(
 )
 timings["ideas_seconds"] = round(time.perf_counter() - start, 1)
 ideas = list(
-    Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED).order_by("pk")[:1000]
+    Idea.objects.filter(consultation=consultation, status=PostStatus.PUBLISHED).order_by("pk")
 )
 start = time.perf_counter()
 Comment.objects.bulk_create(
@@ -508,7 +509,7 @@ def main() -> int:
     if args.client:
         print("WRK-JSON" + json.dumps(_python_client(*json.loads(args.client))))
         return 0
-    ideas = args.ideas or (100_000 if args.search else 1_000)
+    ideas = args.ideas or (100_000 if args.search else DEFAULT_IDEAS)
     comments = args.comments if args.comments is not None else (0 if args.search else 10_000)
 
     database_url = os.environ.get("BENCH_DATABASE_URL")
@@ -626,6 +627,8 @@ def main() -> int:
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = f"{result['benchmark']}-{database.lower()}"
+    if not args.search and ideas != DEFAULT_IDEAS:  # `make bench BENCH_ARGS="--ideas 10000"`
+        name += f"-{ideas}-ideas"
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     table = print_table(result)
     FIGURES.mkdir(parents=True, exist_ok=True)
