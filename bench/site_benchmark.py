@@ -18,7 +18,8 @@ own. After the run it reads each web worker's memory (RSS and PSS). It prints a 
 writes bench/results/site-<database>.json and the table the README quotes to
 docs/benchmarks/site-<database>.md, and exits non-zero when a budget (issue #19) is
 broken: the empty view within 1 ms p50 and 2 x the bare view, cached visitor pages within
-1.5 ms, rendered visitor pages within 10 ms, residents' pages within 15 ms, a worker within
+1.5 ms, rendered visitor pages within 10 ms, residents' pages within 15 ms (each also as
+a multiple of the bare view, as it was when the budgets were set: 0.51 ms), a worker within
 120 MiB RSS, at most 15 queries a page.
 
 `make bench-search` (`--search`) seeds 100,000 ideas instead and measures searches of the
@@ -59,6 +60,10 @@ BUDGET_EMPTY_MS, BUDGET_EMPTY_X_BARE = 1.0, 2.0
 BUDGET_CACHED_MS, BUDGET_RENDERED_MS, BUDGET_RESIDENT_MS = 1.5, 10, 15
 BUDGET_WORKER_RSS_MIB = 120
 BUDGET_QUERIES, BUDGET_SEARCH_P95_MS = 15, 300
+# The budgets were set on a machine where the bare view took 0.51 ms. A machine can be twice
+# as fast as another of the same kind, so each page's budget holds as a multiple of the bare
+# view too (10 ms is 19.6 x bare): the stricter of the two is the one checked.
+ISSUE_BARE_MS = 0.51
 SERVER_START_SECONDS = 300
 HOST = "127.0.0.1"  # the demo PCN's site
 DEFAULT_IDEAS = 1_000
@@ -490,6 +495,11 @@ def print_table(result: dict) -> str:
             f"| {row['page']} | {row['who']} | {row['p50_ms']} | {row['p95_ms']} | "
             f"{row['p99_ms']} | {row['rps']} | {row.get('x_bare', '')} | {row['queries']} |"
         )
+    lines += [
+        "",
+        f"Budgets: p50 in ms, and the same as a multiple of the bare view as measured when they "
+        f"were set ({ISSUE_BARE_MS} ms), whichever is stricter on this machine.",
+    ]
     if result["failures"]:
         lines.append("")
     lines += [f"- over budget: {failure}" for failure in result["failures"]]
@@ -551,6 +561,11 @@ def main() -> int:
             )  # fmt: skip
             if budget_ms is not None and measured["p50_ms"] > budget_ms:
                 failures.append(f"{who} {page}: p50 {measured['p50_ms']} ms (budget {budget_ms})")
+            elif budget_ms is not None and ratio > budget_ms / ISSUE_BARE_MS:
+                failures.append(
+                    f"{who} {page}: p50 {ratio:.1f} x bare (budget {budget_ms} ms at a bare "
+                    f"{ISSUE_BARE_MS} ms: {budget_ms / ISSUE_BARE_MS:.1f} x)"
+                )
             if budget_x is not None and ratio > budget_x:
                 failures.append(f"{who} {page}: p50 {ratio:.1f} x bare (budget {budget_x} x)")
             if args.search and measured["p95_ms"] > BUDGET_SEARCH_P95_MS:
@@ -621,6 +636,7 @@ def main() -> int:
             "worker_rss_mib": BUDGET_WORKER_RSS_MIB,
             "queries": BUDGET_QUERIES,
             "search_p95_ms": BUDGET_SEARCH_P95_MS,
+            "as_multiples_of_a_bare_view_of_ms": ISSUE_BARE_MS,
         },
         "rows": rows,
         "failures": failures,
