@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from engage.text import validate_multi_line, validate_single_line
 from home.boundary import PcnBoundaryMixin, PcnScopedFormMixin
-from home.pages import STAFF_PUBLISH, EngagePage, PageTextMixin, PcnPageForm
+from home.pages import STAFF_PUBLISH, EngagePage, PageTextMixin, PcnPageForm, parent_chain
 
 ods_practice_code = RegexValidator(
     r"^[A-Z][0-9]{5}$",
@@ -387,6 +387,11 @@ class PcnPageMixin:
 
     @cached_property
     def home_page(self):
+        """The home page routing read (the site's, with its PCN), else one query."""
+        chain = parent_chain(self)
+        home = chain[-1] if chain else None
+        if isinstance(home, HomePage) and (home.pcn_id is None or HomePage.pcn.is_cached(home)):
+            return home
         return HomePage.objects.ancestor_of(self).select_related("pcn").first()
 
     @property

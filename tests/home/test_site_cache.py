@@ -171,6 +171,18 @@ def test_with_the_page_cache_off_routing_reads_each_page_by_its_id(
     assert len(read) == 2  # the consultations index and the consultation
 
 
+def test_a_page_finds_its_pcn_from_the_home_page_routing_read(signed_in, home, open_consultation):
+    """The idea form offers the PCN's practices: the PCN comes with the site's home page,
+    not from a query for the page's ancestors."""
+    idea_form = open_consultation.url + open_consultation.reverse_subpage("idea-create")
+    signed_in.get(idea_form)
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.get(idea_form)
+    assert response.status_code == 200
+    assert not [query for query in queries if '"home_homepage"' in query["sql"]]
+    assert response.wsgi_request._engage_routed_pages[open_consultation.pk].pcn == home.pcn
+
+
 def test_kept_pages_follow_publishing_and_unpublishing(signed_in, home, open_consultation):
     url = open_consultation.url
     assert "Open consultation" in signed_in.get(url).content.decode()
