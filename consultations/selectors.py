@@ -47,6 +47,7 @@ from home.pages import parent_chain, request_site_id
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 30
 
+# Every sort is descending on every field, and ends with the id: `sort_key` relies on both.
 SORTS = {
     "newest": ("-created_at", "-id"),
     "supported": ("-support_count", "-created_at", "-id"),
@@ -135,6 +136,43 @@ def idea_list(
     hidden ideas, marked as such. Search uses Wagtail's database search backend.
     """
     ideas = Idea.objects.filter(consultation=consultation).visible_to(user)
+    return _ideas_matching(
+        ideas.select_related("author", "neighbourhood"),
+        sort=sort,
+        neighbourhood_id=neighbourhood_id,
+        theme_id=theme_id,
+        query=query,
+    )
+
+
+def own_unlisted_ideas(
+    *,
+    consultation: ConsultationPage,
+    user,
+    sort: str = "newest",
+    neighbourhood_id: int | None = None,
+    theme_id: int | None = None,
+    query: str = "",
+) -> list[Idea]:
+    """The ideas `idea_list` finds for a signed-in resident with the same filters and
+    search that a visitor's list does not hold: their own that are not published (pending
+    or hidden). One small query (two with a theme and a search, as `idea_list`), with the
+    fields the sorts read."""
+    ideas = (
+        Idea.objects.filter(consultation=consultation)
+        .own_unlisted(user)
+        .only(*{name.removeprefix("-") for order in SORTS.values() for name in order})
+    )
+    return list(
+        _ideas_matching(
+            ideas, sort=sort, neighbourhood_id=neighbourhood_id, theme_id=theme_id, query=query
+        )
+    )
+
+
+def _ideas_matching(ideas, *, sort, neighbourhood_id, theme_id, query):
+    """`ideas` filtered, sorted and searched as the idea list is. The search backend cannot
+    be filtered after `.search()`: who may see which ideas is in `ideas` already."""
     if neighbourhood_id:
         ideas = ideas.filter(neighbourhood_id=neighbourhood_id)
     if theme_id:
@@ -143,13 +181,24 @@ def idea_list(
         ideas = (
             ideas.filter(pk__in=list(in_theme.values_list("pk", flat=True))) if query else in_theme
         )
-    ideas = ideas.select_related("author", "neighbourhood").order_by(
-        *SORTS.get(sort, SORTS["newest"])
-    )
+    ideas = ideas.order_by(*sort_order(sort))
     words = search_words(query)
     if words:
+        # Not by relevance: in the queryset's order, which is the sort's.
         return ideas.search(" ".join(words), order_by_relevance=False)
     return ideas
+
+
+def sort_order(sort: str) -> tuple[str, ...]:
+    """The fields an idea list is sorted by (`SORTS`; the newest first unless it says)."""
+    return SORTS.get(sort, SORTS["newest"])
+
+
+def sort_key(idea: Idea, sort: str) -> tuple:
+    """Where an idea stands in a list sorted by `sort`: of two ideas, the one with the
+    greater key comes first (every sort is descending, and ends with the id, so no two
+    ideas share a key)."""
+    return tuple(getattr(idea, name.removeprefix("-")) for name in sort_order(sort))
 
 
 def search_words(text: str, *, limit: int | None = 12) -> list[str]:
@@ -162,11 +211,12 @@ def paginate(items, *, page_number, per_page: int = IDEAS_PER_PAGE):
     return Paginator(items, per_page).get_page(page_number)
 
 
-def supported_idea_ids(*, user, ideas) -> set[int]:
-    if not user.is_authenticated:
+def supported_idea_ids(*, user, idea_ids) -> set[int]:
+    """Which of these ideas the user supports (none for a visitor)."""
+    if not user.is_authenticated or not idea_ids:
         return set()
-    ids = [idea.pk for idea in ideas]
-    return set(Support.objects.filter(user=user, idea_id__in=ids).values_list("idea_id", flat=True))
+    supports = Support.objects.filter(user=user, idea_id__in=idea_ids)
+    return set(supports.values_list("idea_id", flat=True))
 
 
 def consultation_themes(*, consultation: ConsultationPage):
@@ -197,15 +247,26 @@ def idea_filter_choices(*, consultation: ConsultationPage) -> tuple[list, list[T
 
 
 def idea_for_page(*, consultation: ConsultationPage, idea_id: int, user=None) -> Idea | None:
-    """The idea, with `has_supported` and `is_following` for the user (False for visitors)."""
+    """The idea, with `has_supported` and `is_following` for the user, and
+    `has_own_comment`: whether any comment on it the user can see is their own (published,
+    pending or hidden; a reply too). All False for visitors."""
     ideas = Idea.objects.filter(consultation=consultation, pk=idea_id)
     if user is not None and user.is_authenticated:
+        # Of the comments `idea_comments` shows the user (`_visible_comments`), their own.
+        own_comments = Comment.objects.filter(
+            idea=OuterRef("pk"),
+            author=user,
+            status__in=[PostStatus.PUBLISHED, *_OWN_UNPUBLISHED_SHOWN],
+        )
         ideas = ideas.annotate(
             has_supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
             is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
+            has_own_comment=Exists(own_comments),
         )
     else:
-        ideas = ideas.annotate(has_supported=Value(False), is_following=Value(False))
+        ideas = ideas.annotate(
+            has_supported=Value(False), is_following=Value(False), has_own_comment=Value(False)
+        )
     return ideas.select_related("author", "neighbourhood").first()
 
 
@@ -222,10 +283,14 @@ def idea_placements_read(*, idea: Idea) -> Idea:
     return idea
 
 
+# The statuses of a signed-in person's own comments shown to them besides the published.
+_OWN_UNPUBLISHED_SHOWN = (PostStatus.PENDING, PostStatus.HIDDEN)
+
+
 def _visible_comments(user):
     visible = Q(status=PostStatus.PUBLISHED)
     if user.is_authenticated:
-        visible |= Q(author=user, status__in=[PostStatus.PENDING, PostStatus.HIDDEN])
+        visible |= Q(author=user, status__in=_OWN_UNPUBLISHED_SHOWN)
     return visible
 
 

@@ -128,10 +128,16 @@ class IdeaQuerySet(SearchableQuerySetMixin, PublicContentQuerySet):
         """Published ideas, plus the user's own pending and hidden ones (never others')."""
         if user is None or not user.is_authenticated:
             return self.published()
-        return self.filter(
-            models.Q(status=PostStatus.PUBLISHED)
-            | models.Q(author=user, status__in=[PostStatus.PENDING, PostStatus.HIDDEN])
-        )
+        return self.filter(models.Q(status=PostStatus.PUBLISHED) | self._own_unlisted(user))
+
+    def own_unlisted(self, user):
+        """What `visible_to(user)` holds beyond the published ideas: the signed-in user's
+        own pending and hidden ones."""
+        return self.filter(self._own_unlisted(user))
+
+    @staticmethod
+    def _own_unlisted(user) -> models.Q:
+        return models.Q(author=user, status__in=[PostStatus.PENDING, PostStatus.HIDDEN])
 
 
 class IdeaContentQuerySet(PublicContentQuerySet):

@@ -60,9 +60,11 @@ def kept(request, page: ConsultationPage, name: str, parts: tuple, render, *, fo
     part depends on besides the site's content (the filters, the page number), each as the
     request gave it.
 
-    Unless `for_everyone` (a published idea's summary, the same for all who may see it),
-    only for visitors: what a signed-in person sees holds their own pending posts and their
-    supports, so it is always worked out for them. A visitor who gave a page's password
+    Unless `for_everyone` (a part the same for all who may see it: a published idea's
+    summary; a list's rows or an idea's comments as visitors see them, which a signed-in
+    person is shown only when theirs would be the same), only for visitors: what a
+    signed-in person sees holds their own pending posts and their supports, so it is
+    always worked out for them. A visitor who gave a page's password
     gets here only past Wagtail's check, and sees what every visitor of the page sees."""
     home = selectors.site_home(page)
     if home is None or (request.user.is_authenticated and not for_everyone):

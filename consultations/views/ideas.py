@@ -2,6 +2,7 @@
 supporting it, and following an idea or a consultation.
 """
 
+import math
 import re
 from typing import NamedTuple
 
@@ -39,14 +40,17 @@ from consultations.views.common import (
 
 class KeptRows(NamedTuple):
     """A page of an idea list as visitors see it (kept until the site's content changes):
-    how many ideas match, their ids, the rows with their page links, and the rows with
-    where "You support this" goes marked, for a resident whose page shows the same ideas."""
+    how many ideas match, their ids, the rows with their page links, the rows with where
+    "You support this" goes marked, and the page links alone, for a resident whose page
+    shows the same ideas; and where its last row stands in each sort (`selectors.sort_key`),
+    to tell whether a resident's own unlisted ideas come after this page."""
 
     count: int
     ids: tuple[int, ...]
     html: str
     marked: str
     pages: str
+    last: dict[str, tuple]
 
 
 # Where a row says "You support this" (`includes/idea_rows.html`): kept in a visitor's
@@ -61,6 +65,22 @@ def _supports_shown(marked: SafeString, supported: set[int]) -> SafeString:
     # Rendered rows with parts of their own markup taken out: as safe as they were.
     return mark_safe(shown)  # noqa: S308
 
+
+# What `KeptRows` are kept under: a new name whenever what they hold changes, so rows kept
+# by an earlier version are never read as these.
+KEPT_ROWS = "idea-rows-with-last"
+
+
+class _SignedInNobody:
+    """Someone signed in who wrote nothing: whom a comment thread kept for everyone signed
+    in is rendered for, so that no comment in it is ever shown as the reader's own."""
+
+    is_authenticated = True
+    is_anonymous = False
+    pk = id = object()  # equal to no author's id, not even a comment's missing author's
+
+
+SIGNED_IN_NOBODY = _SignedInNobody()
 
 # The query parameters the idea list reads: its pages' links carry them, and nothing else.
 IDEA_LIST_FILTERS = ("q", "sort", "neighbourhood", "theme")
@@ -90,21 +110,24 @@ def consultation_detail(request, page: ConsultationPage):
     def rows(user, ideas_page) -> KeptRows:
         """The page of ideas asked for as `user` sees it, with its page links."""
         if not ideas_page.object_list:
-            return KeptRows(0, (), "", "", "")
+            return KeptRows(0, (), "", "", "", {})
         links = SubpageLinks(request, page)
         for idea in ideas_page:
             idea.detail_url = links("idea-detail", idea.pk)
         marked = render_to_string(
             "consultations/includes/idea_rows.html", {"ideas_page": ideas_page}
         )
-        supported = selectors.supported_idea_ids(user=user, ideas=ideas_page)
+        ids = tuple(idea.pk for idea in ideas_page)
+        supported = selectors.supported_idea_ids(user=user, idea_ids=ids)
         pages = pagination(ideas_page)
+        last = ideas_page[-1]
         return KeptRows(
             count=ideas_page.paginator.count,
-            ids=tuple(idea.pk for idea in ideas_page),
+            ids=ids,
             html=_supports_shown(marked, supported) + pages,
             marked=marked,
             pages=pages,
+            last={sort: selectors.sort_key(last, sort) for sort in selectors.SORTS},
         )
 
     def pagination(ideas_page) -> str:
@@ -116,20 +139,42 @@ def consultation_detail(request, page: ConsultationPage):
         return rows(visitor, ideas_of(visitor))
 
     def residents_rows() -> tuple[int, str]:
-        """A signed-in person's page of ideas: the visitors' kept rows when it shows the
-        same ideas (none of their own pending or hidden ones), with what they support
-        marked; else their own, rendered."""
+        """A signed-in person's page of ideas: the visitors' kept rows, with what they
+        support marked, when their page shows the same ideas (`same_page_as_visitors`);
+        else their own, rendered."""
         user = request.user
-        own = ideas_of(user)
-        if keeping() and own.object_list:
-            visitors = kept(request, page, "idea-rows", parts, visitors_rows, for_everyone=True)
-            if visitors.ids == tuple(idea.pk for idea in own):
-                supported = selectors.supported_idea_ids(user=user, ideas=own)
-                count = own.paginator.count
-                pages = visitors.pages if count == visitors.count else pagination(own)
-                return count, _supports_shown(visitors.marked, supported) + pages
-        mine = rows(user, own)
+        if keeping():
+            unlisted = selectors.own_unlisted_ideas(consultation=page, user=user, **values)
+            visitors = kept(request, page, KEPT_ROWS, parts, visitors_rows, for_everyone=True)
+            if same_page_as_visitors(visitors, unlisted):
+                supported = selectors.supported_idea_ids(user=user, idea_ids=visitors.ids)
+                shown = _supports_shown(visitors.marked, supported) + visitors.pages
+                return visitors.count + len(unlisted), shown
+        mine = rows(user, ideas_of(user))
         return mine.count, mine.html
+
+    def same_page_as_visitors(visitors: KeptRows, unlisted: list[Idea]) -> bool:
+        """Whether the page asked for, with its links, is the visitors' one for a resident
+        whose list is the visitors' list and their own `unlisted` ideas.
+
+        Exact: every sort is a total order (`selectors.sort_key`), so the resident's list
+        is the visitors' with each unlisted idea in its place. When each comes after the
+        last row of a full page N, the resident's first N pages are the visitors' first N.
+        With as many pages in all, the page number asked for is made the same N
+        (`Paginator.get_page` turns a number that is no page into the first or the last
+        from the number of pages alone), and the page links (previous, next, "Page N of
+        M") are the same too. Only the count differs."""
+        if not unlisted:
+            return True
+        if len(visitors.ids) < selectors.IDEAS_PER_PAGE:
+            return False
+        pages = math.ceil(visitors.count / selectors.IDEAS_PER_PAGE)
+        if math.ceil((visitors.count + len(unlisted)) / selectors.IDEAS_PER_PAGE) != pages:
+            return False
+        last = visitors.last.get(values["sort"])
+        return last is not None and all(
+            selectors.sort_key(idea, values["sort"]) < last for idea in unlisted
+        )
 
     def filters_form() -> str:
         context = {"page": page, "filters": filters}
@@ -139,7 +184,7 @@ def consultation_detail(request, page: ConsultationPage):
     if request.user.is_authenticated:
         idea_count, idea_rows = residents_rows()
     else:
-        visitors = kept_for_visitors(request, page, "idea-rows", parts, visitors_rows)
+        visitors = kept_for_visitors(request, page, KEPT_ROWS, parts, visitors_rows)
         idea_count, idea_rows = visitors.count, visitors.html
     idea_filters = kept(
         request, page, "idea-filters", (filter_query,), filters_form, for_everyone=True
@@ -261,11 +306,8 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
                 return shown
         return render(idea)
 
-    def parts() -> tuple[Idea, str, str]:
-        """The idea, its summary and its comments as `user` sees them. For a visitor, kept:
-        the idea as a few plain fields, which is all the rest of its page reads."""
-        idea = idea_or_404(request, page, idea_id)
-        comments = selectors.idea_comments(idea=idea, user=user, page_number=comments_page)
+    def thread_for(reader, idea: Idea, comments, **flags) -> str:
+        """The idea's page of comments as `reader` sees them, with their links."""
         links = SubpageLinks(request, page)
         reply_url = links("comment-create", idea.pk) + "?reply_to="
         for comment in comments:
@@ -274,19 +316,44 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
                 each.edit_url = links("comment-edit", each.pk)
                 each.withdraw_url = links("comment-withdraw", each.pk)
                 each.flag_url = links("comment-flag", each.pk)
-        thread = render_to_string(
-            "consultations/includes/comment_thread.html",
-            {
-                "user": user,
-                "idea": idea,
-                "comments": comments,
-                "can_comment": permissions.can_comment(user, idea),
-                "can_follow": permissions.can_follow(user),
-                "blocked_because": participation_block(request, page),
-            },
-        )
+        context = {"user": reader, "idea": idea, "comments": comments, **flags}
+        return render_to_string("consultations/includes/comment_thread.html", context)
+
+    def everyones_thread(idea: Idea, **flags) -> str:
+        """The idea's page of comments for someone signed in with none of their own on it:
+        its published comments, as everyone signed in with none sees them who has the same
+        `flags` (whether they may comment and report, and why they cannot take part), so
+        kept for them all. Rendered for `SIGNED_IN_NOBODY`, never for the person asking:
+        a comment of theirs published since they were found to have none shows as anyone
+        else's."""
+
+        def render() -> str:
+            # Read again, as the summary is: what is kept is read after the site's
+            # generations are, so its count of comments is never older than its comments.
+            current = selectors.idea_for_page(consultation=page, idea_id=idea.pk) or idea
+            comments = selectors.idea_comments(
+                idea=current, user=AnonymousUser(), page_number=comments_page
+            )
+            return thread_for(SIGNED_IN_NOBODY, current, comments, **flags)
+
+        parts = (idea.pk, comments_page, "signed in", *sorted(flags.items()))
+        return kept(request, page, "idea-thread", parts, render, for_everyone=True)
+
+    def parts() -> tuple[Idea, str, str]:
+        """The idea, its summary and its comments as `user` sees them. For a visitor, kept:
+        the idea as a few plain fields, which is all the rest of its page reads."""
+        idea = idea_or_404(request, page, idea_id)
+        flags = {
+            "can_comment": permissions.can_comment(user, idea),
+            "can_follow": permissions.can_follow(user),
+            "blocked_because": participation_block(request, page),
+        }
+        if user.is_authenticated and not idea.has_own_comment and keeping():
+            return idea, summary(idea), everyones_thread(idea, **flags)
+        comments = selectors.idea_comments(idea=idea, user=user, page_number=comments_page)
+        comment_thread = thread_for(user, idea, comments, **flags)
         if user.is_authenticated:
-            return idea, summary(idea), thread
+            return idea, summary(idea), comment_thread
         shown = Idea(
             pk=idea.pk,
             consultation_id=idea.consultation_id,
@@ -294,7 +361,7 @@ def idea_detail(request, page: ConsultationPage, idea_id: int):
             title=idea.title,
             status=idea.status,
         )
-        return shown, summary(idea), thread
+        return shown, summary(idea), comment_thread
 
     idea, idea_summary, thread = kept_for_visitors(
         request, page, "idea-page", (int(idea_id), comments_page), parts
