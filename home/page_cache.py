@@ -459,7 +459,8 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         """A page of a site (a visitor's or a signed-in person's) reads the view
-        restrictions kept in the cache while it is on."""
+        restrictions and the pages its address names kept in the cache while it is on; its
+        kept parts are read under the site cache generation routing read."""
         read = _read_generations.get()
         generation = getattr(request, "_engage_site_generation", None)  # `site_cache`'s
         if read is not None and generation is not None:
